@@ -91,7 +91,7 @@ export interface DatasetConfig {
   /** First / last sample date (inclusive, 'YYYY-MM-DD'); bars before `from` are still used for warm-up. */
   from?: string;
   to?: string;
-  /** Factor names to use (registry order); default: all registered factors. */
+  /** Factor names to use (registry order); default: the first 56 registered factors (the core set). */
   factors?: string[];
 }
 
