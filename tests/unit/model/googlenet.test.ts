@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../../src/main/training/train/tf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, countParams, countTrainableParams, describeModel, lossWeights, stridePlan } from '../../../src/main/training/model/build';
 import { DEFAULT_MODEL, type ModelSpec } from '../../../src/main/training/model/spec';

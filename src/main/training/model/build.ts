@@ -15,7 +15,7 @@
  * Examples (googlenet): 224 -> all 5 stages; 112 -> stem conv stride 1; 56 -> stem conv stride 1 and the first
  * pool dropped; 896 rows -> all 5 (28 rows at the end).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../train/tf';
 import { ConfigError } from '../../../shared/errors';
 import { initWeightsSeeded } from './init';
 import { lrn } from './lrn';

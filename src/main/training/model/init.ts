@@ -4,7 +4,7 @@
  * mean 0 / variance 1. Each weight gets its own stream derived from (seed, weight name), so the values of one layer
  * do not depend on which other layers exist.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../train/tf';
 import { hashString, Xoshiro128 } from './rng';
 
 /** Glorot fan-in / fan-out of a kernel: dense [in, out]; conv [kh, kw, in, out] (receptive field times channels). */

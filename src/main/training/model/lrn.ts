@@ -8,7 +8,7 @@
  * a_c'^2)^beta without that division. Hence depthRadius = (n - 1) / 2 = 2, bias = k, alpha_tfjs = alpha / n = 2e-5,
  * beta unchanged. (AlexNet's paper formula has no 1/n and uses k = 2; pass caffeLrn(5, 1e-4 * 5, 0.75, 2) for it.)
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../train/tf';
 
 /** Parameters in tfjs' own convention (see the file comment for the Caffe mapping). */
 export interface LrnParams {
