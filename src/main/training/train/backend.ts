@@ -1,0 +1,118 @@
+/**
+ * The one place that chooses the tfjs backend. Entry points (CLI, worker, tests, benches) call selectBackend();
+ * engine code only imports `tf` from './tf'.
+ */
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../../../shared/errors';
+import { tf } from './tf';
+import { registerWasmKernels } from './wasm-kernels';
+
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  /** Backend actually in use: 'tensorflow' | 'wasm' | 'cpu'. */
+  name: string;
+  /** What the caller asked for. */
+  requested: string;
+  tfjsVersion: string;
+  /** Threads the backend computes with (wasm: xnnpack threads; cpu: 1). */
+  threads: number;
+  /** Why a fallback happened, or other facts worth logging. */
+  note?: string;
+}
+
+const TFJS_NODE = '@tensorflow/tfjs-node';
+const require = createRequire(import.meta.url);
+
+let wasmLoaded: Promise<void> | undefined;
+let nodeLoaded: Promise<string | undefined> | undefined;
+let current: BackendInfo | undefined;
+
+/** Directory of the tfjs-backend-wasm .wasm binaries, with a trailing separator (setWasmPaths wants a prefix). */
+export function wasmBinaryDir(): string {
+  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep;
+}
+
+/** Loads tfjs-node; resolves to undefined on success, or the reason it cannot be used. */
+function loadTfjsNode(): Promise<string | undefined> {
+  nodeLoaded ??= (async () => {
+    try {
+      // A variable specifier keeps bundlers and tsc from requiring the optional package at build time.
+      const name = TFJS_NODE;
+      await import(name);
+      if (!tf.findBackend('tensorflow')) return `${TFJS_NODE} loaded but registered no 'tensorflow' backend`;
+      return undefined;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      return `${TFJS_NODE} is not available (${msg})`;
+    }
+  })();
+  return nodeLoaded;
+}
+
+function loadWasm(): Promise<void> {
+  wasmLoaded ??= (async () => {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // After the import (which registers the stock kernels, so ours replace them) and before the backend
+    // initialises (which runs the kernels' setup functions).
+    registerWasmKernels();
+    wasm.setWasmPaths(wasmBinaryDir());
+  })();
+  return wasmLoaded;
+}
+
+async function activate(name: string): Promise<boolean> {
+  if (tf.getBackend() === name) return true;
+  try {
+    return await tf.setBackend(name);
+  } catch {
+    return false;
+  }
+}
+
+function threadsOf(name: string): number {
+  if (name === 'wasm') {
+    const backend = tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } };
+    return backend.wasm?.tfjs?.getThreadsCount?.() ?? 1;
+  }
+  if (name === 'tensorflow') return os.availableParallelism();
+  return 1;
+}
+
+/**
+ * Makes `pref` the active tfjs backend and returns what is in use. 'auto' tries tensorflow (tfjs-node), then
+ * wasm, then cpu, and says in `note` why it fell back; an explicit choice that cannot load throws ConfigError.
+ * Safe to call repeatedly.
+ */
+export async function selectBackend(pref: BackendPreference): Promise<BackendInfo> {
+  if (current && current.requested === pref && tf.getBackend() === current.name) return current;
+  const notes: string[] = [];
+  let name: string | undefined;
+  if (pref === 'tensorflow' || pref === 'auto') {
+    const why = await loadTfjsNode();
+    if (why === undefined && (await activate('tensorflow'))) name = 'tensorflow';
+    else if (pref === 'tensorflow')
+      throw new ConfigError('backend', `'tensorflow' needs ${TFJS_NODE}: ${why ?? 'its backend failed to initialise'}. Install it (npm install ${TFJS_NODE}) or choose 'wasm' or 'cpu'.`);
+    else notes.push(`${why ?? 'tensorflow backend failed to initialise'}; using the next backend`);
+  }
+  if (!name && (pref === 'wasm' || pref === 'auto')) {
+    let why: string | undefined;
+    try {
+      await loadWasm();
+      if (await activate('wasm')) name = 'wasm';
+      else why = 'the wasm backend failed to initialise';
+    } catch (e) {
+      why = `the wasm backend failed to load (${e instanceof Error ? e.message : String(e)})`;
+    }
+    if (!name && pref === 'wasm') throw new ConfigError('backend', `${why}. Choose 'cpu' instead.`);
+    if (!name) notes.push(`${why}; using cpu`);
+  }
+  if (!name) {
+    if (!(await activate('cpu'))) throw new ConfigError('backend', 'the cpu backend failed to initialise');
+    name = 'cpu';
+  }
+  current = { name, requested: pref, tfjsVersion: tf.version.tfjs, threads: threadsOf(name), ...(notes.length ? { note: notes.join('; ') } : {}) };
+  return current;
+}
