@@ -1,0 +1,18 @@
+/**
+ * npm run bench [-- data|training|all]: benchmarks that print figures and ratios (never timed tests).
+ * Run them on a quiet machine; both cores are used.
+ */
+import { existsSync } from 'node:fs';
+import { benchDataPipeline } from './data-pipeline';
+
+const which = process.argv[2] ?? 'all';
+if (which === 'data' || which === 'all') {
+  console.log('== Data engine ==');
+  benchDataPipeline();
+}
+if (which === 'training' || which === 'all') {
+  console.log('\n== Training speed ==');
+  const mod = new URL('./training-speed.ts', import.meta.url);
+  if (existsSync(mod)) await import(mod.href);
+  else console.log('training-speed benchmark not present');
+}
