@@ -16,17 +16,37 @@ export function firstFinite(x: ArrayLike<number>): number {
   return x.length;
 }
 
-/** Simple moving average over n values (running sum). */
+/**
+ * Simple moving average over n values: a running sum, recomputed exactly every 16·n steps so rounding cannot
+ * drift, and exactly 0 when every value in the window is 0 (so "no volume" tests against 0 stay exact).
+ */
 export function sma(x: Float64Array, n: number): Float64Array {
   const out = nanArray(x.length);
   const s = firstFinite(x);
   let sum = 0;
+  let nonZero = 0;
   for (let t = s; t < x.length; t++) {
     sum += x[t];
-    if (t - s >= n) sum -= x[t - n];
-    if (t - s >= n - 1) out[t] = sum / n;
+    if (x[t] !== 0) nonZero++;
+    if (t - s >= n) {
+      sum -= x[t - n];
+      if (x[t - n] !== 0) nonZero--;
+    }
+    if (t - s >= n - 1) {
+      if (nonZero === 0) sum = 0;
+      else if ((t - s) % (16 * n) === 0) {
+        sum = 0;
+        for (let i = t - n + 1; i <= t; i++) sum += x[i];
+      }
+      out[t] = sum / n;
+    }
   }
   return out;
+}
+
+/** True when |d| is zero up to rounding relative to `scale` (a mean of prices, say): 1e-10 relative. */
+export function nearZero(d: number, scale: number): boolean {
+  return Math.abs(d) <= 1e-10 * Math.abs(scale);
 }
 
 /** Rolling sum over n values. */

@@ -20,7 +20,7 @@
  */
 import { DataError } from '../../../shared/errors';
 import type { Bars, FactorInfo } from '../../../shared/domain';
-import { cnSma, ema, map, nanArray, ref, rollingMax, rollingMin, rollingSum, safeDiv, sma, wilder } from './primitives';
+import { cnSma, ema, map, nanArray, nearZero, ref, rollingMax, rollingMin, rollingSum, safeDiv, sma, wilder } from './primitives';
 
 /** A registered factor: its documentation plus a causal computation over bars. */
 export type FactorDef = FactorInfo & { compute(b: Bars): Float64Array };
@@ -298,7 +298,7 @@ def(
     name: 'cci_14',
     group: 'oscillator',
     description: 'Commodity channel index over 14 bars',
-    formula: 'TP = (H+L+C)/3;  (TP − SMA(TP,14)) / (0.015 · mean|TP − SMA(TP,14)|)   [zero deviation → 0]',
+    formula: 'TP = (H+L+C)/3;  (TP − SMA(TP,14)) / (0.015 · mean|TP − SMA(TP,14)|)   [mean deviation ≤ 1e-10·SMA(TP) → 0]',
     params: { period: 14 },
     warmup: 13,
   },
@@ -310,7 +310,8 @@ def(
       if (t < n - 1) return Number.NaN;
       let md = 0;
       for (let i = t - n + 1; i <= t; i++) md += Math.abs(tp[i] - m[t]);
-      return safeDiv(tp[t] - m[t], 0.015 * (md / n), 0);
+      // a flat window leaves rounding noise in md: treat it as zero deviation
+      return nearZero(md / n, m[t]) ? 0 : (tp[t] - m[t]) / (0.015 * (md / n));
     });
   },
 );
@@ -319,7 +320,7 @@ def(
     name: 'stoch_rsi_14',
     group: 'oscillator',
     description: 'Stochastic RSI: where RSI(14) sits in its 14-bar range (unsmoothed)',
-    formula: '100 · (RSI14 − min(RSI14, 14)) / (max(RSI14, 14) − min(RSI14, 14))   [flat → 50]',
+    formula: '100 · (RSI14 − min(RSI14, 14)) / (max(RSI14, 14) − min(RSI14, 14))   [range ≤ 1e-8 → 50]',
     params: { rsiPeriod: 14, stochPeriod: 14 },
     warmup: 27,
   },
@@ -327,7 +328,8 @@ def(
     const r = c.rsi(14);
     const hi = rollingMax(r, 14);
     const lo = rollingMin(r, 14);
-    return map(c.n, (t) => safeDiv(100 * (r[t] - lo[t]), hi[t] - lo[t], 50));
+    // over a flat stretch RSI is constant up to rounding (Wilder keeps the gain/loss ratio): treat that as no range
+    return map(c.n, (t) => (Number.isNaN(hi[t]) ? Number.NaN : nearZero(hi[t] - lo[t], 100) ? 50 : (100 * (r[t] - lo[t])) / (hi[t] - lo[t])));
   },
 );
 def(
@@ -435,13 +437,13 @@ def(
     name: 'boll_pctb_20',
     group: 'volatility',
     description: 'Bollinger %B: position of close between the bands (20 bars, 2 population std)',
-    formula: 'MID = SMA(C,20), SD = population std(C,20);  (C − (MID − 2SD)) / (4SD)   [SD = 0 → 0.5]',
+    formula: 'MID = SMA(C,20), SD = population std(C,20);  (C − (MID − 2SD)) / (4SD)   [SD ≤ 1e-10·MID → 0.5]',
     params: { period: 20, k: 2 },
     warmup: 19,
   },
   (c) => {
     const { m, sd } = boll(c);
-    return map(c.n, (t) => safeDiv(c.c[t] - (m[t] - 2 * sd[t]), 4 * sd[t], 0.5));
+    return map(c.n, (t) => (Number.isNaN(sd[t]) ? Number.NaN : nearZero(sd[t], m[t]) ? 0.5 : (c.c[t] - (m[t] - 2 * sd[t])) / (4 * sd[t])));
   },
 );
 def(
