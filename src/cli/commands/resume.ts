@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { parse } from '../args';
+import { createProgress } from '../progress';
+import { selectBackend, type BackendPreference } from '../../main/training/train/backend';
+import { readRunConfigOf, readRunStatus } from '../../main/training/train/runs';
+import { runWithDisplay, summary } from './train';
+
+export const usage = `factor-inception resume <run dir> [--backend B] [--data <dir>] [--json]
+  Continues an interrupted or cancelled run from its last checkpoint (same weights as an uninterrupted run on the
+  same backend). A finished run is left alone.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { backend: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help || positionals.length !== 1) {
+    console.log(usage);
+    return values.help ? 0 : 2;
+  }
+  const runDir = path.resolve(positionals[0]);
+  const config = readRunConfigOf(runDir);
+  const display = createProgress({ tty: values.json ? false : undefined });
+  if (readRunStatus(runDir)?.status === 'finished') {
+    display.result({ run: runDir, status: 'finished', skipped: true }, `${runDir} has already finished; nothing to do.`);
+    return 0;
+  }
+  const backend = await selectBackend((values.backend ?? config.train.backend) as BackendPreference);
+  display.log(`backend: ${backend.name}${backend.note ? ` (${backend.note})` : ''}`);
+  const r = await runWithDisplay(runDir, backend, display, values.data);
+  display.result(summary(runDir, r), `${r.cancelled ? 'Cancelled' : 'Finished'}: ${runDir} (${r.backend}, ${r.history.length} epoch(s))`);
+  r.model.dispose();
+  return r.cancelled ? 130 : 0;
+}
