@@ -1,0 +1,122 @@
+/**
+ * Electron main: app lifecycle, one window, settings, the IPC dispatcher and the training job service whose
+ * workers run as utility processes. Closing the window during a run asks whether to keep training.
+ */
+import { app, BrowserWindow, dialog, Menu, shell, utilityProcess } from 'electron';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppContext } from './ipc/context';
+import { createDispatcher } from './ipc/dispatch';
+import { nodeHandlerGroups } from './ipc/handlers';
+import { dialogHandlers } from './ipc/register-dialog';
+import { broadcast, registerElectronIpc } from './ipc/register-electron';
+import { buildMenu } from './menu';
+import { JobService, type WorkerHandle } from './services/jobs';
+import { userDataDir } from './services/settings-file';
+import { electronSettings } from './services/settings-store';
+import { createMainWindow } from './windows';
+import type { FromWorker } from './worker/protocol';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+// settings live where the CLI and the web host look for them, whatever the packaged product name is
+app.setPath('userData', userDataDir());
+
+function spawnUtilityWorker(): WorkerHandle {
+  const child = utilityProcess.fork(path.join(here, 'train-worker.js'), [], { serviceName: 'factor-inception training', stdio: 'inherit' });
+  return {
+    send: (msg) => child.postMessage(msg),
+    onMessage: (cb) => child.on('message', (m) => cb(m as FromWorker)),
+    onExit: (cb) => child.once('exit', (code) => cb(code)),
+    kill: () => void child.kill(),
+  };
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let win: BrowserWindow | undefined;
+  let quitting = false;
+
+  app.on('second-instance', () => {
+    if (!win || win.isDestroyed()) win = createMainWindow();
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  });
+
+  void app.whenReady().then(() => {
+    const settings = electronSettings();
+    const s = settings.get();
+    mkdirSync(s.dataDir, { recursive: true });
+    mkdirSync(s.runsDir, { recursive: true });
+    const jobs = new JobService({
+      spawn: spawnUtilityWorker,
+      dataDir: () => settings.get().dataDir,
+      runsDir: () => settings.get().runsDir,
+      onChange: (job) => broadcast('training.onJob', job),
+    });
+    const ctx: AppContext = {
+      host: 'electron',
+      version: app.getVersion(),
+      settings,
+      jobs,
+      emit: broadcast,
+      openReport: async (file) => {
+        const err = await shell.openPath(file);
+        if (err) throw new Error(`Could not open ${file}: ${err}`);
+        return { opened: true };
+      },
+    };
+    registerElectronIpc(createDispatcher(...nodeHandlerGroups(ctx), dialogHandlers()), process.env.ELECTRON_RENDERER_URL);
+    Menu.setApplicationMenu(
+      buildMenu({ openDataDir: () => void shell.openPath(settings.get().dataDir), openRunsDir: () => void shell.openPath(settings.get().runsDir) }),
+    );
+    win = createMainWindow();
+
+    const guardClose = (w: BrowserWindow) =>
+      w.on('close', (e) => {
+        if (quitting || !jobs.busy()) return;
+        const choice = dialog.showMessageBoxSync(w, {
+          type: 'question',
+          buttons: ['Keep training in the background', 'Cancel training and quit', 'Stay'],
+          defaultId: 0,
+          cancelId: 2,
+          title: 'Training is running',
+          message: 'A training run is still in progress.',
+          detail: 'Keep it running in the background (overnight) — the window closes and the app stays open — or cancel it. Checkpoints are written every epoch, so a cancelled run can be resumed.',
+        });
+        if (choice === 2) return e.preventDefault();
+        if (choice === 1) {
+          jobs.cancelAll();
+          quitting = true;
+        }
+      });
+    guardClose(win);
+
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) {
+        win = createMainWindow();
+        guardClose(win);
+      }
+    });
+    app.on('window-all-closed', () => {
+      // with jobs still running the app stays alive in the background; it quits once they finish
+      if (jobs.busy()) {
+        const timer = setInterval(() => {
+          if (!jobs.busy() && BrowserWindow.getAllWindows().length === 0) {
+            clearInterval(timer);
+            app.quit();
+          }
+        }, 5000);
+        return;
+      }
+      if (process.platform !== 'darwin' || quitting) app.quit();
+    });
+  });
+
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+  });
+}

@@ -1,0 +1,12 @@
+/** Every handler group that runs in plain Node (shared by Electron main and the web host). */
+import type { AppContext } from './context';
+import type { PartialHandlers } from './dispatch';
+import { appHandlers } from './register-app';
+import { dataHandlers } from './register-data';
+import { runsHandlers } from './register-runs';
+import { studyHandlers } from './register-study';
+import { trainingHandlers } from './register-training';
+
+export function nodeHandlerGroups(ctx: AppContext): PartialHandlers[] {
+  return [appHandlers(ctx), dataHandlers(ctx), studyHandlers(ctx), trainingHandlers(ctx), runsHandlers(ctx)];
+}

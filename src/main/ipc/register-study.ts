@@ -1,0 +1,15 @@
+/** study.* and images.* channels. */
+import { factorImage } from '../services/images-service';
+import { computeLabels, defaultStudyConfig, factorList } from '../services/study-service';
+import type { AppContext } from './context';
+import type { PartialHandlers } from './dispatch';
+
+export function studyHandlers(ctx: AppContext): PartialHandlers {
+  const dir = () => ctx.settings.get().dataDir;
+  return {
+    'study.defaults': () => ctx.settings.get().lastStudyConfig ?? defaultStudyConfig(),
+    'study.labels': (req) => computeLabels(dir(), req),
+    'study.factors': () => factorList(),
+    'images.get': ({ dataset, date }) => factorImage(dir(), dataset, date),
+  };
+}

@@ -1,0 +1,25 @@
+/** training.* channels: thin wrappers over the job service. */
+import path from 'node:path';
+import { withRecentRun } from '../services/settings-file';
+import { readRunConfig, runDirOf } from '../services/runs-service';
+import type { AppContext } from './context';
+import type { PartialHandlers } from './dispatch';
+
+export function trainingHandlers(ctx: AppContext): PartialHandlers {
+  return {
+    'training.start': ({ kind, config }) => {
+      ctx.settings.set({ lastStudyConfig: config });
+      return ctx.jobs.start(kind, config);
+    },
+    'training.cancel': ({ jobId }) => ctx.jobs.cancel(jobId),
+    'training.remove': ({ jobId }) => ctx.jobs.remove(jobId),
+    'training.list': () => ctx.jobs.list(),
+    'training.resume': ({ runId }) => {
+      const s = ctx.settings.get();
+      const dir = runDirOf(s.runsDir, runId);
+      const { kind, config } = readRunConfig(dir);
+      ctx.settings.set({ recentRuns: withRecentRun(s, runId) } as never);
+      return ctx.jobs.start(kind, { ...config, name: `${config.name} (resumed ${path.basename(dir)})` }, dir);
+    },
+  };
+}

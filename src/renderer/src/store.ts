@@ -1,0 +1,84 @@
+/** App state shared by the views. Job state lives in main; this only mirrors it (re-fetched after a reload). */
+import { computed, reactive, watch } from 'vue';
+import type { AppInfo, AppSettings, AppStudyConfig, ColorConvention, IndexInfo, JobState } from '../../shared/ipc-contract';
+import { api } from './api';
+import { defaultConvention, palette } from './charts/colors';
+import { defaultLanguage, i18n } from './i18n';
+
+export type View = 'data' | 'study' | 'images' | 'training' | 'results' | 'runs';
+
+export const state = reactive({
+  view: 'data' as View,
+  info: null as AppInfo | null,
+  settings: null as AppSettings | null,
+  indices: [] as IndexInfo[],
+  config: null as AppStudyConfig | null,
+  jobs: [] as JobState[],
+  selectedRun: null as string | null,
+  toast: null as { kind: 'error' | 'info'; text: string } | null,
+});
+
+export const language = computed(() => state.settings?.language ?? defaultLanguage());
+export const convention = computed<ColorConvention>(() => state.settings?.colorConvention ?? defaultConvention(language.value));
+export const dark = computed(() => state.settings?.theme === 'dark');
+export const colors = computed(() => palette(convention.value, dark.value));
+
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+export function notify(kind: 'error' | 'info', text: string): void {
+  state.toast = { kind, text };
+  if (toastTimer) clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (state.toast = null), kind === 'error' ? 12_000 : 5_000);
+}
+
+/** Runs an API call and shows its error message instead of throwing. */
+export async function attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    notify('error', err instanceof Error ? err.message : String(err));
+    return undefined;
+  }
+}
+
+/** Batch-level loss/accuracy trace per job, collected from progress events (epoch history comes from main). */
+export const live: Record<string, { x: number; loss: number; accuracy: number }[]> = reactive({});
+
+function upsertJob(job: JobState): void {
+  const p = job.progress;
+  if (p && p.phase === 'train') {
+    const trace = (live[job.id] ??= []);
+    const x = p.epoch - 1 + (p.batches > 0 ? p.batch / p.batches : 0);
+    if (!trace.length || trace[trace.length - 1].x < x) trace.push({ x, loss: p.loss, accuracy: p.accuracy });
+  }
+  const i = state.jobs.findIndex((j) => j.id === job.id);
+  if (i >= 0) state.jobs[i] = job;
+  else state.jobs.push(job);
+}
+
+export async function updateSettings(patch: Partial<AppSettings>): Promise<void> {
+  const s = await attempt(() => api.settings.set(patch));
+  if (s) state.settings = s;
+}
+
+export async function refreshIndices(): Promise<void> {
+  const list = await attempt(() => api.data.list({}));
+  if (list) state.indices = list;
+}
+
+export async function init(): Promise<void> {
+  const [info, settings, config, jobs] = await Promise.all([
+    attempt(() => api.app.info({})),
+    attempt(() => api.settings.get({})),
+    attempt(() => api.study.defaults({})),
+    attempt(() => api.training.list({})),
+  ]);
+  state.info = info ?? null;
+  state.settings = settings ?? null;
+  state.config = config ?? null;
+  state.jobs = jobs ?? [];
+  await refreshIndices();
+  api.training.onJob(upsertJob);
+  api.data.onChanged((list) => (state.indices = list));
+  watch(language, (l) => (i18n.global.locale.value = l), { immediate: true });
+  watch(dark, (d) => document.documentElement.classList.toggle('dark', d), { immediate: true });
+}

@@ -1,0 +1,425 @@
+/**
+ * The one IPC contract between the renderer and whoever serves it (Electron main through the preload, or the web
+ * host over HTTP). Request channels are named `domain.verb`, events `domain.onThing`.
+ * Pure TypeScript + zod: no electron, no node built-ins.
+ */
+import { z } from 'zod';
+import type { ClassCounts, DatasetConfig, FactorInfo, ValidationReport } from './domain';
+import type { ModelSpec } from '../main/training/model/spec';
+import type { EpochMetrics, TrainProgress, TrainSettings } from '../main/training/train/settings';
+
+// ---------------------------------------------------------------- payload types
+
+export type Theme = 'light' | 'dark' | 'system';
+export type Language = 'zh' | 'en';
+/** 'red-up' is the Chinese market convention (rising = red), 'green-up' the Western one. */
+export type ColorConvention = 'red-up' | 'green-up';
+
+export interface AppSettings {
+  /** Folder of index files the app reads and imports into. */
+  dataDir: string;
+  /** Folder of training / study runs. */
+  runsDir: string;
+  language?: Language;
+  theme: Theme;
+  colorConvention?: ColorConvention;
+  lastStudyConfig?: AppStudyConfig;
+  recentRuns: string[];
+}
+
+export interface WalkForwardSettings {
+  mode: 'anchored' | 'rolling';
+  /** Training span in trading days (rolling mode; the minimum span in anchored mode). */
+  trainDays: number;
+  /** Test span of one fold, trading days. */
+  testDays: number;
+  /** Step between folds, trading days. */
+  stepDays: number;
+  /** Gap between the last training sample and the first test sample, trading days (>= horizon). */
+  embargoDays: number;
+  /** Seeds per fold (mean ± std over them). */
+  seeds: number;
+}
+
+/** Everything the study-setup view edits; saved as a JSON file and as the last config in settings. */
+export interface AppStudyConfig {
+  name: string;
+  dataset: DatasetConfig;
+  model: ModelSpec;
+  train: TrainSettings;
+  walkForward: WalkForwardSettings;
+}
+
+export interface AppInfo {
+  version: string;
+  host: 'electron' | 'web';
+  platform: string;
+  dataDir: string;
+  runsDir: string;
+  settingsFile: string;
+}
+
+export interface IndexInfo {
+  code: string;
+  file: string;
+  rows: number;
+  barsPerDay: number;
+  first: string;
+  last: string;
+  format: string;
+}
+
+export interface ImportOutcome {
+  name: string;
+  ok: boolean;
+  /** Present when the file could be read (possibly with dropped rows listed in report.issues). */
+  report?: ValidationReport;
+  /** A message a person can act on when the file could not be used at all. */
+  error?: string;
+}
+
+/** Daily bars in plain arrays (structured-clone and JSON friendly). */
+export interface BarsDto {
+  code: string;
+  barsPerDay: number;
+  time: string[];
+  open: number[];
+  high: number[];
+  low: number[];
+  close: number[];
+  volume: number[];
+}
+
+export interface LabelsRequest {
+  target: string;
+  horizonDays: number;
+  /** Fractions: 0.025 = +2.5 %. */
+  upThreshold: number;
+  downThreshold: number;
+  from?: string;
+  to?: string;
+}
+
+export interface LabelsDto {
+  target: string;
+  dates: string[];
+  close: number[];
+  /** Forward return in fractions; null for the last H dates. */
+  forward: (number | null)[];
+  /** 0 down, 1 flat, 2 up, -1 unlabeled. */
+  labels: number[];
+  /** Counts of the dates within from..to. */
+  counts: ClassCounts;
+}
+
+export interface FactorImageDto {
+  date: string;
+  /** Every sample date of the dataset (the date slider's domain). */
+  dates: string[];
+  channels: string[];
+  factorNames: string[];
+  /** Image rows (time, oldest first) and columns (factors). */
+  height: number;
+  width: number;
+  /** values[channel][row * width + col]: clipped z-scores. */
+  values: number[][];
+  /** Label of this sample (0/1/2, -1 unlabeled). */
+  label: number;
+  forwardReturn: number | null;
+}
+
+export type JobKind = 'train' | 'study';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface JobState {
+  id: string;
+  kind: JobKind;
+  name: string;
+  status: JobStatus;
+  runId?: string;
+  runDir?: string;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  progress?: TrainProgress;
+  /** Study progress: folds / seeds done, free text stage. */
+  stage?: string;
+  fraction?: number;
+  history: EpochMetrics[];
+  backend?: string;
+  error?: string;
+  log: string[];
+}
+
+export interface RunSummaryDto {
+  id: string;
+  dir: string;
+  kind: JobKind | 'unknown';
+  name: string;
+  createdAt: string;
+  status: string;
+  /** Headline numbers when present (fractions). */
+  accuracy?: number;
+  balancedAccuracy?: number;
+  sharpe?: number;
+  totalReturn?: number;
+  hasReport: boolean;
+  hasPredictions: boolean;
+}
+
+export interface FoldRow {
+  fold: number;
+  testStart: string;
+  testEnd: string;
+  trainSamples: number;
+  testSamples: number;
+  accuracy: number;
+  balancedAccuracy?: number;
+}
+
+export interface PredictionRow {
+  date: string;
+  close: number;
+  pDown: number;
+  pFlat: number;
+  pUp: number;
+  predicted: number;
+  actual: number | null;
+  forwardReturn: number | null;
+  position?: number;
+  equity?: number;
+  buyHold?: number;
+}
+
+export interface RunDetailDto {
+  summary: RunSummaryDto;
+  config?: unknown;
+  history: EpochMetrics[];
+  folds: FoldRow[];
+  /** confusion[actual][predicted], classes down/flat/up. */
+  confusion?: number[][];
+  metrics: Record<string, number>;
+  /** Strategy and buy-and-hold metrics side by side: name -> [strategy, buyHold]. */
+  stats: Record<string, [number, number]>;
+  ablation: Record<string, string | number>[];
+  predictions: PredictionRow[];
+  /** Free-text conclusion of the study, when present. */
+  conclusion?: string;
+}
+
+export type CsvKind = 'predictions' | 'folds' | 'history';
+
+// ---------------------------------------------------------------- channels
+
+/** Request channels: name -> request and response types. */
+export interface Requests {
+  'app.info': { req: Record<string, never>; res: AppInfo };
+  'settings.get': { req: Record<string, never>; res: AppSettings };
+  'settings.set': { req: Partial<Omit<AppSettings, 'recentRuns'>>; res: AppSettings };
+  'data.list': { req: Record<string, never>; res: IndexInfo[] };
+  'data.import': { req: { files: { name: string; base64: string }[] }; res: ImportOutcome[] };
+  'data.bars': { req: { code: string }; res: BarsDto };
+  'study.defaults': { req: Record<string, never>; res: AppStudyConfig };
+  'study.labels': { req: LabelsRequest; res: LabelsDto };
+  'study.factors': { req: Record<string, never>; res: FactorInfo[] };
+  'images.get': { req: { dataset: DatasetConfig; date?: string }; res: FactorImageDto };
+  'training.start': { req: { kind: JobKind; config: AppStudyConfig }; res: JobState };
+  'training.cancel': { req: { jobId: string }; res: JobState };
+  'training.resume': { req: { runId: string }; res: JobState };
+  'training.remove': { req: { jobId: string }; res: JobState[] };
+  'training.list': { req: Record<string, never>; res: JobState[] };
+  'runs.list': { req: Record<string, never>; res: RunSummaryDto[] };
+  'runs.get': { req: { runId: string }; res: RunDetailDto };
+  'runs.delete': { req: { runId: string }; res: { deleted: string } };
+  'runs.exportCsv': { req: { runId: string; kind: CsvKind }; res: { filename: string; content: string } };
+  'runs.openReport': { req: { runId: string }; res: { opened: boolean; url?: string } };
+  'dialog.saveText': { req: { defaultName: string; content: string }; res: { path: string | null } };
+  'dialog.openText': { req: { extensions: string[] }; res: { name: string; content: string } | null };
+}
+
+/** Events pushed to the renderer: name -> payload. */
+export interface Events {
+  'training.onJob': JobState;
+  'data.onChanged': IndexInfo[];
+}
+
+export type Channel = keyof Requests;
+export type EventName = keyof Events;
+export type Req<C extends Channel> = Requests[C]['req'];
+export type Res<C extends Channel> = Requests[C]['res'];
+
+/** What every handler returns over the wire. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/**
+ * Channels the web client implements inside the browser (a download, a file input) instead of calling the host.
+ * The host does not handle them; Electron main does.
+ */
+export const BROWSER_LOCAL_CHANNELS = ['dialog.saveText', 'dialog.openText'] as const satisfies readonly Channel[];
+
+// ---------------------------------------------------------------- request schemas
+
+const empty = z.object({}).strict();
+const dateStr = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const code = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'expected an index code such as 000300');
+const runId = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected a run id (letters, digits, . _ -)');
+const jobId = z.string().min(1).max(64);
+
+export const datasetSchema = z.object({
+  target: code,
+  channels: z.array(code).min(1).max(8),
+  horizonDays: z.number().int().min(1).max(250),
+  upThreshold: z.number().gt(-1).lt(1),
+  downThreshold: z.number().gt(-1).lt(1),
+  lookbackDays: z.number().int().min(2).max(500),
+  barsPerDay: z.number().int().min(1).max(240),
+  layout: z.enum(['time-factor', 'seed']),
+  normWindowDays: z.number().int().min(2).max(1000),
+  clip: z.number().positive().max(100),
+  from: dateStr.optional(),
+  to: dateStr.optional(),
+  factors: z.array(z.string()).optional(),
+});
+
+export const modelSchema = z.object({
+  preset: z.enum(['googlenet', 'compact', 'logreg', 'mlp', 'cnn']),
+  width: z.number().positive().max(4),
+  branch3x3: z.enum(['paper', 'original-1x1']),
+  batchNorm: z.boolean(),
+  lrn: z.boolean(),
+  auxHeads: z.boolean(),
+  dropout: z.number().min(0).max(0.95),
+});
+
+export const trainSchema = z.object({
+  epochs: z.number().int().min(1).max(1000),
+  batchSize: z.number().int().min(1).max(4096),
+  optimizer: z.enum(['adam', 'sgd']),
+  learningRate: z.number().positive().max(10),
+  momentum: z.number().min(0).max(1),
+  weightDecay: z.number().min(0).max(1),
+  classWeights: z.enum(['balanced', 'none']),
+  earlyStoppingPatience: z.number().int().min(0).max(1000),
+  validationFraction: z.number().min(0).max(0.9),
+  lrSchedule: z.enum(['constant', 'cosine', 'step']),
+  seed: z.number().int(),
+  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
+});
+
+export const walkForwardSchema = z.object({
+  mode: z.enum(['anchored', 'rolling']),
+  trainDays: z.number().int().min(20),
+  testDays: z.number().int().min(5),
+  stepDays: z.number().int().min(5),
+  embargoDays: z.number().int().min(0),
+  seeds: z.number().int().min(1).max(50),
+});
+
+export const studyConfigSchema = z.object({
+  name: z.string().min(1).max(120),
+  dataset: datasetSchema,
+  model: modelSchema,
+  train: trainSchema,
+  walkForward: walkForwardSchema,
+});
+
+export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
+  'app.info': empty,
+  'settings.get': empty,
+  'settings.set': z
+    .object({
+      dataDir: z.string().min(1),
+      runsDir: z.string().min(1),
+      language: z.enum(['zh', 'en']),
+      theme: z.enum(['light', 'dark', 'system']),
+      colorConvention: z.enum(['red-up', 'green-up']),
+      lastStudyConfig: studyConfigSchema,
+    })
+    .partial()
+    .strict(),
+  'data.list': empty,
+  'data.import': z.object({
+    files: z
+      .array(z.object({ name: z.string().min(1).max(255), base64: z.string().max(200_000_000) }))
+      .min(1)
+      .max(50),
+  }),
+  'data.bars': z.object({ code }),
+  'study.defaults': empty,
+  'study.labels': z.object({
+    target: code,
+    horizonDays: z.number().int().min(1).max(250),
+    upThreshold: z.number(),
+    downThreshold: z.number(),
+    from: dateStr.optional(),
+    to: dateStr.optional(),
+  }),
+  'study.factors': empty,
+  'images.get': z.object({ dataset: datasetSchema, date: dateStr.optional() }),
+  'training.start': z.object({ kind: z.enum(['train', 'study']), config: studyConfigSchema }),
+  'training.cancel': z.object({ jobId }),
+  'training.resume': z.object({ runId }),
+  'training.remove': z.object({ jobId }),
+  'training.list': empty,
+  'runs.list': empty,
+  'runs.get': z.object({ runId }),
+  'runs.delete': z.object({ runId }),
+  'runs.exportCsv': z.object({ runId, kind: z.enum(['predictions', 'folds', 'history']) }),
+  'runs.openReport': z.object({ runId }),
+  'dialog.saveText': z.object({ defaultName: z.string().min(1).max(255), content: z.string() }),
+  'dialog.openText': z.object({ extensions: z.array(z.string().regex(/^[a-z0-9]{1,10}$/)).max(10) }),
+};
+
+/** Every request channel, in contract order (the tests compare it with what main and the host register). */
+export const CHANNELS = Object.keys(requestSchemas) as Channel[];
+export const EVENTS: EventName[] = ['training.onJob', 'data.onChanged'];
+
+/** Turns a zod failure into one line naming the field: "config.dataset.horizonDays: Too small: expected ...". */
+export function describeZodError(channel: string, err: z.ZodError): string {
+  const parts = err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(request)'}: ${i.message}`);
+  return `Invalid request to ${channel}: ${parts.join('; ')}`;
+}
+
+// ---------------------------------------------------------------- the API object type (preload + http client)
+
+type DomainOf<K> = K extends `${infer D}.${string}` ? D : never;
+export type Domain = DomainOf<Channel>;
+export type Unsubscribe = () => void;
+
+/**
+ * The object the renderer talks to: `api.data.import(req)` for request channels, `api.training.onJob(cb)` for
+ * events. Methods resolve with the response and reject with an Error whose message a person can act on.
+ */
+export type ContractApi = {
+  [D in Domain]: {
+    [C in Channel as C extends `${D}.${infer V}` ? V : never]: (req: Req<C>) => Promise<Res<C>>;
+  } & {
+    [E in EventName as E extends `${D}.${infer V}` ? V : never]: (cb: (payload: Events[E]) => void) => Unsubscribe;
+  };
+};
+
+/** Builds the nested API object from a generic invoke/subscribe pair (used by the preload and the http client). */
+export function buildApi(
+  invoke: (channel: Channel, req: unknown) => Promise<unknown>,
+  subscribe: (event: EventName, cb: (payload: unknown) => void) => Unsubscribe,
+): ContractApi {
+  const api: Record<string, Record<string, unknown>> = {};
+  for (const channel of CHANNELS) {
+    const [domain, verb] = channel.split('.');
+    (api[domain] ??= {})[verb] = (req: unknown) => invoke(channel, req ?? {});
+  }
+  for (const event of EVENTS) {
+    const [domain, name] = event.split('.');
+    (api[domain] ??= {})[name] = (cb: (p: unknown) => void) => subscribe(event, cb);
+  }
+  return api as unknown as ContractApi;
+}
+
+/** Unwraps a handler envelope: the value, or an Error carrying the handler's message. */
+export function unwrap<T>(env: Envelope<T>): T {
+  if (env && typeof env === 'object' && 'ok' in env) {
+    if (env.ok) return env.value;
+    throw new Error(env.error);
+  }
+  throw new Error('The app answered with something that is not a response envelope.');
+}
