@@ -1,0 +1,119 @@
+/**
+ * End-to-end through the real command line in child processes: kill -9 mid-epoch + resume gives the same final
+ * weights as an uninterrupted run, and predict in a fresh process reproduces the probabilities saved by the run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dailyDir } from '../../helpers/data';
+
+const repo = path.resolve(import.meta.dirname, '../../..');
+const bin = path.join(repo, 'bin/factor-inception.js');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Child {
+  code: Promise<number | null>;
+  lines: string[];
+  stderr: () => string;
+  kill: () => void;
+}
+
+/** Runs the CLI; `onLine` sees every stdout line (JSON lines: stdout is a pipe, not a TTY). */
+function cli(args: string[], onLine?: (line: string, child: Child) => void): Child {
+  const p = spawn(process.execPath, [bin, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  const child: Child = { lines: [], stderr: () => err, kill: () => p.kill('SIGKILL'), code: new Promise((resolve) => p.on('close', (c) => resolve(c))) };
+  let buf = '';
+  p.stdout.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      child.lines.push(line);
+      onLine?.(line, child);
+    }
+  });
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return child;
+}
+
+// small real-data config: last-bar MLP (fast on cpu), 5 epochs of 50 batches, dropout on
+const config = {
+  dataset: { from: '2019-01-01', to: '2020-12-31', channels: ['000300', '000905'] },
+  model: { preset: 'mlp', dropout: 0.2 },
+  train: { epochs: 5, batchSize: 8, backend: 'cpu', earlyStoppingPatience: 0, optimizer: 'adam', lrSchedule: 'cosine' },
+};
+
+describe('train / resume / predict command line', () => {
+  const cfgFile = path.join(tmp, 'cfg.json');
+  writeFileSync(cfgFile, JSON.stringify(config));
+  const data = dailyDir();
+
+  it('kill -9 mid-epoch then resume ends with the same weights as an uninterrupted run; predict reproduces saved probabilities', async () => {
+    const full = cli(['train', '--config', cfgFile, '--out', 'a', '--name', 'r', '--data', data]);
+    let killedAt: { epoch: number; batch: number } | undefined;
+    const killed = cli(['train', '--config', cfgFile, '--out', 'b', '--name', 'r', '--data', data], (line, c) => {
+      if (killedAt || !line.startsWith('{')) return;
+      const m = JSON.parse(line) as { type: string; epoch?: number; batch?: number; phase?: string };
+      if (m.type === 'progress' && m.phase === 'train' && (m.epoch ?? 0) >= 2) {
+        killedAt = { epoch: m.epoch!, batch: m.batch! };
+        c.kill();
+      }
+    });
+    expect(await killed.code).toBe(null); // died of the signal
+    expect(killedAt).toBeDefined();
+    const bDir = path.join(tmp, 'b/r');
+    const ck = JSON.parse(readFileSync(path.join(bDir, 'checkpoint/manifest.json'), 'utf8')) as { epoch: number };
+    expect(ck.epoch).toBeGreaterThanOrEqual(1);
+    expect(ck.epoch).toBeLessThan(5);
+    expect(existsSync(path.join(bDir, 'model.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(bDir, 'status.json'), 'utf8')).status).toBe('running');
+
+    const list = cli(['runs', '--out', 'b', '--json']);
+    expect(await list.code).toBe(0);
+    expect((JSON.parse(list.lines.join('')) as { status: string }[])[0].status).toBe('interrupted');
+
+    expect(await full.code).toBe(0);
+    const resumed = cli(['resume', bDir, '--data', data]);
+    expect(await resumed.code).toBe(0);
+    expect(resumed.lines.some((l) => l.includes(`resumed from checkpoint after epoch ${ck.epoch}`))).toBe(true);
+
+    const aDir = path.join(tmp, 'a/r');
+    const wa = readFileSync(path.join(aDir, 'weights.bin'));
+    const wb = readFileSync(path.join(bDir, 'weights.bin'));
+    expect(wa.byteLength).toBeGreaterThan(1000);
+    expect(wa.equals(wb)).toBe(true);
+    const metrics = (d: string) => readFileSync(path.join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { loss: number; valLoss: number });
+    expect(metrics(bDir).map((m) => [m.loss, m.valLoss])).toEqual(metrics(aDir).map((m) => [m.loss, m.valLoss]));
+    expect(JSON.parse(readFileSync(path.join(bDir, 'status.json'), 'utf8')).status).toBe('finished');
+    expect(readFileSync(path.join(aDir, 'train.log'), 'utf8').split('\n').filter(Boolean).every((l) => l.includes('[cpu]'))).toBe(true);
+
+    // predict in a fresh process, over every date of the data (the saved config's 'to' is dropped)
+    const saved = JSON.parse(readFileSync(path.join(aDir, 'predictions.json'), 'utf8')) as { dates: string[]; probs: number[][] };
+    const pred = cli(['predict', '--run', aDir, '--data', data, '--date', 'all', '--json']);
+    expect(await pred.code).toBe(0);
+    const out = JSON.parse(pred.lines.join('')) as { dates: string[]; probs: number[][]; labels: number[] };
+    expect(saved.dates.length).toBe(30);
+    for (const [k, d] of saved.dates.entries()) {
+      const i = out.dates.indexOf(d);
+      expect(i).toBeGreaterThanOrEqual(0);
+      for (let c = 0; c < 3; c++) expect(Math.abs(out.probs[i][c] - saved.probs[k][c])).toBeLessThan(1e-6);
+    }
+    // the newest dates have no label yet and still get probabilities
+    expect(out.dates.at(-1)! > '2020-12-31').toBe(true);
+    expect(out.labels.at(-1)).toBe(-1);
+    expect(out.probs.at(-1)!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
+  it('names unknown and invalid config fields and the file', async () => {
+    const bad = path.join(tmp, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ train: { epochz: 3 } }));
+    const c = cli(['train', '--config', bad, '--data', data]);
+    expect(await c.code).toBe(1);
+    expect(c.stderr()).toContain(`train.epochz: unknown field in ${bad}`);
+  });
+});
