@@ -9,21 +9,12 @@
  */
 import type { Bars, DataIssue } from '../../../shared/domain';
 import { ConfigError } from '../../../shared/errors';
+import { hhmm, minutesOf } from './time';
 
 const MORNING_OPEN = 9 * 60 + 30; // 570
 const MORNING_CLOSE = 11 * 60 + 30; // 690
 const AFTERNOON_OPEN = 13 * 60; // 780
 const SESSION = 120;
-
-function minutesOf(time: string): number {
-  return (time.charCodeAt(11) - 48) * 600 + (time.charCodeAt(12) - 48) * 60 + (time.charCodeAt(14) - 48) * 10 + (time.charCodeAt(15) - 48);
-}
-
-function hhmm(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}`;
-}
 
 /**
  * Session minute 1..240 of a bar ending at `m` minutes after midnight. A bar ending at or before 09:30 (opening
