@@ -9,11 +9,24 @@ import { dailyFile } from '../../helpers/data';
 export function loadDailyBars(code = '000300'): Bars {
   const file = dailyFile(code);
   const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
-  if (lines[0] !== 'date,open,high,low,close,volume,amount') throw new Error(`${file}: unexpected header ${lines[0]}`);
+  if (lines[0] !== 'date,open,high,low,close,volume,amount')
+    throw new Error(`${file}: unexpected header ${lines[0]}`);
   const rows = lines.slice(1).map((l) => l.split(','));
   const col = (i: number) => Float64Array.from(rows, (r) => Number(r[i]));
   const time = rows.map((r) => r[0]);
-  return { code, source: file, barsPerDay: 1, time, date: time, open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5), amount: col(6) };
+  return {
+    code,
+    source: file,
+    barsPerDay: 1,
+    time,
+    date: time,
+    open: col(1),
+    high: col(2),
+    low: col(3),
+    close: col(4),
+    volume: col(5),
+    amount: col(6),
+  };
 }
 
 /** A copy of the bars' first n rows. */

@@ -14,13 +14,24 @@ import { rawDir } from '../../helpers/data';
 /** Reads the tab-separated tdx export: title line, header line, rows, footer line (only the ASCII rows are used). */
 function loadTdxMinutes(file: string): Bars {
   const lines = readFileSync(file, 'latin1').trim().split(/\r?\n/);
-  const rows = lines.filter((l) => /^\d{4}\/\d{2}\/\d{2}\t/.test(l)).map((l) => l.split('\t').map((s) => s.trim()));
+  const rows = lines
+    .filter((l) => /^\d{4}\/\d{2}\/\d{2}\t/.test(l))
+    .map((l) => l.split('\t').map((s) => s.trim()));
   expect(rows.length).toBe(lines.length - 3);
   const col = (i: number) => Float64Array.from(rows, (r) => Number(r[i]));
   const date = rows.map((r) => r[0].replaceAll('/', '-'));
   return {
-    code: '000300', source: file, barsPerDay: 240, date, time: rows.map((r, i) => `${date[i]} ${r[1].slice(0, 2)}:${r[1].slice(2)}`),
-    open: col(2), high: col(3), low: col(4), close: col(5), volume: col(6), amount: col(7),
+    code: '000300',
+    source: file,
+    barsPerDay: 240,
+    date,
+    time: rows.map((r, i) => `${date[i]} ${r[1].slice(0, 2)}:${r[1].slice(2)}`),
+    open: col(2),
+    high: col(3),
+    low: col(4),
+    close: col(5),
+    volume: col(6),
+    amount: col(7),
   };
 }
 
@@ -30,9 +41,16 @@ function group(b: Bars, k: number): Bars {
   const agg = (f: (s: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i * k));
   const range = (x: Float64Array, s: number) => x.subarray(s, s + k);
   return {
-    ...b, barsPerDay: 240 / k, date: Array.from({ length: n }, (_, i) => b.date[i * k]), time: Array.from({ length: n }, (_, i) => b.time[i * k + k - 1]),
-    open: agg((s) => b.open[s]), high: agg((s) => Math.max(...range(b.high, s))), low: agg((s) => Math.min(...range(b.low, s))),
-    close: agg((s) => b.close[s + k - 1]), volume: agg((s) => range(b.volume, s).reduce((a, v) => a + v, 0)), amount: agg(() => 0),
+    ...b,
+    barsPerDay: 240 / k,
+    date: Array.from({ length: n }, (_, i) => b.date[i * k]),
+    time: Array.from({ length: n }, (_, i) => b.time[i * k + k - 1]),
+    open: agg((s) => b.open[s]),
+    high: agg((s) => Math.max(...range(b.high, s))),
+    low: agg((s) => Math.min(...range(b.low, s))),
+    close: agg((s) => b.close[s + k - 1]),
+    volume: agg((s) => range(b.volume, s).reduce((a, v) => a + v, 0)),
+    amount: agg(() => 0),
   };
 }
 
@@ -45,21 +63,24 @@ describe('factors on real intraday bars without amount', () => {
     expect(minutes.high.filter((h, i) => h === minutes.low[i]).length).toBeGreaterThan(10);
   });
 
-  it.each([1, 15])('%i-minute bars: every factor finite after its warm-up, amount ratios a constant 1, z-scores finite', (k) => {
-    const b = k === 1 ? minutes : group(minutes, k);
-    const out = computeFactors(b);
-    FACTORS.forEach((f, i) => {
-      let bad = 0;
-      for (let t = f.warmup; t < out[i].length; t++) if (!Number.isFinite(out[i][t])) bad++;
-      expect(bad, f.name).toBe(0);
-      const z = rollingZScore(out[i], 40 * b.barsPerDay, 4);
-      let badZ = 0;
-      for (let t = f.warmup + 40 * b.barsPerDay - 1; t < z.length; t++) if (!(Math.abs(z[t]) <= 4)) badZ++;
-      expect(badZ, f.name).toBe(0);
-    });
-    for (const name of ['amount_ratio_5', 'amount_ratio_20']) {
-      const x = out[factorNames().indexOf(name)];
-      expect(x.subarray(19).every((v) => v === 1)).toBe(true);
-    }
-  });
+  it.each([1, 15])(
+    '%i-minute bars: every factor finite after its warm-up, amount ratios a constant 1, z-scores finite',
+    (k) => {
+      const b = k === 1 ? minutes : group(minutes, k);
+      const out = computeFactors(b);
+      FACTORS.forEach((f, i) => {
+        let bad = 0;
+        for (let t = f.warmup; t < out[i].length; t++) if (!Number.isFinite(out[i][t])) bad++;
+        expect(bad, f.name).toBe(0);
+        const z = rollingZScore(out[i], 40 * b.barsPerDay, 4);
+        let badZ = 0;
+        for (let t = f.warmup + 40 * b.barsPerDay - 1; t < z.length; t++) if (!(Math.abs(z[t]) <= 4)) badZ++;
+        expect(badZ, f.name).toBe(0);
+      });
+      for (const name of ['amount_ratio_5', 'amount_ratio_20']) {
+        const x = out[factorNames().indexOf(name)];
+        expect(x.subarray(19).every((v) => v === 1)).toBe(true);
+      }
+    },
+  );
 });

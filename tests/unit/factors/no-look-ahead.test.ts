@@ -53,13 +53,15 @@ describe('no look-ahead', () => {
     let changedAfter = 0;
     FACTORS.forEach((f, k) => {
       for (let i = 0; i <= t; i++) {
-        if (!Object.is(after[k][i], before[k][i])) expect.fail(`${f.name} at bar ${i} <= ${t} changed: ${before[k][i]} -> ${after[k][i]}`);
+        if (!Object.is(after[k][i], before[k][i]))
+          expect.fail(`${f.name} at bar ${i} <= ${t} changed: ${before[k][i]} -> ${after[k][i]}`);
       }
       for (let i = t + 1; i < N; i++) if (!Object.is(after[k][i], before[k][i])) changedAfter++;
       windows.forEach((w, wi) => {
         const z = rollingZScore(after[k], w, 4);
         for (let i = 0; i <= t; i++) {
-          if (!Object.is(z[i], zBefore[wi][k][i])) expect.fail(`z(${w}) of ${f.name} at bar ${i} <= ${t} changed`);
+          if (!Object.is(z[i], zBefore[wi][k][i]))
+            expect.fail(`z(${w}) of ${f.name} at bar ${i} <= ${t} changed`);
         }
       });
     });

@@ -61,18 +61,24 @@ describe('rollingZScore', () => {
     expect(maxAbsDiff(z, naive(x, 5, 4))).toBeLessThan(1e-12);
   });
 
-  it.each([40, 640])('matches the naive implementation on every real factor series to 1e-9 (window %i)', (w) => {
-    for (const code of ['000300', '399006']) {
-      const all = computeFactors(loadDailyBars(code));
-      all.forEach((x, k) => {
-        const d = maxAbsDiff(rollingZScore(x, w, 4), naive(x, w, 4));
-        expect(d, `${code} ${FACTORS[k].name}`).toBeLessThan(1e-9);
-      });
-    }
-  });
+  it.each([40, 640])(
+    'matches the naive implementation on every real factor series to 1e-9 (window %i)',
+    (w) => {
+      for (const code of ['000300', '399006']) {
+        const all = computeFactors(loadDailyBars(code));
+        all.forEach((x, k) => {
+          const d = maxAbsDiff(rollingZScore(x, w, 4), naive(x, w, 4));
+          expect(d, `${code} ${FACTORS[k].name}`).toBeLessThan(1e-9);
+        });
+      }
+    },
+  );
 
   it('does not drift on long series with a large offset and tiny spread', () => {
-    const x = Float64Array.from({ length: 20000 }, (_, i) => 1e6 + Math.sin(i * 0.37) * 1e-3 + (i % 7) * 1e-4);
+    const x = Float64Array.from(
+      { length: 20000 },
+      (_, i) => 1e6 + Math.sin(i * 0.37) * 1e-3 + (i % 7) * 1e-4,
+    );
     // z is shift-invariant and x - 1e6 is exact here, so the naive reference on the shifted series is accurate
     // (the naive mean of the unshifted values alone carries ~1e-7 error in z)
     const shifted = x.map((v) => v - 1e6);

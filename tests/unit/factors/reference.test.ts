@@ -57,10 +57,13 @@ interface Ref {
   source: 'technicalindicators' | 'hand';
 }
 const REF: Record<string, Ref> = {};
-const lib = (name: string, tol: number, expected: () => Float64Array) => (REF[name] = { expected, tol, source: 'technicalindicators' });
-const hand = (name: string, tol: number, expected: () => Float64Array) => (REF[name] = { expected, tol, source: 'hand' });
+const lib = (name: string, tol: number, expected: () => Float64Array) =>
+  (REF[name] = { expected, tol, source: 'technicalindicators' });
+const hand = (name: string, tol: number, expected: () => Float64Array) =>
+  (REF[name] = { expected, tol, source: 'hand' });
 
-const libSma = (values: number[], period: number) => endAligned(SMA.calculate({ period, values }), values.length - period + 1);
+const libSma = (values: number[], period: number) =>
+  endAligned(SMA.calculate({ period, values }), values.length - period + 1);
 
 // --- trend
 for (const n of [5, 10, 20, 30, 60]) {
@@ -87,8 +90,19 @@ lib('ma_cross_5_20', 1e-9, () => {
   return full((t) => 100 * (f[t] / s[t] - 1));
 });
 const macd = () => {
-  const out = MACD.calculate({ values: closes, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false });
-  const pick = (k: 'MACD' | 'signal' | 'histogram') => endAligned(out.map((o) => o[k] ?? nan), N - 25);
+  const out = MACD.calculate({
+    values: closes,
+    fastPeriod: 12,
+    slowPeriod: 26,
+    signalPeriod: 9,
+    SimpleMAOscillator: false,
+    SimpleMASignal: false,
+  });
+  const pick = (k: 'MACD' | 'signal' | 'histogram') =>
+    endAligned(
+      out.map((o) => o[k] ?? nan),
+      N - 25,
+    );
   return { dif: pick('MACD'), dea: pick('signal'), hist: pick('histogram') };
 };
 lib('macd_dif', 1e-9, () => {
@@ -105,9 +119,14 @@ lib('macd_hist', 1e-9, () => {
 });
 
 // --- oscillators. technicalindicators rounds RSI and MFI to 2 decimals: tolerance 0.005 (+ float noise).
-for (const n of [6, 12, 24]) lib(`rsi_${n}`, 0.005 + 1e-9, () => endAligned(RSI.calculate({ period: n, values: closes }), N - n));
-lib('wr_14', 1e-9, () => endAligned(WilliamsR.calculate({ high: highs, low: lows, close: closes, period: 14 }), N - 13));
-lib('cci_14', 1e-9, () => endAligned(CCI.calculate({ high: highs, low: lows, close: closes, period: 14 }), N - 13));
+for (const n of [6, 12, 24])
+  lib(`rsi_${n}`, 0.005 + 1e-9, () => endAligned(RSI.calculate({ period: n, values: closes }), N - n));
+lib('wr_14', 1e-9, () =>
+  endAligned(WilliamsR.calculate({ high: highs, low: lows, close: closes, period: 14 }), N - 13),
+);
+lib('cci_14', 1e-9, () =>
+  endAligned(CCI.calculate({ high: highs, low: lows, close: closes, period: 14 }), N - 13),
+);
 lib('stoch_rsi_14', 1e-7, () => {
   // the library's StochasticRSI rounds RSI to 2 decimals, so feed its Stochastic an unrounded Wilder RSI from a plain loop
   const rsi: number[] = [];
@@ -124,7 +143,9 @@ lib('stoch_rsi_14', 1e-7, () => {
     }
     if (t >= 14) rsi.push(100 - 100 / (1 + g / l));
   }
-  const k = Stochastic.calculate({ high: rsi, low: rsi, close: rsi, period: 14, signalPeriod: 3 }).map((o) => o.k);
+  const k = Stochastic.calculate({ high: rsi, low: rsi, close: rsi, period: 14, signalPeriod: 3 }).map(
+    (o) => o.k,
+  );
   return endAligned(k, N - 27);
 });
 lib('mfi_14', 0.005 + 1e-9, () => {
@@ -141,13 +162,27 @@ lib('natr_14', 1e-9, () => {
   return full((t) => (100 * a[t]) / C[t]);
 });
 const bb = () => BollingerBands.calculate({ period: 20, stdDev: 2, values: closes });
-lib('boll_pctb_20', 1e-9, () => endAligned(bb().map((o) => o.pb), N - 19));
-lib('boll_width_20', 1e-9, () => endAligned(bb().map((o) => (100 * (o.upper - o.lower)) / o.middle), N - 19));
+lib('boll_pctb_20', 1e-9, () =>
+  endAligned(
+    bb().map((o) => o.pb),
+    N - 19,
+  ),
+);
+lib('boll_width_20', 1e-9, () =>
+  endAligned(
+    bb().map((o) => (100 * (o.upper - o.lower)) / o.middle),
+    N - 19,
+  ),
+);
 const logret = full((t) => (t === 0 ? nan : 100 * Math.log(C[t] / C[t - 1])));
-for (const n of [5, 20]) lib(`rv_${n}`, 1e-9, () => endAligned(SD.calculate({ period: n, values: Array.from(logret.subarray(1)) }), N - n));
+for (const n of [5, 20])
+  lib(`rv_${n}`, 1e-9, () =>
+    endAligned(SD.calculate({ period: n, values: Array.from(logret.subarray(1)) }), N - n),
+  );
 
 // --- momentum
-for (const n of [1, 5, 10, 20]) lib(`roc_${n}`, 1e-9, () => endAligned(ROC.calculate({ period: n, values: closes }), N - n));
+for (const n of [1, 5, 10, 20])
+  lib(`roc_${n}`, 1e-9, () => endAligned(ROC.calculate({ period: n, values: closes }), N - n));
 lib('trix_12', 1e-9, () => endAligned(TRIX.calculate({ period: 12, values: closes }), N - 34));
 lib('dpo_20', 1e-9, () => {
   const m = libSma(closes, 20);
@@ -156,9 +191,24 @@ lib('dpo_20', 1e-9, () => {
 
 // --- DMI: the library emits rows only once ADX exists (bar 27); +DI/-DI before that are covered by the warm-up test
 const adx = () => ADX.calculate({ high: highs, low: lows, close: closes, period: 14 });
-lib('pdi_14', 1e-9, () => endAligned(adx().map((o) => o.pdi), N - 27));
-lib('mdi_14', 1e-9, () => endAligned(adx().map((o) => o.mdi), N - 27));
-lib('adx_14', 1e-9, () => endAligned(adx().map((o) => o.adx), N - 27));
+lib('pdi_14', 1e-9, () =>
+  endAligned(
+    adx().map((o) => o.pdi),
+    N - 27,
+  ),
+);
+lib('mdi_14', 1e-9, () =>
+  endAligned(
+    adx().map((o) => o.mdi),
+    N - 27,
+  ),
+);
+lib('adx_14', 1e-9, () =>
+  endAligned(
+    adx().map((o) => o.adx),
+    N - 27,
+  ),
+);
 
 // --- volume
 lib('obv_chg_20', 1e-12, () => {
@@ -205,7 +255,8 @@ hand('uo_7_14_28', 1e-9, () =>
   full((t) => {
     if (t < 28) return nan;
     const avg = (n: number) =>
-      wsum(t, n, (i) => C[i] - Math.min(L[i], C[i - 1])) / wsum(t, n, (i) => Math.max(H[i], C[i - 1]) - Math.min(L[i], C[i - 1]));
+      wsum(t, n, (i) => C[i] - Math.min(L[i], C[i - 1])) /
+      wsum(t, n, (i) => Math.max(H[i], C[i - 1]) - Math.min(L[i], C[i - 1]));
     return (100 * (4 * avg(7) + 2 * avg(14) + avg(28))) / 7;
   }),
 );
@@ -269,16 +320,27 @@ hand('emv_14', 1e-9, () => {
   };
   return full((t) => (t < 26 ? nan : wsum(t, 14, term) / 14));
 });
-hand('psy_12', 1e-12, () => full((t) => (t < 12 ? nan : (100 * wsum(t, 12, (i) => (C[i] > C[i - 1] ? 1 : 0))) / 12)));
-hand('ar_26', 1e-9, () => full((t) => (t < 25 ? nan : (100 * wsum(t, 26, (i) => H[i] - O[i])) / wsum(t, 26, (i) => O[i] - L[i]))));
+hand('psy_12', 1e-12, () =>
+  full((t) => (t < 12 ? nan : (100 * wsum(t, 12, (i) => (C[i] > C[i - 1] ? 1 : 0))) / 12)),
+);
+hand('ar_26', 1e-9, () =>
+  full((t) => (t < 25 ? nan : (100 * wsum(t, 26, (i) => H[i] - O[i])) / wsum(t, 26, (i) => O[i] - L[i]))),
+);
 hand('br_26', 1e-9, () =>
-  full((t) => (t < 26 ? nan : (100 * wsum(t, 26, (i) => Math.max(0, H[i] - C[i - 1]))) / wsum(t, 26, (i) => Math.max(0, C[i - 1] - L[i])))),
+  full((t) =>
+    t < 26
+      ? nan
+      : (100 * wsum(t, 26, (i) => Math.max(0, H[i] - C[i - 1]))) /
+        wsum(t, 26, (i) => Math.max(0, C[i - 1] - L[i])),
+  ),
 );
 hand('cr_26', 1e-9, () =>
   full((t) => {
     if (t < 26) return nan;
     const mid = (i: number) => (H[i - 1] + L[i - 1]) / 2;
-    return (100 * wsum(t, 26, (i) => Math.max(0, H[i] - mid(i)))) / wsum(t, 26, (i) => Math.max(0, mid(i) - L[i]));
+    return (
+      (100 * wsum(t, 26, (i) => Math.max(0, H[i] - mid(i)))) / wsum(t, 26, (i) => Math.max(0, mid(i) - L[i]))
+    );
   }),
 );
 hand('clv', 1e-12, () => full((t) => (2 * C[t] - L[t] - H[t]) / (H[t] - L[t])));
@@ -317,6 +379,8 @@ describe('factors against independent implementations (CSI 300 daily, 2005-2023)
     }
     // the reference must cover (almost) all defined bars: at most 30 bars after the warm-up may be uncovered
     expect(compared).toBeGreaterThanOrEqual(N - warmup - 30);
-    expect(worst, `${name} worst error ${worst} at ${b.time[worstAt]} (${ref.source})`).toBeLessThanOrEqual(ref.tol);
+    expect(worst, `${name} worst error ${worst} at ${b.time[worstAt]} (${ref.source})`).toBeLessThanOrEqual(
+      ref.tol,
+    );
   });
 });

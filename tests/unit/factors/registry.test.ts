@@ -26,26 +26,65 @@ describe('factor registry', () => {
 
   it('covers the indicator families the study asks for', () => {
     const names = new Set(factorNames());
-    for (const n of ['ma_dev_5', 'ma_dev_60', 'ema_dev_12', 'ema_dev_26', 'macd_dif', 'macd_dea', 'macd_hist', 'rsi_6', 'rsi_12', 'rsi_24',
-      'kdj_k', 'kdj_d', 'kdj_j', 'wr_14', 'cci_14', 'atr_14', 'natr_14', 'boll_pctb_20', 'boll_width_20', 'roc_1', 'roc_20', 'mom_12',
-      'bias_6', 'bias_24', 'pdi_14', 'mdi_14', 'adx_14', 'trix_12', 'obv_chg_20', 'mfi_14', 'vol_ratio_5', 'vol_ratio_20', 'psy_12',
-      'ar_26', 'br_26', 'cr_26', 'emv_14', 'dpo_20']) {
+    for (const n of [
+      'ma_dev_5',
+      'ma_dev_60',
+      'ema_dev_12',
+      'ema_dev_26',
+      'macd_dif',
+      'macd_dea',
+      'macd_hist',
+      'rsi_6',
+      'rsi_12',
+      'rsi_24',
+      'kdj_k',
+      'kdj_d',
+      'kdj_j',
+      'wr_14',
+      'cci_14',
+      'atr_14',
+      'natr_14',
+      'boll_pctb_20',
+      'boll_width_20',
+      'roc_1',
+      'roc_20',
+      'mom_12',
+      'bias_6',
+      'bias_24',
+      'pdi_14',
+      'mdi_14',
+      'adx_14',
+      'trix_12',
+      'obv_chg_20',
+      'mfi_14',
+      'vol_ratio_5',
+      'vol_ratio_20',
+      'psy_12',
+      'ar_26',
+      'br_26',
+      'cr_26',
+      'emv_14',
+      'dpo_20',
+    ]) {
       expect(names.has(n), n).toBe(true);
     }
   });
 
-  it.each(['000300', '000001', '000905', '399006'])('first finite value is at the documented warm-up, then finite throughout (%s)', (code) => {
-    const b = loadDailyBars(code);
-    const out = computeFactors(b);
-    FACTORS.forEach((f, i) => {
-      const x = out[i];
-      expect(x.length).toBe(b.close.length);
-      expect(firstFinite(x), f.name).toBe(f.warmup);
-      let bad = 0;
-      for (let t = f.warmup; t < x.length; t++) if (!Number.isFinite(x[t])) bad++;
-      expect(bad, f.name).toBe(0);
-    });
-  });
+  it.each(['000300', '000001', '000905', '399006'])(
+    'first finite value is at the documented warm-up, then finite throughout (%s)',
+    (code) => {
+      const b = loadDailyBars(code);
+      const out = computeFactors(b);
+      FACTORS.forEach((f, i) => {
+        const x = out[i];
+        expect(x.length).toBe(b.close.length);
+        expect(firstFinite(x), f.name).toBe(f.warmup);
+        let bad = 0;
+        for (let t = f.warmup; t < x.length; t++) if (!Number.isFinite(x[t])) bad++;
+        expect(bad, f.name).toBe(0);
+      });
+    },
+  );
 
   it('compute(b) of one factor equals its column of computeFactors (shared series do not leak)', () => {
     const b = headBars(loadDailyBars(), 400);
@@ -80,7 +119,8 @@ describe('flat bars and zero volume/amount give documented neutral values, never
   const real = headBars(loadDailyBars(), 80);
   const n = 140;
   const last = real.close[79];
-  const ext = (x: Float64Array, fill: number) => Float64Array.from({ length: n }, (_, t) => (t < 80 ? x[t] : fill));
+  const ext = (x: Float64Array, fill: number) =>
+    Float64Array.from({ length: n }, (_, t) => (t < 80 ? x[t] : fill));
   const flat: Bars = {
     ...real,
     time: Array.from({ length: n }, (_, t) => `bar${t}`),
@@ -106,11 +146,42 @@ describe('flat bars and zero volume/amount give documented neutral values, never
     // their last ratio and ATR decays geometrically, so they are checked on an all-flat series below instead.
     const at = (name: string) => out.get(name)![n - 1];
     const expected: Record<string, number> = {
-      wr_14: -50, cci_14: 0, stoch_rsi_14: 50, uo_7_14_28: 50,
-      boll_pctb_20: 0.5, boll_width_20: 0, hl_range: 0, clv: 0, body: 0, upper_shadow: 0, lower_shadow: 0, gap: 0, roc_1: 0, roc_20: 0,
-      mom_12: 0, log_ret_1: 0, ma_dev_5: 0, bias_24: 0, rv_5: 0, rv_20: 0, skew_20: 0, kurt_20: 0, psy_12: 0, ar_26: 100, br_26: 100,
-      cr_26: 100, obv_chg_20: 0, mfi_14: 50, vol_ratio_5: 1, vol_ratio_20: 1, amount_ratio_5: 1, amount_ratio_20: 1, vol_log_chg: 0,
-      cmf_20: 0, emv_14: 0, dpo_20: 0,
+      wr_14: -50,
+      cci_14: 0,
+      stoch_rsi_14: 50,
+      uo_7_14_28: 50,
+      boll_pctb_20: 0.5,
+      boll_width_20: 0,
+      hl_range: 0,
+      clv: 0,
+      body: 0,
+      upper_shadow: 0,
+      lower_shadow: 0,
+      gap: 0,
+      roc_1: 0,
+      roc_20: 0,
+      mom_12: 0,
+      log_ret_1: 0,
+      ma_dev_5: 0,
+      bias_24: 0,
+      rv_5: 0,
+      rv_20: 0,
+      skew_20: 0,
+      kurt_20: 0,
+      psy_12: 0,
+      ar_26: 100,
+      br_26: 100,
+      cr_26: 100,
+      obv_chg_20: 0,
+      mfi_14: 50,
+      vol_ratio_5: 1,
+      vol_ratio_20: 1,
+      amount_ratio_5: 1,
+      amount_ratio_20: 1,
+      vol_log_chg: 0,
+      cmf_20: 0,
+      emv_14: 0,
+      dpo_20: 0,
     };
     for (const [name, v] of Object.entries(expected)) expect(at(name), name).toBeCloseTo(v, 9);
     // KDJ's SMA(x,3,1) forgets geometrically (D, a double smoothing, as ~t·(2/3)^t): after 60 bars < 1e-5 is left
@@ -120,10 +191,38 @@ describe('flat bars and zero volume/amount give documented neutral values, never
   it('an all-flat, volume-free series gives neutral values everywhere after the warm-up', () => {
     const m = 120;
     const c = Float64Array.from({ length: m }, () => 3000);
-    const bars: Bars = { ...flat, time: flat.time.slice(0, m), date: flat.date.slice(0, m), open: c, high: c, low: c, close: c, volume: new Float64Array(m), amount: new Float64Array(m) };
+    const bars: Bars = {
+      ...flat,
+      time: flat.time.slice(0, m),
+      date: flat.date.slice(0, m),
+      open: c,
+      high: c,
+      low: c,
+      close: c,
+      volume: new Float64Array(m),
+      amount: new Float64Array(m),
+    };
     const all = computeFactors(bars);
-    const neutral: Record<string, number> = { rsi_6: 50, rsi_24: 50, stoch_rsi_14: 50, pdi_14: 0, mdi_14: 0, adx_14: 0, atr_14: 0, natr_14: 0,
-      macd_dif: 0, macd_dea: 0, macd_hist: 0, trix_12: 0, kdj_k: 50, kdj_j: 50, mfi_14: 50, vol_ratio_20: 1, ar_26: 100, aroon_up_25: 100 };
+    const neutral: Record<string, number> = {
+      rsi_6: 50,
+      rsi_24: 50,
+      stoch_rsi_14: 50,
+      pdi_14: 0,
+      mdi_14: 0,
+      adx_14: 0,
+      atr_14: 0,
+      natr_14: 0,
+      macd_dif: 0,
+      macd_dea: 0,
+      macd_hist: 0,
+      trix_12: 0,
+      kdj_k: 50,
+      kdj_j: 50,
+      mfi_14: 50,
+      vol_ratio_20: 1,
+      ar_26: 100,
+      aroon_up_25: 100,
+    };
     FACTORS.forEach((f, i) => {
       for (let t = f.warmup; t < m; t++) expect(Number.isFinite(all[i][t]), `${f.name} at ${t}`).toBe(true);
       if (f.name in neutral) expect(all[i][m - 1], f.name).toBe(neutral[f.name]);
@@ -143,9 +242,19 @@ describe('factor-inception factors', () => {
     const lines: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
     expect(await run(['--json'])).toBe(0);
-    const rows = JSON.parse(lines.join('\n')) as { name: string; warmup: number; formula: string; params: object; group: string }[];
+    const rows = JSON.parse(lines.join('\n')) as {
+      name: string;
+      warmup: number;
+      formula: string;
+      params: object;
+      group: string;
+    }[];
     expect(rows.map((r) => r.name)).toEqual(factorNames());
-    expect(rows.find((r) => r.name === 'adx_14')).toMatchObject({ group: 'dmi', warmup: 27, params: { period: 14 } });
+    expect(rows.find((r) => r.name === 'adx_14')).toMatchObject({
+      group: 'dmi',
+      warmup: 27,
+      params: { period: 14 },
+    });
   });
 
   it('prints a table with one line per factor', async () => {

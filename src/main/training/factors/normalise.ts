@@ -15,7 +15,8 @@ import { firstFinite } from './primitives';
  * (and when the window re-fills after a NaN) so rounding drift cannot accumulate.
  */
 export function rollingZScore(x: Float64Array, windowBars: number, clip: number): Float64Array {
-  if (!Number.isInteger(windowBars) || windowBars < 2) throw new ConfigError('windowBars', `must be an integer >= 2, got ${windowBars}`);
+  if (!Number.isInteger(windowBars) || windowBars < 2)
+    throw new ConfigError('windowBars', `must be an integer >= 2, got ${windowBars}`);
   if (!(clip > 0)) throw new ConfigError('clip', `must be a positive number, got ${clip}`);
   const n = x.length;
   const w = windowBars;
@@ -78,9 +79,16 @@ export interface WarmupLoss {
  * Warm-up losses of each factor (registry warm-up) and after a rolling z-score of `windowBars` bars, plus the
  * total: the largest loss, i.e. the first bar at which every chosen factor has a normalised value.
  */
-export function warmupLoss(windowBars: number, names?: string[]): { perFactor: WarmupLoss[]; totalBars: number } {
+export function warmupLoss(
+  windowBars: number,
+  names?: string[],
+): { perFactor: WarmupLoss[]; totalBars: number } {
   const defs = names ? names.map((n) => factorInfo(n)) : FACTORS;
-  const perFactor = defs.map((f) => ({ name: f.name, factorBars: f.warmup, normalisedBars: f.warmup + windowBars - 1 }));
+  const perFactor = defs.map((f) => ({
+    name: f.name,
+    factorBars: f.warmup,
+    normalisedBars: f.warmup + windowBars - 1,
+  }));
   return { perFactor, totalBars: perFactor.reduce((m, f) => Math.max(m, f.normalisedBars), 0) };
 }
 

@@ -44,11 +44,6 @@ export function sma(x: Float64Array, n: number): Float64Array {
   return out;
 }
 
-/** True when |d| is zero up to rounding relative to `scale` (a mean of prices, say): 1e-10 relative. */
-export function nearZero(d: number, scale: number): boolean {
-  return Math.abs(d) <= 1e-10 * Math.abs(scale);
-}
-
 /** Rolling sum over n values. */
 export function rollingSum(x: Float64Array, n: number): Float64Array {
   const out = sma(x, n);
@@ -134,10 +129,4 @@ export function map(n: number, f: (t: number) => number): Float64Array {
   const out = new Float64Array(n);
   for (let t = 0; t < n; t++) out[t] = f(t);
   return out;
-}
-
-/** a / b, or `fallback` where b == 0 (NaN stays NaN). Used for documented neutral values instead of ±Infinity. */
-export function safeDiv(a: number, b: number, fallback: number): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.NaN;
-  return b === 0 ? fallback : a / b;
 }

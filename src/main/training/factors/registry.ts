@@ -8,6 +8,8 @@
  * - Scale-free where the factor allows (percent deviations, ratios, bounded oscillators), because each factor
  *   is later z-scored per index over a trailing window. Exception: atr_14 is in index points (kept because it
  *   is the textbook ATR; natr_14 is its scale-free twin).
+ * - Intraday bars are one continuous series: windows span the lunch break and the night, so the first bar of a
+ *   day sees the overnight move as a one-bar change (e.g. in gap, roc_1, TR). Periods are in bars, never in days.
  * - Percent means ×100 (ma_dev_5 = 1.5 means close is 1.5 % above its 5-bar mean); "fraction" means not ×100.
  * - EMA(X,n): alpha 2/(n+1); Wilder(X,n): alpha 1/n (RMA). Both are seeded with the mean of the first n values
  *   (TA-Lib / technicalindicators convention). SMA(X,N,M) is the Chinese terminals' smoother
@@ -20,7 +22,30 @@
  */
 import { DataError } from '../../../shared/errors';
 import type { Bars, FactorInfo } from '../../../shared/domain';
-import { cnSma, ema, map, nanArray, nearZero, ref, rollingMax, rollingMin, rollingSum, safeDiv, sma, wilder } from './primitives';
+import {
+  cnSma,
+  ema,
+  map,
+  nanArray,
+  ref,
+  rollingMax,
+  rollingMin,
+  rollingSum,
+  sma,
+  wilder,
+} from './primitives';
+
+// Called per bar, so kept local: imported bindings can cost a getter call per use under some module loaders.
+/** a / b, or `fallback` where b == 0 (NaN stays NaN). Used for documented neutral values instead of ±Infinity. */
+function safeDiv(a: number, b: number, fallback: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.NaN;
+  return b === 0 ? fallback : a / b;
+}
+
+/** True when |d| is zero up to rounding relative to `scale` (a mean of prices, say): 1e-10 relative. */
+function nearZero(d: number, scale: number): boolean {
+  return Math.abs(d) <= 1e-10 * Math.abs(scale);
+}
 
 /** A registered factor: its documentation plus a causal computation over bars. */
 export type FactorDef = FactorInfo & { compute(b: Bars): Float64Array };
@@ -60,12 +85,16 @@ class Ctx {
   }
   /** 100·ln(C / C[1]): 1-bar log return in percent. */
   logret() {
-    return this.memo('logret', () => map(this.n, (t) => (t === 0 ? Number.NaN : 100 * Math.log(this.c[t] / this.c[t - 1]))));
+    return this.memo('logret', () =>
+      map(this.n, (t) => (t === 0 ? Number.NaN : 100 * Math.log(this.c[t] / this.c[t - 1]))),
+    );
   }
   /** True range max(H, C[1]) − min(L, C[1]); from bar 1 (bar 0 has no previous close). */
   tr() {
     return this.memo('tr', () =>
-      map(this.n, (t) => (t === 0 ? Number.NaN : Math.max(this.h[t], this.c[t - 1]) - Math.min(this.l[t], this.c[t - 1]))),
+      map(this.n, (t) =>
+        t === 0 ? Number.NaN : Math.max(this.h[t], this.c[t - 1]) - Math.min(this.l[t], this.c[t - 1]),
+      ),
     );
   }
   rsi(n: number) {
@@ -129,7 +158,15 @@ class Ctx {
   /** Signed volume: +V when C rose, −V when it fell, 0 otherwise; from bar 1. */
   obvStep() {
     return this.memo('obvStep', () =>
-      map(this.n, (t) => (t === 0 ? Number.NaN : this.c[t] > this.c[t - 1] ? this.v[t] : this.c[t] < this.c[t - 1] ? -this.v[t] : 0)),
+      map(this.n, (t) =>
+        t === 0
+          ? Number.NaN
+          : this.c[t] > this.c[t - 1]
+            ? this.v[t]
+            : this.c[t] < this.c[t - 1]
+              ? -this.v[t]
+              : 0,
+      ),
     );
   }
 }
@@ -298,7 +335,8 @@ def(
     name: 'cci_14',
     group: 'oscillator',
     description: 'Commodity channel index over 14 bars',
-    formula: 'TP = (H+L+C)/3;  (TP − SMA(TP,14)) / (0.015 · mean|TP − SMA(TP,14)|)   [mean deviation ≤ 1e-10·SMA(TP) → 0]',
+    formula:
+      'TP = (H+L+C)/3;  (TP − SMA(TP,14)) / (0.015 · mean|TP − SMA(TP,14)|)   [mean deviation ≤ 1e-10·SMA(TP) → 0]',
     params: { period: 14 },
     warmup: 13,
   },
@@ -329,7 +367,13 @@ def(
     const hi = rollingMax(r, 14);
     const lo = rollingMin(r, 14);
     // over a flat stretch RSI is constant up to rounding (Wilder keeps the gain/loss ratio): treat that as no range
-    return map(c.n, (t) => (Number.isNaN(hi[t]) ? Number.NaN : nearZero(hi[t] - lo[t], 100) ? 50 : (100 * (r[t] - lo[t])) / (hi[t] - lo[t])));
+    return map(c.n, (t) =>
+      Number.isNaN(hi[t])
+        ? Number.NaN
+        : nearZero(hi[t] - lo[t], 100)
+          ? 50
+          : (100 * (r[t] - lo[t])) / (hi[t] - lo[t]),
+    );
   },
 );
 def(
@@ -437,13 +481,20 @@ def(
     name: 'boll_pctb_20',
     group: 'volatility',
     description: 'Bollinger %B: position of close between the bands (20 bars, 2 population std)',
-    formula: 'MID = SMA(C,20), SD = population std(C,20);  (C − (MID − 2SD)) / (4SD)   [SD ≤ 1e-10·MID → 0.5]',
+    formula:
+      'MID = SMA(C,20), SD = population std(C,20);  (C − (MID − 2SD)) / (4SD)   [SD ≤ 1e-10·MID → 0.5]',
     params: { period: 20, k: 2 },
     warmup: 19,
   },
   (c) => {
     const { m, sd } = boll(c);
-    return map(c.n, (t) => (Number.isNaN(sd[t]) ? Number.NaN : nearZero(sd[t], m[t]) ? 0.5 : (c.c[t] - (m[t] - 2 * sd[t])) / (4 * sd[t])));
+    return map(c.n, (t) =>
+      Number.isNaN(sd[t])
+        ? Number.NaN
+        : nearZero(sd[t], m[t])
+          ? 0.5
+          : (c.c[t] - (m[t] - 2 * sd[t])) / (4 * sd[t]),
+    );
   },
 );
 def(
@@ -613,7 +664,8 @@ def(
   {
     name: 'dpo_20',
     group: 'momentum',
-    description: 'Detrended price oscillator, causal Chinese-terminal form (reference MA shifted 11 bars back)',
+    description:
+      'Detrended price oscillator, causal Chinese-terminal form (reference MA shifted 11 bars back)',
     formula: '100 · (C − REF(MA(C,20), 11)) / REF(MA(C,20), 11)   [percent]',
     params: { period: 20, shift: 11 },
     warmup: 30,
@@ -732,7 +784,10 @@ def(
     params: {},
     warmup: 1,
   },
-  (c) => map(c.n, (t) => (t === 0 ? Number.NaN : c.v[t] === 0 || c.v[t - 1] === 0 ? 0 : Math.log(c.v[t] / c.v[t - 1]))),
+  (c) =>
+    map(c.n, (t) =>
+      t === 0 ? Number.NaN : c.v[t] === 0 || c.v[t - 1] === 0 ? 0 : Math.log(c.v[t] / c.v[t - 1]),
+    ),
 );
 def(
   {
@@ -840,7 +895,8 @@ def(
     name: 'cr_26',
     group: 'sentiment',
     description: 'CR (energy): buying pressure from the previous bar midpoint',
-    formula: 'MID = (H[1] + L[1]) / 2;  100 · Σmax(0, H − MID) / Σmax(0, MID − L) over 26   [denominator 0 → 100]',
+    formula:
+      'MID = (H[1] + L[1]) / 2;  100 · Σmax(0, H − MID) / Σmax(0, MID − L) over 26   [denominator 0 → 100]',
     params: { period: 26 },
     warmup: 26,
   },
@@ -937,10 +993,15 @@ function checkBars(b: Bars): Bars {
   const n = b.close.length;
   for (const f of FIELDS) {
     const x = b[f];
-    if (x.length !== n) throw new DataError(b.source, `column '${f}' has ${x.length} values, close has ${n}`, { field: f });
+    if (x.length !== n)
+      throw new DataError(b.source, `column '${f}' has ${x.length} values, close has ${n}`, { field: f });
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(x[i])) {
-        throw new DataError(b.source, `non-finite ${f} at bar ${i} (${b.time[i] ?? '?'}): factors need finite bars`, { field: f });
+        throw new DataError(
+          b.source,
+          `non-finite ${f} at bar ${i} (${b.time[i] ?? '?'}): factors need finite bars`,
+          { field: f },
+        );
       }
     }
   }
