@@ -98,7 +98,7 @@ export function importBuffer(buf: Uint8Array, file: string, opts: ImportOptions 
   if (buf.length === 0) throw new DataError(file, 'file is empty');
   const decoded = decode(buf, file, opts.encoding);
   const text = decoded.text.includes('\r') ? decoded.text.replace(/\r\n?/g, '\n') : decoded.text;
-  if (text.trim() === '') throw new DataError(file, 'file is empty (only blank lines)');
+  if (!/\S/.test(text)) throw new DataError(file, 'file is empty (only blank lines)');
   return parseText(text, file, decoded.encoding, opts);
 }
 
@@ -438,7 +438,7 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
   }
   let rowsCells = Papa.parse<string[]>(body, { delimiter, newline: '\n', skipEmptyLines: false, header: false }).data;
   let bodyLines = 1;
-  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) bodyLines++;
+  for (let at = body.indexOf('\n'); at >= 0; at = body.indexOf('\n', at + 1)) bodyLines++;
   if (rowsCells.length !== bodyLines) {
     // A quoted field spanning lines would shift line numbers: parse line by line to keep them exact.
     rowsCells = body.split('\n').map((l) => (Papa.parse<string[]>(l, { delimiter, header: false }).data[0] ?? []) as string[]);

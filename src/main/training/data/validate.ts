@@ -24,10 +24,19 @@ export const PARTIAL_WINDOW = 5;
  */
 export const OUTLIER_CHECK_FROM = '1997-01-01';
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** Median of xs[0..n) (sorts xs in place: callers pass a scratch buffer). */
+function medianInPlace(xs: Float64Array, n: number): number {
+  for (let i = 1; i < n; i++) {
+    const x = xs[i];
+    let j = i - 1;
+    while (j >= 0 && xs[j] > x) {
+      xs[j + 1] = xs[j];
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+  const m = n >> 1;
+  return n % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
 }
 
 /** Outlier warnings on daily bars from OUTLIER_CHECK_FROM on (spikes, partial-day rows); `lineOf[i]` = file line of bar i. */
@@ -50,15 +59,16 @@ export function checkOutliers(bars: Bars, lineOf?: Int32Array): DataIssue[] {
     }
   }
   const w = PARTIAL_WINDOW;
+  const scratch = new Float64Array(2 * w);
   let volumeSeen = false;
   for (let t = 0; t < n && !volumeSeen; t++) volumeSeen = v[t] > 0;
   if (!volumeSeen) return issues;
   for (let t = Math.max(w, from); t < n - w - 1; t++) {
     const gap = o[t + 1] / c[t] - 1;
     if (Math.abs(gap) <= PARTIAL_GAP) continue;
-    const around: number[] = [];
-    for (let k = t - w; k <= t + w; k++) if (k !== t) around.push(v[k]);
-    const med = median(around);
+    let m = 0;
+    for (let k = t - w; k <= t + w; k++) if (k !== t) scratch[m++] = v[k];
+    const med = medianInPlace(scratch, m);
     if (med > 0 && v[t] < PARTIAL_VOLUME_RATIO * med) {
       issues.push({
         severity: 'warning', kind: 'partial-day', file, line: line(t), field: 'close',
