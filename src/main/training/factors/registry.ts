@@ -400,42 +400,6 @@ def(
     return map(c.n, (t) => (100 * (4 * a7[t] + 2 * a14[t] + a28[t])) / 7);
   },
 );
-for (const n of [25]) {
-  def(
-    {
-      name: `aroon_up_${n}`,
-      group: 'oscillator',
-      description: `Aroon up: how recently the ${n}-bar high was made`,
-      formula: `100 · (${n} − bars since the highest H of the last ${n + 1} bars) / ${n}   [ties: most recent]`,
-      params: { period: n },
-      warmup: n,
-    },
-    (c) =>
-      map(c.n, (t) => {
-        if (t < n) return Number.NaN;
-        let best = t;
-        for (let i = t - 1; i >= t - n; i--) if (c.h[i] > c.h[best]) best = i;
-        return (100 * (n - (t - best))) / n;
-      }),
-  );
-  def(
-    {
-      name: `aroon_down_${n}`,
-      group: 'oscillator',
-      description: `Aroon down: how recently the ${n}-bar low was made`,
-      formula: `100 · (${n} − bars since the lowest L of the last ${n + 1} bars) / ${n}   [ties: most recent]`,
-      params: { period: n },
-      warmup: n,
-    },
-    (c) =>
-      map(c.n, (t) => {
-        if (t < n) return Number.NaN;
-        let best = t;
-        for (let i = t - 1; i >= t - n; i--) if (c.l[i] < c.l[best]) best = i;
-        return (100 * (n - (t - best))) / n;
-      }),
-  );
-}
 
 // ---------------------------------------------------------------- volatility and range
 def(
@@ -759,36 +723,6 @@ for (const n of [5, 20]) {
     },
   );
 }
-for (const n of [5, 20]) {
-  def(
-    {
-      name: `amount_ratio_${n}`,
-      group: 'volume',
-      description: `Turnover (amount) relative to its ${n}-bar mean; constant 1 where the source has no amount (TongDaXin 1-minute)`,
-      formula: `A / SMA(A, ${n})   [ratio; mean 0 → 1]`,
-      params: { period: n },
-      warmup: n - 1,
-    },
-    (c) => {
-      const m = sma(c.a, n);
-      return map(c.n, (t) => safeDiv(c.a[t], m[t], 1));
-    },
-  );
-}
-def(
-  {
-    name: 'vol_log_chg',
-    group: 'volume',
-    description: 'One-bar log change of volume',
-    formula: 'ln(V / V[1])   [0 when either volume is 0]',
-    params: {},
-    warmup: 1,
-  },
-  (c) =>
-    map(c.n, (t) =>
-      t === 0 ? Number.NaN : c.v[t] === 0 || c.v[t - 1] === 0 ? 0 : Math.log(c.v[t] / c.v[t - 1]),
-    ),
-);
 def(
   {
     name: 'cmf_20',
@@ -928,6 +862,88 @@ def(
 );
 def(
   {
+    name: 'gap',
+    group: 'candle',
+    description: 'Opening gap against the previous close (overnight for daily bars, bar-to-bar intraday)',
+    formula: '100 · (O / C[1] − 1)   [percent]',
+    params: {},
+    warmup: 1,
+  },
+  (c) => pctDev(c.o, ref(c.c, 1)),
+);
+
+// ---------------------------------------------------------------- extras (after the 56 core factors)
+// The dataset builder's default is the first 56 factors (the original study's count). These come last because they
+// add little for the default set: amount ratios are a constant 1 on sources without amount (TongDaXin 1-minute
+// export), the candle shapes overlap with clv/hl_range/gap, and Aroon overlaps with wr_14/kdj.
+for (const n of [25]) {
+  def(
+    {
+      name: `aroon_up_${n}`,
+      group: 'oscillator',
+      description: `Aroon up: how recently the ${n}-bar high was made`,
+      formula: `100 · (${n} − bars since the highest H of the last ${n + 1} bars) / ${n}   [ties: most recent]`,
+      params: { period: n },
+      warmup: n,
+    },
+    (c) =>
+      map(c.n, (t) => {
+        if (t < n) return Number.NaN;
+        let best = t;
+        for (let i = t - 1; i >= t - n; i--) if (c.h[i] > c.h[best]) best = i;
+        return (100 * (n - (t - best))) / n;
+      }),
+  );
+  def(
+    {
+      name: `aroon_down_${n}`,
+      group: 'oscillator',
+      description: `Aroon down: how recently the ${n}-bar low was made`,
+      formula: `100 · (${n} − bars since the lowest L of the last ${n + 1} bars) / ${n}   [ties: most recent]`,
+      params: { period: n },
+      warmup: n,
+    },
+    (c) =>
+      map(c.n, (t) => {
+        if (t < n) return Number.NaN;
+        let best = t;
+        for (let i = t - 1; i >= t - n; i--) if (c.l[i] < c.l[best]) best = i;
+        return (100 * (n - (t - best))) / n;
+      }),
+  );
+}
+for (const n of [5, 20]) {
+  def(
+    {
+      name: `amount_ratio_${n}`,
+      group: 'volume',
+      description: `Turnover (amount) relative to its ${n}-bar mean; constant 1 where the source has no amount (TongDaXin 1-minute)`,
+      formula: `A / SMA(A, ${n})   [ratio; mean 0 → 1]`,
+      params: { period: n },
+      warmup: n - 1,
+    },
+    (c) => {
+      const m = sma(c.a, n);
+      return map(c.n, (t) => safeDiv(c.a[t], m[t], 1));
+    },
+  );
+}
+def(
+  {
+    name: 'vol_log_chg',
+    group: 'volume',
+    description: 'One-bar log change of volume',
+    formula: 'ln(V / V[1])   [0 when either volume is 0]',
+    params: {},
+    warmup: 1,
+  },
+  (c) =>
+    map(c.n, (t) =>
+      t === 0 ? Number.NaN : c.v[t] === 0 || c.v[t - 1] === 0 ? 0 : Math.log(c.v[t] / c.v[t - 1]),
+    ),
+);
+def(
+  {
     name: 'body',
     group: 'candle',
     description: 'Candle body: close relative to open',
@@ -958,17 +974,6 @@ def(
     warmup: 0,
   },
   (c) => map(c.n, (t) => (100 * (Math.min(c.o[t], c.c[t]) - c.l[t])) / c.c[t]),
-);
-def(
-  {
-    name: 'gap',
-    group: 'candle',
-    description: 'Opening gap against the previous close (overnight for daily bars, bar-to-bar intraday)',
-    formula: '100 · (O / C[1] − 1)   [percent]',
-    params: {},
-    warmup: 1,
-  },
-  (c) => pctDev(c.o, ref(c.c, 1)),
 );
 
 /** All registered factors, in registry (= image column) order. */
@@ -1009,17 +1014,13 @@ function checkBars(b: Bars): Bars {
 }
 
 /**
- * Computes factors of one series of bars: one Float64Array (length = bars) per factor, in registry order
- * (restricted to `names` when given, still in registry order; unknown names throw). Shared intermediate series are computed once.
+ * Computes factors of one series of bars: one Float64Array (length = bars, NaN during warm-up) per factor, in
+ * registry order, or in the order of `names` when given (so column i always belongs to names[i]; unknown names
+ * throw). Intermediate series shared by several factors are computed once per call.
  */
 export function computeFactors(b: Bars, names?: string[]): Float64Array[] {
   checkBars(b);
   const ctx = new Ctx(b);
-  let chosen: readonly FactorDef[] = FACTORS;
-  if (names) {
-    for (const n of names) factorInfo(n);
-    const want = new Set(names);
-    chosen = FACTORS.filter((f) => want.has(f.name));
-  }
-  return chosen.map((f) => IMPLS.get(f.name)!(ctx));
+  const chosen = names ? names.map((n) => factorInfo(n).name) : factorNames();
+  return chosen.map((n) => IMPLS.get(n)!(ctx));
 }
