@@ -214,6 +214,20 @@ describe('layouts', () => {
     expect(report.issues.map((i) => i.kind)).toEqual(['incomplete-day']);
   });
 
+  it('a 1-minute file stamped with bar start times is moved to bar-end stamps, and said so', () => {
+    const lines = ['Date,Time,Open,High,Low,Close,Volume'];
+    const stamp = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}${String(m % 60).padStart(2, '0')}`;
+    const starts = [...Array(120).keys()].map((i) => 570 + i).concat([...Array(120).keys()].map((i) => 780 + i));
+    starts.forEach((m, i) => lines.push(`2017-04-27,${stamp(m)},${100 + i},${101 + i},${99 + i},${100.5 + i},10`));
+    const f = path.join(tmp, 'start-stamped.csv');
+    writeFileSync(f, lines.join('\n') + '\n');
+    const { bars, report } = importFile(f, { code: '000300' });
+    expect(report.issues.map((i) => [i.kind, i.line])).toEqual([['start-stamps', 2]]);
+    expect(bars.time.length).toBe(240);
+    expect([bars.time[0], bars.time[119], bars.time[120], bars.time[239]].map((t) => t.slice(11))).toEqual(['09:31', '11:30', '13:01', '15:00']);
+    expect(bars.close[120]).toBe(220.5); // the row stamped 13:00 in the file
+  });
+
   it('an unknown --format is refused', () => {
     expect(dataError(() => importFile(fx('truncated.csv'), { format: 'bloomberg' })).message).toContain("unknown format 'bloomberg'");
   });

@@ -11,6 +11,8 @@
  *   ('out-of-order'; the longest time-ordered run of rows is kept); more than 1 % of rows out of order means the
  *   file is not a time series in any order and is refused. Repeated timestamps keep the first row ('duplicate-time').
  * - high/low not containing open/close is a warning; the row is kept unchanged (real exports have such rows).
+ * - Intraday stamps become bar-end times ('YYYY-MM-DD HH:mm'): the tdx 13:00 stamp of the 11:30 bar is moved
+ *   to 11:30, and a file stamped with bar start times is moved forward by one bar; both are reported.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -545,7 +547,7 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
       throw new DataError(file, 'mixes rows with and without a time of day', { line: rows.line[k], field: fieldName('date') });
     }
   }
-  if (intraday) remapLunchStamp(rows, file, issues);
+  if (intraday) normaliseStamps(rows, file, issues);
 
   const { order, reversed } = orderRows(rows, file, issues, fieldName('date'));
   const n = order.length;
@@ -611,8 +613,38 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
   return { bars, report };
 }
 
-/** The tdx export stamps the 11:30 bar as 13:00; a day with a 13:00 bar and no 11:30 bar gets it moved back. */
-function remapLunchStamp(rows: Rows, file: string, issues: DataIssue[]) {
+/**
+ * Bar stamps are made bar-end times. A file stamped with bar start times (a bar at 09:30, none after 14:59) is
+ * moved forward by its bar spacing, and said so. In a bar-end file, a day with a 13:00 bar and no 11:30 bar
+ * has the 11:30 bar stamped 13:00 (the tdx export does this): it is re-stamped 11:30.
+ */
+function normaliseStamps(rows: Rows, file: string, issues: DataIssue[]) {
+  let minM = Infinity;
+  let maxM = -Infinity;
+  const steps = new Map<number, number>();
+  for (let k = 0; k < rows.n; k++) {
+    const m = rows.minutes[k];
+    if (m < minM) minM = m;
+    if (m > maxM) maxM = m;
+    if (k > 0 && rows.date[k] === rows.date[k - 1]) {
+      const d = Math.abs(m - rows.minutes[k - 1]);
+      if (d > 0 && d <= 60) steps.set(d, (steps.get(d) ?? 0) + 1);
+    }
+  }
+  if (minM === 9 * 60 + 30 && maxM < 15 * 60) {
+    let step = 1;
+    let best = -1;
+    for (const [d, c] of steps) if (c > best) [step, best] = [d, c];
+    for (let k = 0; k < rows.n; k++) {
+      rows.minutes[k] += step;
+      rows.key[k] = `${rows.date[k]} ${hhmm(rows.minutes[k])}`;
+    }
+    issues.push({
+      severity: 'info', kind: 'start-stamps', file, line: rows.line[0],
+      message: `bars are stamped with their start time (first 09:30, last before 15:00): moved ${step} minute(s) forward to bar-end stamps`,
+    });
+    return;
+  }
   const has1130 = new Set<string>();
   for (let k = 0; k < rows.n; k++) if (rows.minutes[k] === 690) has1130.add(rows.date[k]);
   let count = 0;
