@@ -63,6 +63,13 @@ describe('row-level problems are dropped and reported with file:line:field', () 
     ]);
   });
 
+  it('a full-width last row with a bad date is a dropped row, not a footer', () => {
+    const f = path.join(tmp, 'bad-last.csv');
+    writeFileSync(f, 'date,open,high,low,close,volume\n2017-04-26,1,2,1,2,5\n2017-04-27,1,2,1,2,5\nyesterday,1,2,1,2,5\n');
+    const { report } = importFile(f);
+    expect(report.issues.map((i) => [i.severity, i.kind, i.line, i.field])).toEqual([['error', 'bad-date', 4, 'date']]);
+  });
+
   it('bad dates', () => {
     const { bars, report } = importFile(fx('bad-date.csv'));
     expect(bars.time).toEqual(['2017-04-26', '2017-04-28']);

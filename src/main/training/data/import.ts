@@ -446,16 +446,17 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
     rowsCells = body.split('\n').map((l) => (Papa.parse<string[]>(l, { delimiter, header: false }).data[0] ?? []) as string[]);
   }
 
-  // Trailing footer lines (e.g. 数据来源:通达信): after the last line that starts with a date.
+  // Trailing footer lines (e.g. 数据来源:通达信): short lines without a date after the last data row. A full-width
+  // row with a bad date is data, and is reported as such below.
+  const need = Math.max(...Object.values(cols).map((i) => i!));
   let lastDataIdx = rowsCells.length - 1;
   while (lastDataIdx >= 0) {
     const cells = rowsCells[lastDataIdx];
-    const first = cells[cols.date!] ?? '';
     if (cells.length === 1 && cells[0].trim() === '') {
       lastDataIdx--;
       continue;
     }
-    if (parseDate(first) !== undefined) break;
+    if (cells.length > need || parseDate(cells[cols.date!] ?? '') !== undefined) break;
     issues.push({
       severity: 'info', kind: 'footer', file, line: header.index + 2 + lastDataIdx,
       message: `footer line skipped: '${cells.join(delimiter).trim().slice(0, 60)}'`,
@@ -464,7 +465,6 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
   }
 
   const decimalComma = header.delimiter === ';';
-  const need = Math.max(...Object.values(cols).map((i) => i!));
   const rows = new Rows(lastDataIdx + 1);
   let rowsRead = 0;
   let dateKind: DateKind = 0 as DateKind;
