@@ -149,8 +149,8 @@ class Ctx {
       const atr = wilder(this.tr(), n);
       const sp = wilder(pdm, n);
       const sm = wilder(mdm, n);
-      const pdi = map(this.n, (t) => safeDiv(100 * sp[t], atr[t], 0));
-      const mdi = map(this.n, (t) => safeDiv(100 * sm[t], atr[t], 0));
+      const pdi = ratio(sp, atr, 100, 0);
+      const mdi = ratio(sm, atr, 100, 0);
       const dx = map(this.n, (t) => safeDiv(100 * Math.abs(pdi[t] - mdi[t]), pdi[t] + mdi[t], 0));
       return { pdi, mdi, adx: wilder(dx, n) };
     });
@@ -183,7 +183,18 @@ function def(info: FactorInfo, impl: Impl): void {
 }
 
 /** Percent deviation of a from b: 100·(a/b − 1). */
-const pctDev = (a: Float64Array, b: Float64Array) => map(a.length, (t) => 100 * (a[t] / b[t] - 1));
+const pctDev = (a: Float64Array, b: Float64Array) => {
+  const out = new Float64Array(a.length);
+  for (let t = 0; t < a.length; t++) out[t] = 100 * (a[t] / b[t] - 1);
+  return out;
+};
+
+/** scale·num/den element-wise; `fallback` where den == 0 (the documented neutral value); NaN stays NaN. */
+function ratio(num: Float64Array, den: Float64Array, scale: number, fallback: number): Float64Array {
+  const out = new Float64Array(num.length);
+  for (let t = 0; t < num.length; t++) out[t] = safeDiv(scale * num[t], den[t], fallback);
+  return out;
+}
 
 // ---------------------------------------------------------------- moving-average deviations (trend)
 for (const n of [5, 10, 20, 30, 60]) {
@@ -392,7 +403,7 @@ def(
     const avg = (n: number) => {
       const sb = rollingSum(bp, n);
       const st = rollingSum(tr, n);
-      return map(c.n, (t) => safeDiv(sb[t], st[t], 0.5));
+      return ratio(sb, st, 1, 0.5);
     };
     const a7 = avg(7);
     const a14 = avg(14);
@@ -685,7 +696,7 @@ def(
   (c) => {
     const s = rollingSum(c.obvStep(), 20);
     const sv = rollingSum(c.v, 20);
-    return map(c.n, (t) => (t < 20 ? Number.NaN : safeDiv(s[t], sv[t], 0)));
+    return ratio(s, sv, 1, 0);
   },
 );
 def(
@@ -719,7 +730,7 @@ for (const n of [5, 20]) {
     },
     (c) => {
       const m = sma(c.v, n);
-      return map(c.n, (t) => safeDiv(c.v[t], m[t], 1));
+      return ratio(c.v, m, 1, 1);
     },
   );
 }
@@ -736,7 +747,7 @@ def(
     const mfv = map(c.n, (t) => safeDiv(c.c[t] - c.l[t] - (c.h[t] - c.c[t]), c.h[t] - c.l[t], 0) * c.v[t]);
     const s = rollingSum(mfv, 20);
     const sv = rollingSum(c.v, 20);
-    return map(c.n, (t) => safeDiv(s[t], sv[t], 0));
+    return ratio(s, sv, 1, 0);
   },
 );
 def(
@@ -800,7 +811,7 @@ def(
       map(c.n, (t) => c.o[t] - c.l[t]),
       26,
     );
-    return map(c.n, (t) => safeDiv(100 * num[t], den[t], 100));
+    return ratio(num, den, 100, 100);
   },
 );
 def(
@@ -821,7 +832,7 @@ def(
       map(c.n, (t) => (t === 0 ? Number.NaN : Math.max(0, c.c[t - 1] - c.l[t]))),
       26,
     );
-    return map(c.n, (t) => safeDiv(100 * num[t], den[t], 100));
+    return ratio(num, den, 100, 100);
   },
 );
 def(
@@ -844,7 +855,7 @@ def(
       map(c.n, (t) => Math.max(0, mid[t] - c.l[t])),
       26,
     );
-    return map(c.n, (t) => safeDiv(100 * num[t], den[t], 100));
+    return ratio(num, den, 100, 100);
   },
 );
 
@@ -924,7 +935,7 @@ for (const n of [5, 20]) {
     },
     (c) => {
       const m = sma(c.a, n);
-      return map(c.n, (t) => safeDiv(c.a[t], m[t], 1));
+      return ratio(c.a, m, 1, 1);
     },
   );
 }
