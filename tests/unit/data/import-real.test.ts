@@ -2,10 +2,11 @@
  * Every real file in ../shared/data imports, and its report agrees with facts established independently of the
  * importer: the data README's table, line counts of the raw text, and a plain split(',') reading of the CSVs.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Bars } from '../../../src/shared/domain';
 import { importFile, loadIndex, type ImportResult } from '../../../src/main/training/data/import';
 import { alignSeries } from '../../../src/main/training/data/align';
@@ -310,5 +311,42 @@ describe('tdx 1-minute exports', () => {
       expect(ratio).toBeGreaterThan(9990);
       expect(ratio).toBeLessThan(10200);
     }
+  });
+});
+
+describe('real rows rewritten in other layouts import to the same bars', () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'fi-layout-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const clean = () => load(dailyFile('000300')).bars;
+  const pick = [4000, 4001, 4002, 4003, 4004];
+
+  it('Tushare layout: ts_code, YYYYMMDD, newest-first, vol in lots, amount in thousand CNY', () => {
+    const b = clean();
+    const lines = ['ts_code,trade_date,close,open,high,low,pre_close,change,pct_chg,vol,amount'];
+    for (const i of [...pick].reverse()) {
+      const d = b.time[i].replace(/-/g, '');
+      lines.push(`000300.SH,${d},${b.close[i]},${b.open[i]},${b.high[i]},${b.low[i]},${b.close[i - 1]},0,0,${b.volume[i] / 100},${b.amount[i] / 1000}`);
+    }
+    const f = path.join(tmp, 'index_daily.csv');
+    writeFileSync(f, lines.join('\n'));
+    const { bars, report } = importFile(f);
+    expect(report).toMatchObject({ format: 'tushare', volumeUnit: 'lots', amountScale: 1000, reversed: true, dateFormat: 'YYYYMMDD', code: '000300' });
+    expect(bars.time).toEqual(pick.map((i) => b.time[i]));
+    pick.forEach((i, k) => {
+      expect(bars.close[k]).toBe(b.close[i]);
+      expect(bars.volume[k]).toBeCloseTo(b.volume[i], 3);
+      expect(bars.amount[k]).toBeCloseTo(b.amount[i], 3);
+    });
+  });
+
+  it('GBK, Chinese header in another column order, slash dates, tab-separated', () => {
+    const b = clean();
+    const lines = ['成交额\t收盘\t日期\t最高\t开盘\t最低\t成交量'];
+    for (const i of pick) lines.push([b.amount[i], b.close[i], b.time[i].replace(/-/g, '/'), b.high[i], b.open[i], b.low[i], b.volume[i]].join('\t'));
+    const f = path.join(tmp, 'SH000300.txt');
+    writeFileSync(f, iconv.encode(lines.join('\r\n'), 'gbk'));
+    const { bars, report } = importFile(f);
+    expect(report).toMatchObject({ format: 'generic', encoding: 'gbk', delimiter: 'tab', volumeUnit: 'shares', dateFormat: 'YYYY/MM/DD', code: '000300' });
+    expect(bars).toEqual(selectBars({ ...b, source: f }, pick));
   });
 });

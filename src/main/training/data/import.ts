@@ -25,14 +25,15 @@ import { hhmm, minutesOf } from './time';
 import { checkOutliers } from './validate';
 
 export type VolumeUnit = 'shares' | 'lots';
-export type FormatName = 'baostock' | 'sina' | 'eastmoney' | 'tdx' | 'generic';
+export type FormatName = 'baostock' | 'sina' | 'eastmoney' | 'tushare' | 'tdx' | 'generic';
+const FORMATS: readonly FormatName[] = ['baostock', 'sina', 'eastmoney', 'tushare', 'tdx', 'generic'];
 
 export interface ImportOptions {
   /** Index code; default: from the file name (000300, sh000300, SH-000300, 399006.SZ), a code column or the title line. */
   code?: string;
   /** Override the volume unit of the source ('lots' are multiplied by 100 to shares). */
   volumeUnit?: VolumeUnit;
-  /** Override the detected vendor profile: 'baostock' | 'sina' | 'eastmoney' | 'tdx' | 'generic'. */
+  /** Override the detected vendor profile: 'baostock' | 'sina' | 'eastmoney' | 'tushare' | 'tdx' | 'generic'. */
   format?: string;
   /** Claimed text encoding; default: detected (UTF-8 with/without BOM, else GBK). */
   encoding?: 'utf-8' | 'gbk';
@@ -209,8 +210,8 @@ function findHeader(lines: string[], file: string): HeaderInfo {
 
 function detectFormat(h: HeaderInfo, file: string, titleLines: string[], lastLines: string[], forced?: string): FormatName {
   if (forced) {
-    if (!['baostock', 'sina', 'eastmoney', 'tdx', 'generic'].includes(forced)) {
-      throw new DataError(file, `unknown format '${forced}' (use baostock, sina, eastmoney, tdx or generic)`);
+    if (!(FORMATS as readonly string[]).includes(forced)) {
+      throw new DataError(file, `unknown format '${forced}' (use ${FORMATS.join(', ')})`);
     }
     return forced as FormatName;
   }
@@ -219,6 +220,7 @@ function detectFormat(h: HeaderInfo, file: string, titleLines: string[], lastLin
   const tail = lastLines.slice(-3).join(' ');
   if (tail.includes('通达信') || titleLines.some((l) => /分钟线|日线|通达信/.test(l)) || folder.startsWith('tdx')) return 'tdx';
   if (names.includes('turn') && names.includes('pctchg')) return 'baostock';
+  if (names.includes('ts_code') && names.includes('trade_date')) return 'tushare';
   if (h.cols.code !== undefined && (names.includes('symbol') || folder.includes('eastmoney'))) return 'eastmoney';
   if (names.join(',') === 'date,open,close,high,low,volume,amount' && folder.includes('sina')) return 'sina';
   return 'generic';
@@ -407,14 +409,14 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
     issues.push({ severity: 'warning', kind: 'missing-column', file, line: header.index + 1, field: 'volume', message: 'no volume column: volume set to 0' });
   }
 
-  // Vendor units.
   const volHint = cols.volume !== undefined ? unitHint(header.cells[cols.volume]) : undefined;
   const amtHint = cols.amount !== undefined ? unitHint(header.cells[cols.amount]) : undefined;
-  let volumeUnit: VolumeUnit = format === 'sina' || format === 'eastmoney' ? 'lots' : 'shares';
+  // Vendor units: Sina, Eastmoney and Tushare give index volume in lots; Eastmoney and Tushare amount in 1000 CNY.
+  let volumeUnit: VolumeUnit = format === 'sina' || format === 'eastmoney' || format === 'tushare' ? 'lots' : 'shares';
   if (volHint && /^(手|lots?)$/.test(volHint)) volumeUnit = 'lots';
   if (volHint && /^(股|shares?)$/.test(volHint)) volumeUnit = 'shares';
   if (opts.volumeUnit) volumeUnit = opts.volumeUnit;
-  let amountScale = format === 'eastmoney' ? 1000 : 1;
+  let amountScale = format === 'eastmoney' || format === 'tushare' ? 1000 : 1;
   if (amtHint && /^(千元|thousand)/.test(amtHint)) amountScale = 1000;
   if (amtHint && /^(万元|万)$/.test(amtHint)) amountScale = 10000;
   const volScale = volumeUnit === 'lots' ? 100 : 1;
