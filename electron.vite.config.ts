@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import { cspSafeClaygl } from './build/csp-safe-claygl';
 
 export default defineConfig({
   main: {
@@ -23,6 +24,6 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } }, chunkSizeWarningLimit: 4000 },
-    plugins: [vue()],
+    plugins: [vue(), cspSafeClaygl()],
   },
 });

@@ -73,7 +73,7 @@ export function distributionOption(c: ClassCounts, p: Palette, names: { down: st
     backgroundColor: 'transparent',
     grid: { left: 56, right: 64, top: 8, bottom: 8 },
     xAxis: { type: 'value', max: 100, show: false },
-    yAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { color: p.text }, axisTick: { show: false }, axisLine: { show: false } },
+    yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name), axisLabel: { color: p.text }, axisTick: { show: false }, axisLine: { show: false } },
     series: [
       {
         type: 'bar',

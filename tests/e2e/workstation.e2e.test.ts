@@ -1,0 +1,230 @@
+/**
+ * The workstation in a real browser (Debian Chromium through playwright-core) against the web host:
+ * import the real daily files, move a threshold slider and check the class counts, rotate a 3-D factor surface
+ * and check its WebGL canvas is drawn, train a tiny model with live progress, export the predictions CSV and
+ * read it back, compare and delete runs. Screenshots of every view go to docs/screenshots/.
+ */
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dailyDir, dailyFile } from '../helpers/data';
+import { expectedCounts, launchChromium, pixelStats, SHOTS, startTestHost, type TestHost } from './helpers';
+
+let th: TestHost;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const downloads = path.join(os.tmpdir(), `fi-e2e-downloads-${process.pid}`);
+
+async function shot(name: string): Promise<void> {
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+async function go(view: string): Promise<void> {
+  await page.click(`button[data-view="${view}"]`);
+}
+async function text(testid: string): Promise<string> {
+  return (await page.locator(`[data-testid="${testid}"]`).first().innerText()).trim();
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(downloads, { recursive: true });
+  th = await startTestHost();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(th.host.url);
+  await page.waitForSelector('button[data-view="data"]');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await th?.close();
+});
+
+describe('web host workstation', () => {
+  it('refuses the page and the API without the access token', async () => {
+    const base = th.host.url.split('?')[0];
+    const res = await fetch(base);
+    expect(res.status).toBe(401);
+    const api = await fetch(`${base}api/data.list`, { method: 'POST', body: '{}', headers: { 'x-access-token': 'nope' } });
+    expect(api.status).toBe(401);
+  });
+
+  it('imports the four real daily index files and lists them with date ranges', async () => {
+    const files = ['000300', '000001', '000905', '399006'].map((c) => dailyFile(c));
+    await page.setInputFiles('[data-testid="import-input"]', files);
+    await page.waitForSelector('[data-testid="indices"] tr[data-code="399006"]');
+    const rows = await page.locator('[data-testid="indices"] tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(4);
+    const csi = rows.find((r) => r.startsWith('000300'))!;
+    expect(csi).toContain('2005-01-04 – 2023-12-29');
+    expect(csi).toContain('4,616');
+    expect(rows.find((r) => r.startsWith('399006'))).toContain('2010-06-01 – 2023-12-29');
+    await expect.poll(() => page.locator('[data-testid="report"]').innerText()).toContain('000300.csv');
+    // the files are kept in the data folder the host owns
+    expect(readdirSync(th.dataDir).sort()).toEqual(['000001.csv', '000300.csv', '000905.csv', '399006.csv']);
+    await page.waitForSelector('[data-testid="candles"] canvas');
+    await shot('data');
+  });
+
+  it('updates the class counts live when the up-threshold slider moves, matching counts from the CSV', async () => {
+    await go('study');
+    const from = '2010-06-01';
+    const base = expectedCounts(dailyFile('000300'), 14, 0.025, -0.01, from);
+    await expect.poll(() => text('count-up')).toBe(String(base.up));
+    expect(await text('count-down')).toBe(String(base.down));
+    expect(await text('count-flat')).toBe(String(base.flat));
+    expect(await text('count-unlabeled')).toBe(String(base.unlabeled));
+
+    await page.locator('[data-testid="up-slider"]').fill('4');
+    const up4 = expectedCounts(dailyFile('000300'), 14, 0.04, -0.01, from);
+    expect(up4.up).toBeLessThan(base.up);
+    await expect.poll(() => text('count-up')).toBe(String(up4.up));
+    expect(await text('count-flat')).toBe(String(up4.flat));
+    expect(await text('count-down')).toBe(String(up4.down));
+    expect(await text('up-value')).toBe('+4.0 %');
+
+    await page.locator('[data-testid="down-slider"]').fill('-2.5');
+    const both = expectedCounts(dailyFile('000300'), 14, 0.04, -0.025, from);
+    await expect.poll(() => text('count-down')).toBe(String(both.down));
+    expect(await text('count-flat')).toBe(String(both.flat));
+
+    // back to the defaults for the screenshot and the training below
+    await page.locator('[data-testid="up-slider"]').fill('2.5');
+    await page.locator('[data-testid="down-slider"]').fill('-1');
+    await expect.poll(() => text('count-up')).toBe(String(base.up));
+    await page.waitForSelector('[data-testid="labels-chart"] canvas');
+    await shot('study');
+    await page.selectOption('[data-testid="language"]', 'zh');
+    await expect.poll(() => page.locator('h1').innerText()).toBe('研究设置');
+    await shot('study-zh');
+    await page.selectOption('[data-testid="language"]', 'en');
+  });
+
+  it('draws a factor image as a rotatable WebGL surface that is not blank', async () => {
+    const webgl = await page.evaluate(() => !!document.createElement('canvas').getContext('webgl'));
+    expect(webgl, 'WebGL must be available (SwiftShader)').toBe(true);
+    await go('images');
+    await page.waitForSelector('[data-testid="surface"] canvas', { timeout: 120_000 });
+    await expect.poll(() => text('image-date'), { timeout: 120_000 }).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await page.waitForTimeout(1500);
+    const surface = page.locator('[data-testid="surface"]');
+    const before = await surface.screenshot();
+    const stats = pixelStats(before);
+    expect(stats.nonBackground).toBeGreaterThan(0.05);
+    expect(stats.distinct).toBeGreaterThan(200);
+    // drag rotates the surface: the picture changes
+    const box = (await surface.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 160, box.y + box.height / 2 + 40, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForTimeout(800);
+    const after = await surface.screenshot();
+    expect(Buffer.compare(before, after)).not.toBe(0);
+    await shot('images-3d');
+
+    // the date slider moves the sample date
+    const first = await text('image-date');
+    await page.locator('[data-testid="date-slider"]').fill('100');
+    await expect.poll(() => text('image-date'), { timeout: 60_000 }).not.toBe(first);
+    await page.click('button[data-mode="heatmap"]');
+    await page.waitForSelector('[data-testid="heatmap-main"] canvas');
+    await shot('images-heatmap');
+    await page.click('button[data-mode="wireframe"]');
+    await page.waitForTimeout(1200);
+    await shot('images-wireframe');
+  });
+
+  it('trains a tiny model in the worker process with live progress, to the end', async () => {
+    await go('study');
+    await page.fill('[data-testid="from"]', '2021-01-01');
+    for (const c of ['000001', '000905', '399006']) await page.uncheck(`input[data-overlay="${c}"]`);
+    await page.fill('[data-testid="lookback"]', '20');
+    await page.selectOption('[data-testid="preset"]', 'cnn');
+    await page.fill('[data-testid="epochs"]', '3');
+    await page.fill('[data-testid="train-days"]', '300');
+    await page.fill('[data-testid="test-days"]', '60');
+    await go('training');
+    await page.click('[data-testid="start-training"]');
+    const seenEpochs = new Set<string>();
+    let sawRunning = false;
+    let sawSpeed = false;
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      const status = await text('job-status');
+      if (status === 'running') sawRunning = true;
+      const ep = await text('kpi-epoch');
+      if (ep !== '—') seenEpochs.add(ep);
+      if ((await text('kpi-speed')) !== '—') sawSpeed = true;
+      if (status === 'running' && seenEpochs.size >= 1 && !(await page.locator('.shot-taken').count())) {
+        await page.evaluate(() => document.body.classList.add('shot-taken'));
+        await shot('training-live');
+      }
+      if (status === 'done' || status === 'failed') break;
+      if (Date.now() > deadline) throw new Error('training did not finish in 150 s');
+      await page.waitForTimeout(150);
+    }
+    const err = await page.locator('[data-testid="job-error"]').count();
+    expect(err ? await text('job-error') : '').toBe('');
+    expect(await text('job-status')).toBe('done');
+    expect(sawRunning).toBe(true);
+    expect(sawSpeed).toBe(true);
+    expect(seenEpochs.size).toBeGreaterThanOrEqual(2);
+    expect(await text('kpi-backend')).toMatch(/wasm|cpu|tensorflow/);
+    await shot('training');
+  });
+
+  it('shows the results and exports the predictions CSV, which reads back as written', async () => {
+    await page.click('[data-testid="open-results"]');
+    await page.waitForSelector('[data-testid="predictions"] tbody tr');
+    await page.waitForSelector('[data-testid="confusion"] canvas');
+    await shot('results');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-predictions"]')]);
+    const saved = path.join(downloads, download.suggestedFilename());
+    await download.saveAs(saved);
+    expect(download.suggestedFilename()).toMatch(/predictions\.csv$/);
+    const runId = download.suggestedFilename().replace(/-predictions\.csv$/, '');
+    const written = readFileSync(path.join(th.runsDir, runId, 'predictions.csv'), 'utf8');
+    const got = readFileSync(saved, 'utf8');
+    expect(got).toBe(written);
+    const lines = got.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[0].split(',')).toEqual(['date', 'close', 'p_down', 'p_flat', 'p_up', 'predicted', 'forward_return', 'actual', 'correct']);
+    const tableRows = await page.locator('[data-testid="predictions"] tbody tr').count();
+    expect(lines.length - 1).toBe(tableRows);
+    for (const l of lines.slice(1)) {
+      const [, , pd, pf, pu] = l.split(',').map(Number);
+      expect(pd + pf + pu).toBeCloseTo(1, 4);
+    }
+  });
+
+  it('compares two runs side by side and deletes one after confirmation', async () => {
+    // a second tiny run (logistic regression on the last bar) to compare with
+    await go('study');
+    await page.selectOption('[data-testid="preset"]', 'logreg');
+    await go('training');
+    await page.click('[data-testid="start-training"]');
+    await expect.poll(() => text('job-status'), { timeout: 150_000, interval: 300 }).toBe('done');
+    await go('runs');
+    await expect.poll(() => page.locator('[data-testid="runs"] tbody tr').count()).toBe(2);
+    const ids = await page.locator('[data-testid="runs"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')!));
+    for (const id of ids) await page.check(`input[data-compare="${id}"]`);
+    await page.waitForSelector('[data-testid="compare"] canvas');
+    await shot('runs');
+    page.once('dialog', (d) => void d.accept());
+    await page.click(`button[data-delete="${ids[1]}"]`);
+    await expect.poll(() => page.locator('[data-testid="runs"] tbody tr').count()).toBe(1);
+    expect(readdirSync(th.runsDir)).toEqual([ids[0]]);
+  });
+});
+
+describe('data for the browser tests', () => {
+  it('comes from the shared daily folder', () => {
+    expect(readdirSync(dailyDir())).toEqual(expect.arrayContaining(['000300.csv', '399006.csv']));
+  });
+});
