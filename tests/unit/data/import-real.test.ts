@@ -11,7 +11,7 @@ import type { Bars } from '../../../src/shared/domain';
 import { importFile, loadIndex, type ImportResult } from '../../../src/main/training/data/import';
 import { alignSeries } from '../../../src/main/training/data/align';
 import { compareSources, crossGaps } from '../../../src/main/training/data/validate';
-import { selectBars } from '../../../src/main/training/data/resample';
+import { resampleMinutes, selectBars } from '../../../src/main/training/data/resample';
 import { dailyDir, dailyFile, rawDir } from '../../helpers/data';
 
 const cache = new Map<string, ImportResult>();
@@ -267,6 +267,23 @@ describe('raw vendor files', () => {
     const asLots = load(file);
     expect(asShares.report.volumeUnit).toBe('shares');
     expect(asLots.bars.volume[10]).toBe(asShares.bars.volume[10] * 100);
+  });
+});
+
+describe('cross-file checks on raw files', () => {
+  it('baostock files have no gaps against each other: the bad sh000905 row is a value error, not a gap', () => {
+    const gaps = crossGaps(['000001', '000300', '000905'].map((c) => load(rawFile(`baostock/sh${c}.csv`)).bars));
+    expect(gaps).toEqual([]);
+  });
+
+  it('15-minute tdx series align on the 103 common days; SSE loses its 58 earlier days', () => {
+    const q = ['SH-000300.txt', 'SH-000001.txt'].map((f) => resampleMinutes(load(path.join(rawDir('tdx-1min'), f)).bars, 15));
+    const { series, report } = alignSeries(q);
+    expect(report.kept).toBe(103 * 16);
+    expect(report.dropped[0]).toEqual({ code: '000300', count: 0, first: undefined, last: undefined });
+    expect(report.dropped[1]).toMatchObject({ code: '000001', count: (161 - 103) * 16, first: '2017-01-26 09:45' });
+    expect(report.dropped[1].last! < '2017-04-27').toBe(true);
+    expect(series[1].time).toEqual(series[0].time);
   });
 });
 
