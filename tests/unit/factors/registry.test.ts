@@ -88,6 +88,18 @@ describe('factor registry', () => {
     },
   );
 
+  it.each([0, 1, 10, 30])(
+    'a series of %i bars (shorter than many warm-ups) gives NaN until each warm-up, no throw',
+    (len) => {
+      const out = computeFactors(headBars(loadDailyBars(), len));
+      FACTORS.forEach((f, i) => {
+        expect(out[i].length).toBe(len);
+        const first = firstFinite(out[i]);
+        expect(first === -1 ? len <= f.warmup : first === f.warmup, f.name).toBe(true);
+      });
+    },
+  );
+
   it('compute(b) of one factor equals its column of computeFactors (shared series do not leak)', () => {
     const b = headBars(loadDailyBars(), 400);
     const all = computeFactors(b);
