@@ -2,7 +2,7 @@
 import type { Bars } from '../../shared/domain';
 import { DataError } from '../../shared/errors';
 import { importFile, type ImportOptions, type ImportReport } from '../../main/training/data/import';
-import { crossGaps } from '../../main/training/data/validate';
+import { compareSources, crossGaps } from '../../main/training/data/validate';
 import { num, parse } from '../args';
 
 export const usage =
@@ -24,7 +24,7 @@ function describe(r: ImportReport, limit: number): string {
     r.volumeUnit === 'lots' ? 'lots (x100 to shares)' : r.format === 'tdx' ? 'as in file (see volume-unit note)' : 'shares';
   const lines = [
     r.file,
-    `  format ${r.format}, encoding ${r.encoding}, delimiter ${r.delimiter}, header line ${r.headerLine}, dates ${r.dateFormat}` +
+    `  format ${r.format}, encoding ${r.encoding}, delimiter '${r.delimiter}', header line ${r.headerLine}, dates ${r.dateFormat}` +
       (r.reversed ? ', newest-first (reversed)' : ''),
     `  code ${r.code}, ${r.barsPerDay} bar(s) per day, ${r.firstTime ?? '-'} .. ${r.lastTime ?? '-'}`,
     `  rows read ${r.rowsRead}, kept ${r.rowsKept}, dropped ${r.rowsDropped}`,
@@ -76,6 +76,15 @@ export async function run(argv: string[]): Promise<number> {
     if (group.length < 2) continue;
     const gaps = crossGaps(group.map((g) => g.bars));
     for (const g of group) g.report.issues.push(...gaps.filter((i) => i.file === g.bars.source));
+  }
+  // Two files of the same index: closes that disagree beyond rounding are named in both reports.
+  for (let a = 0; a < loaded.length; a++) {
+    for (let b = a + 1; b < loaded.length; b++) {
+      const [x, y] = [loaded[a], loaded[b]];
+      if (x.bars.code !== y.bars.code || x.bars.barsPerDay !== y.bars.barsPerDay) continue;
+      x.report.issues.push(...compareSources(x.bars, y.bars));
+      y.report.issues.push(...compareSources(y.bars, x.bars));
+    }
   }
   if (values.json) {
     console.log(JSON.stringify(reports, null, 1));

@@ -6,12 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Bars } from '../../../src/shared/domain';
 import { importFile, loadIndex, type ImportResult } from '../../../src/main/training/data/import';
 import { alignSeries } from '../../../src/main/training/data/align';
 import { compareSources, crossGaps } from '../../../src/main/training/data/validate';
 import { resampleMinutes, selectBars } from '../../../src/main/training/data/resample';
+import { run as dataCli } from '../../../src/cli/commands/data';
 import { dailyDir, dailyFile, rawDir } from '../../helpers/data';
 
 const cache = new Map<string, ImportResult>();
@@ -365,5 +366,21 @@ describe('real rows rewritten in other layouts import to the same bars', () => {
     const { bars, report } = importFile(f);
     expect(report).toMatchObject({ format: 'generic', encoding: 'gbk', delimiter: 'tab', volumeUnit: 'shares', dateFormat: 'YYYY/MM/DD', code: '000300' });
     expect(bars).toEqual(selectBars({ ...b, source: f }, pick));
+  });
+});
+
+describe('data check on several sources of one index', () => {
+  it('names the wrong baostock 2014-08-07 close, and only it, when given with the Sina and cleaned files', async () => {
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+    try {
+      const files = [rawFile('baostock/sh000905.csv'), rawFile('sina/000905.csv'), dailyFile('000905')];
+      expect(await dataCli(['check', ...files, '--json'])).toBe(0);
+      const reports = JSON.parse(out.join('\n')) as { file: string; issues: { kind: string; message: string }[] }[];
+      const mism = reports.map((r) => r.issues.filter((i) => i.kind === 'source-mismatch').map((i) => i.message.slice(0, 10)));
+      expect(mism).toEqual([['2014-08-07', '2014-08-07'], ['2014-08-07'], ['2014-08-07']]);
+    } finally {
+      log.mockRestore();
+    }
   });
 });
