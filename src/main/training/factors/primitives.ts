@@ -17,39 +17,42 @@ export function firstFinite(x: ArrayLike<number>): number {
 }
 
 /**
- * Simple moving average over n values: a running sum, recomputed exactly every 16·n steps so rounding cannot
- * drift, and exactly 0 when every value in the window is 0 (so "no volume" tests against 0 stay exact).
+ * Running sum over n values divided by `div`: recomputed exactly every 16·n steps so rounding cannot drift,
+ * and exactly 0 when every value in the window is 0 (so "no volume" tests against 0 stay exact).
  */
-export function sma(x: Float64Array, n: number): Float64Array {
+function windowSum(x: Float64Array, n: number, div: number): Float64Array {
   const out = nanArray(x.length);
   const s = firstFinite(x);
   let sum = 0;
   let nonZero = 0;
+  let untilRecompute = 16 * n;
   for (let t = s; t < x.length; t++) {
-    sum += x[t];
-    if (x[t] !== 0) nonZero++;
+    const v = x[t];
+    sum += v;
+    if (v !== 0) nonZero++;
     if (t - s >= n) {
-      sum -= x[t - n];
-      if (x[t - n] !== 0) nonZero--;
+      const old = x[t - n];
+      sum -= old;
+      if (old !== 0) nonZero--;
     }
     if (t - s >= n - 1) {
       if (nonZero === 0) sum = 0;
-      else if ((t - s) % (16 * n) === 0) {
+      else if (--untilRecompute === 0) {
+        untilRecompute = 16 * n;
         sum = 0;
         for (let i = t - n + 1; i <= t; i++) sum += x[i];
       }
-      out[t] = sum / n;
+      out[t] = sum / div;
     }
   }
   return out;
 }
 
+/** Simple moving average over n values (running sum, see windowSum). */
+export const sma = (x: Float64Array, n: number) => windowSum(x, n, n);
+
 /** Rolling sum over n values. */
-export function rollingSum(x: Float64Array, n: number): Float64Array {
-  const out = sma(x, n);
-  for (let t = 0; t < out.length; t++) out[t] *= n;
-  return out;
-}
+export const rollingSum = (x: Float64Array, n: number) => windowSum(x, n, 1);
 
 /**
  * Exponential smoothing y = y' + alpha (x - y'), seeded with the simple mean of the first n finite values
