@@ -56,6 +56,7 @@ export function createProgress(opts: { tty?: boolean; label?: string; intervalMs
     {
       format: `${label} epoch {epoch}/{epochs} |{bar}| {percentage}% | loss {loss} acc {acc} | {sps} samples/s | ETA {etaText} | {backend}`,
       hideCursor: true,
+      stream: process.stdout,
       clearOnComplete: false,
       etaBuffer: 50,
     },

@@ -114,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
   display.log(`run folder: ${runDir}`);
   const r = await runWithDisplay(runDir, backend, display);
   const s = summary(runDir, r);
-  display.result(s, `${r.cancelled ? 'Cancelled' : 'Finished'}: ${runDir} (${r.backend}, ${r.history.length} epoch(s), val loss ${s.valLoss ?? '-'})`);
+  display.result(s, `${r.cancelled ? 'Cancelled' : 'Finished'}: ${runDir} (${r.backend}, ${r.history.length} epoch(s), val loss ${typeof s.valLoss === 'number' ? s.valLoss.toFixed(4) : '-'})`);
   r.model.dispose();
   return r.cancelled ? 130 : 0;
 }

@@ -189,6 +189,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const cw = tf.tensor1d(classWeights);
   const startTime = Date.now();
   let samplesThisSession = 0;
+  let sps = 0;
   let cancelled = false;
   log(`training ${trainIdx.length} samples (${batches} batches of ${s.batchSize}), val ${valSet?.count ?? 0}, class weights ${classWeights.map((w) => w.toFixed(3)).join('/')}`);
 
@@ -245,7 +246,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         seen += n;
         samplesThisSession += n;
         const elapsed = (Date.now() - startTime) / 1000;
-        const sps = elapsed > 0 ? samplesThisSession / elapsed : 0;
+        sps = elapsed > 0 ? samplesThisSession / elapsed : 0;
         const remaining = (s.epochs - epoch - 1) * trainIdx.length + (trainIdx.length - seen);
         opts.onProgress?.({
           epoch: epoch + 1,
@@ -267,7 +268,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       }
       const m: EpochMetrics = { epoch: epoch + 1, loss: lossSum / seen, accuracy: correctSum / seen, learningRate: lr, seconds: 0 };
       if (valSet && valSet.count > 0) {
-        opts.onProgress?.({ epoch: epoch + 1, epochs: s.epochs, batch: batches, batches, loss: m.loss, accuracy: m.accuracy, samplesPerSecond: 0, etaSeconds: NaN, backend, phase: 'validate' });
+        opts.onProgress?.({ epoch: epoch + 1, epochs: s.epochs, batch: batches, batches, loss: m.loss, accuracy: m.accuracy, samplesPerSecond: sps, etaSeconds: NaN, backend, phase: 'validate' });
         const v = evaluate(model, valSet, classWeights, Math.max(s.batchSize, 32));
         m.valLoss = v.loss;
         m.valAccuracy = v.accuracy;
@@ -313,7 +314,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     batches,
     loss: state.history.at(-1)?.loss ?? NaN,
     accuracy: state.history.at(-1)?.accuracy ?? NaN,
-    samplesPerSecond: 0,
+    samplesPerSecond: sps,
     etaSeconds: 0,
     backend,
     phase: 'done',
