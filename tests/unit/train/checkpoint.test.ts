@@ -58,7 +58,7 @@ describe('checkpoints', () => {
         withSeededMathRandom(new Prng(11), () => opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, m.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, false, m.trainableWeights.map((w) => w.read() as tf.Variable)));
       const model = bnFactory(DEFAULT_MODEL, train.shape, { seed: 1 });
       const opt = makeOptimizer(s);
-      for (let i = 0; i < 20; i++) tf.tidy(() => step(model, opt));
+      for (let i = 0; i < 20; i++) tf.tidy(() => void step(model, opt));
       const state = { epoch: 3, history: [], best: { valLoss: 0.5, epoch: 2, wait: 1, weights: model.getWeights().map((t) => t.dataSync().slice() as Float32Array) }, stopped: false, stoppedEarly: false };
       await saveCheckpoint(dir, model, opt, state, 'k', 7);
       expect(readdirSync(path.join(dir, 'checkpoint')).sort()).toEqual(['manifest.json', 'weights-epoch0003.bin']);
@@ -80,8 +80,8 @@ describe('checkpoints', () => {
       for (let i = 1; i < o1.length; i++) expect(bytes(o2[i].tensor.dataSync() as Float32Array).equals(bytes(o1[i].tensor.dataSync() as Float32Array))).toBe(true);
       // one more step on both: identical weights (Adam's beta powers restored bit for bit too)
       for (let i = 0; i < 5; i++) {
-        tf.tidy(() => step(model, opt));
-        tf.tidy(() => step(fresh, opt2));
+        tf.tidy(() => void step(model, opt));
+        tf.tidy(() => void step(fresh, opt2));
       }
       expect(bytes(flatWeights(fresh)).equals(bytes(flatWeights(model)))).toBe(true);
       await expect(loadCheckpoint(dir, fresh, opt2, 'other-key')).rejects.toThrow(/different model, settings or dataset/);
