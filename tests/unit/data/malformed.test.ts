@@ -235,6 +235,15 @@ describe('layouts', () => {
     expect(bars.close[120]).toBe(220.5); // the row stamped 13:00 in the file
   });
 
+  it('a daily export whose dates carry a 00:00 time is read as daily bars', () => {
+    const f = path.join(tmp, 'midnight.csv');
+    writeFileSync(f, 'date,open,high,low,close,volume\n2017-04-26 00:00:00,1,2,1,2,5\n2017-04-27 00:00:00,1,2,1,2,5\n');
+    const { bars, report } = importFile(f);
+    expect(bars.time).toEqual(['2017-04-26', '2017-04-27']);
+    expect(report.barsPerDay).toBe(1);
+    expect(report.issues.map((i) => i.kind)).toEqual(['midnight-stamps']);
+  });
+
   it('an unknown --format is refused', () => {
     expect(dataError(() => importFile(fx('truncated.csv'), { format: 'bloomberg' })).message).toContain("unknown format 'bloomberg'");
   });

@@ -543,6 +543,16 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
     });
   }
 
+  // Daily exports that print every date with a 00:00 time are daily bars, not midnight bars.
+  let midnight = rows.minutes[0] === 0;
+  for (let k = 1; k < rows.n && midnight; k++) midnight = rows.minutes[k] === 0;
+  if (midnight) {
+    for (let k = 0; k < rows.n; k++) {
+      rows.minutes[k] = -1;
+      rows.key[k] = rows.date[k];
+    }
+    issues.push({ severity: 'info', kind: 'midnight-stamps', file, message: 'every row is stamped 00:00: read as daily bars' });
+  }
   const intraday = rows.minutes[0] >= 0;
   for (let k = 1; k < rows.n; k++) {
     if (rows.minutes[k] >= 0 !== intraday) {
