@@ -188,6 +188,15 @@ describe('encodings', () => {
     expect(e.line).toBe(3);
   });
 
+  it('UTF-16LE with a byte-order mark (Excel "Unicode text")', () => {
+    const f = path.join(tmp, '000905-utf16.txt');
+    const text = '日期\t开盘\t最高\t最低\t收盘\t成交量\r\n2017-04-26\t1\t2\t1\t2\t5\r\n';
+    writeFileSync(f, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const { bars, report } = importFile(f);
+    expect(report).toMatchObject({ encoding: 'utf-16le', code: '000905', rowsKept: 1 });
+    expect(bars.close[0]).toBe(2);
+  });
+
   it('UTF-8 with BOM, semicolons, decimal commas, Chinese header with a unit, compact dates, any column order', () => {
     const { bars, report } = importFile(fx('bom-semicolon-zh.csv'), { code: '000300' });
     expect(report).toMatchObject({ encoding: 'utf-8-bom', delimiter: ';', dateFormat: 'YYYYMMDD', volumeUnit: 'lots', code: '000300' });

@@ -112,6 +112,15 @@ function lineOfOffset(text: string, offset: number): number {
 }
 
 function decode(buf: Uint8Array, file: string, claimed?: 'utf-8' | 'gbk'): Decoded {
+  // Excel's "Unicode text" export is UTF-16 with a byte-order mark.
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+    const enc = buf[0] === 0xff ? 'utf-16le' : 'utf-16be';
+    try {
+      return { text: new TextDecoder(enc, { fatal: true }).decode(buf.subarray(2)), encoding: enc };
+    } catch {
+      throw new DataError(file, `starts with a ${enc.toUpperCase()} byte-order mark but is not valid ${enc.toUpperCase()}`);
+    }
+  }
   const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
   if (claimed !== 'gbk') {
     const body = bom ? buf.subarray(3) : buf;
