@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/main/training/train/backend';
 import { loadDataset } from '../../../src/main/training/images/dataset';
+import { buildModel } from '../../../src/main/training/model/build';
 import { DEFAULT_MODEL } from '../../../src/main/training/model/spec';
 import { DEFAULT_TRAIN } from '../../../src/main/training/train/settings';
 import { trainModel } from '../../../src/main/training/train/trainer';
@@ -30,6 +31,28 @@ describe('compact Inception on real daily factor images', () => {
     // one full batch per epoch: each epoch is one Adam step on the same 16 images
     expect(losses.at(-1)!).toBeLessThan(losses[0] - 0.05);
     for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThan(losses[i - 1]);
+    r.model.dispose();
+  });
+
+  it('GoogLeNet with auxiliary heads (3 outputs, aux loss weight 0.3) trains through the same loop', async () => {
+    const { dataset } = loadDataset({ from: '2020-03-01', to: '2020-04-30', channels: ['000300', '000905'] }, dailyDir());
+    const idx = dataset.dates.map((_, i) => i).filter((i) => dataset.labels[i] >= 0).slice(0, 8);
+    let outputs = 0;
+    const r = await trainModel({
+      model: { ...DEFAULT_MODEL, preset: 'googlenet', width: 0.0625, auxHeads: true, dropout: 0 },
+      settings: { ...DEFAULT_TRAIN, epochs: 3, batchSize: 8, learningRate: 3e-3, weightDecay: 1e-4, backend: 'wasm' },
+      trainSet: dataset.source(idx, 'image'),
+      backend,
+      buildModel: (spec, shape, o) => {
+        const m = buildModel(spec, shape, o);
+        outputs = m.outputs.length;
+        return m;
+      },
+    });
+    expect(outputs).toBe(3);
+    const losses = r.history.map((h) => h.loss);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]);
     r.model.dispose();
   });
 });

@@ -17,13 +17,11 @@ import type { SampleSource } from '../images/sample-source';
 import type { ModelSpec } from '../model/spec';
 import type { EpochMetrics, TrainProgress, TrainSettings } from './settings';
 import { ConfigError } from '../../../shared/errors';
-import { buildModel } from '../model/build';
+import { AUX_LOSS_WEIGHT, buildModel } from '../model/build';
 import { Prng, deriveState, shuffled, withSeededMathRandom } from './prng';
 import { checkpointKey, hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
 
 export const NUM_CLASSES = 3;
-/** Loss weight of each auxiliary head (GoogLeNet paper). */
-export const AUX_LOSS_WEIGHT = 0.3;
 const EPS = 1e-7;
 
 /** Builds the network for a spec; the trainer's default loads engineer C's model/build. */
