@@ -8,8 +8,18 @@ import path from 'node:path';
 import { ConfigError } from '../../../shared/errors';
 import { tf } from './tf';
 import { registerWasmKernels } from './wasm-kernels';
+import { installWasmThreadShims } from './wasm-kernels/threads';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendOptions {
+  /**
+   * wasm compute threads. 1 = tfjs' single-threaded SIMD binary; > 1 = the threaded-SIMD binary with that many
+   * xnnpack threads (see wasm-kernels/threads.ts). Default: $FACTOR_INCEPTION_WASM_THREADS, else 1. Fixed for the
+   * life of the process: the wasm module is instantiated once.
+   */
+  wasmThreads?: number;
+}
 
 export interface BackendInfo {
   /** Backend actually in use: 'tensorflow' | 'wasm' | 'cpu'. */
@@ -27,6 +37,7 @@ const TFJS_NODE = '@tensorflow/tfjs-node';
 const require = createRequire(import.meta.url);
 
 let wasmLoaded: Promise<void> | undefined;
+let wasmThreads = 1;
 let nodeLoaded: Promise<string | undefined> | undefined;
 let current: BackendInfo | undefined;
 
@@ -52,15 +63,28 @@ function loadTfjsNode(): Promise<string | undefined> {
   return nodeLoaded;
 }
 
-function loadWasm(): Promise<void> {
+function loadWasm(threads: number): Promise<void> {
   wasmLoaded ??= (async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // After the import (which registers the stock kernels, so ours replace them) and before the backend
     // initialises (which runs the kernels' setup functions).
     registerWasmKernels();
     wasm.setWasmPaths(wasmBinaryDir());
+    if (threads > 1) {
+      installWasmThreadShims();
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+      wasm.setThreadsCount(threads);
+    }
+    wasmThreads = threads;
   })();
   return wasmLoaded;
+}
+
+function requestedThreads(opts: BackendOptions): number {
+  const env = process.env.FACTOR_INCEPTION_WASM_THREADS;
+  const n = opts.wasmThreads ?? (env ? Number(env) : 1);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigError('wasmThreads', `must be an integer in 1..64, got ${env ?? n}`);
+  return n;
 }
 
 async function activate(name: string): Promise<boolean> {
@@ -73,10 +97,8 @@ async function activate(name: string): Promise<boolean> {
 }
 
 function threadsOf(name: string): number {
-  if (name === 'wasm') {
-    const backend = tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } };
-    return backend.wasm?.tfjs?.getThreadsCount?.() ?? 1;
-  }
+  // tfjs' getThreadsCount() reports 1 even when the pool computes with more, so report what was configured.
+  if (name === 'wasm') return wasmThreads;
   if (name === 'tensorflow') return os.availableParallelism();
   return 1;
 }
@@ -86,7 +108,8 @@ function threadsOf(name: string): number {
  * wasm, then cpu, and says in `note` why it fell back; an explicit choice that cannot load throws ConfigError.
  * Safe to call repeatedly.
  */
-export async function selectBackend(pref: BackendPreference): Promise<BackendInfo> {
+export async function selectBackend(pref: BackendPreference, opts: BackendOptions = {}): Promise<BackendInfo> {
+  const threads = requestedThreads(opts);
   if (current && current.requested === pref && tf.getBackend() === current.name) return current;
   const notes: string[] = [];
   let name: string | undefined;
@@ -100,7 +123,7 @@ export async function selectBackend(pref: BackendPreference): Promise<BackendInf
   if (!name && (pref === 'wasm' || pref === 'auto')) {
     let why: string | undefined;
     try {
-      await loadWasm();
+      await loadWasm(threads);
       if (await activate('wasm')) name = 'wasm';
       else why = 'the wasm backend failed to initialise';
     } catch (e) {
@@ -113,6 +136,7 @@ export async function selectBackend(pref: BackendPreference): Promise<BackendInf
     if (!(await activate('cpu'))) throw new ConfigError('backend', 'the cpu backend failed to initialise');
     name = 'cpu';
   }
+  if (name === 'wasm' && threads !== wasmThreads) notes.push(`wasm already runs with ${wasmThreads} thread(s); ${threads} requested`);
   current = { name, requested: pref, tfjsVersion: tf.version.tfjs, threads: threadsOf(name), ...(notes.length ? { note: notes.join('; ') } : {}) };
   return current;
 }

@@ -3,10 +3,12 @@
  * train there). dW[i,j,c,o] = sum_{n,y,x} xpad[n, y*s+i, x*s+j, c] * dy[n,y,x,o] is itself a convolution:
  * the input transposed to [Ci,H,W,N] convolved (stride 1, dilation = the forward stride) with dy transposed to
  * [oh,ow,N,Co] as the filter, padded exactly as the forward conv was, gives [Ci,kh,kw,Co]. That runs on wasm's
- * xnnpack convolution. A 1x1/stride-1 filter gradient is a plain matrix product.
+ * xnnpack convolution. A 1x1/stride-1 filter gradient is a plain matrix product. Transposes run in JS
+ * (heap.ts); wasm's Transpose and its transposed-operand BatchMatMul are several times slower.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf';
+import { transposeHeap } from './heap';
 import { Scratch, type Info } from './run';
 
 interface Attrs {
@@ -41,23 +43,33 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: Info; dy: Info }; 
   const s = new Scratch(backend);
   try {
     if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0 && oh === h && ow === w) {
-      const x2 = s.run('Reshape', { x }, { shape: [n * h * w, ci] });
-      const dy2 = s.run('Reshape', { x: dy }, { shape: [n * oh * ow, co] });
-      const dw = s.run('BatchMatMul', { a: x2, b: dy2 }, { transposeA: true, transposeB: false });
+      const m = n * h * w;
+      const x2 = s.run('Reshape', { x }, { shape: [m, ci] });
+      const dy2 = s.run('Reshape', { x: dy }, { shape: [m, co] });
+      // Transpose whichever operand is narrower, then use the fast untransposed matmul.
+      if (ci <= co) {
+        const xT = s.track(transposeHeap(backend, x2, [1, 0]));
+        const dw = s.run('BatchMatMul', { a: xT, b: dy2 }, { transposeA: false, transposeB: false });
+        return s.keep(s.run('Reshape', { x: dw }, { shape: [1, 1, ci, co] }));
+      }
+      const dyT = s.track(transposeHeap(backend, dy2, [1, 0]));
+      const dwT = s.run('BatchMatMul', { a: dyT, b: x2 }, { transposeA: false, transposeB: false });
+      const dwT2 = s.run('Reshape', { x: dwT }, { shape: [co, ci] });
+      const dw = s.track(transposeHeap(backend, dwT2, [1, 0]));
       return s.keep(s.run('Reshape', { x: dw }, { shape: [1, 1, ci, co] }));
     }
     // Bottom/right padding that makes the correlation come out exactly kh x kw; negative means the last rows
     // of x are never read by the forward conv (VALID with a remainder) and are cropped instead.
     let bottom = kh + (oh - 1) * sh - h - top;
     let right = kw + (ow - 1) * sw - w - left;
-    let xT = s.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
+    let xT = s.track(transposeHeap(backend, x, [3, 1, 2, 0]));
     if (bottom < 0 || right < 0) {
       const size = [ci, h + Math.min(bottom, 0), w + Math.min(right, 0), n];
       xT = s.run('Slice', { x: xT }, { begin: [0, 0, 0, 0], size });
       bottom = Math.max(bottom, 0);
       right = Math.max(right, 0);
     }
-    const dyT = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+    const dyT = s.track(transposeHeap(backend, dy, [1, 2, 0, 3]));
     const corr = s.run(
       'Conv2D',
       { x: xT, filter: dyT },
@@ -73,7 +85,7 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: Info; dy: Info }; 
         dataFormat: 'NHWC',
       },
     );
-    return s.keep(s.run('Transpose', { x: corr }, { perm: [1, 2, 0, 3] }));
+    return s.keep(transposeHeap(backend, corr, [1, 2, 0, 3]));
   } finally {
     s.dispose();
   }

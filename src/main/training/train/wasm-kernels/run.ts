@@ -27,6 +27,11 @@ export class Scratch {
     this.infos.push(out);
     return out;
   }
+  /** Remembers a TensorInfo made outside run() (e.g. by a heap helper) for disposal. */
+  track(info: Info): Info {
+    this.infos.push(info);
+    return info;
+  }
   /** Keeps `info` alive past dispose(): it is the kernel's result. */
   keep(info: Info): Info {
     const i = this.infos.lastIndexOf(info);
