@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The same flows through the real Electron app (Playwright's _electron launcher), where the Electron binary is
  * installed. Here (no network for the binary download) the suite is skipped and says why.

@@ -160,7 +160,11 @@ export class JobService {
         job.runDir = msg.runDir;
         break;
       case 'progress':
-        job.progress = msg.progress;
+        // the trainer's final 'done' event carries no speed: keep the last measured one on screen
+        job.progress =
+          msg.progress.samplesPerSecond > 0 || !job.progress
+            ? msg.progress
+            : { ...msg.progress, samplesPerSecond: job.progress.samplesPerSecond };
         job.backend = msg.progress.backend || job.backend;
         break;
       case 'epoch':

@@ -171,7 +171,6 @@ describe('results', () => {
 });
 
 describe('CSP-safe claygl size expressions', () => {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const tryConvertExpr = new Function(`${SAFE_TRY_CONVERT_EXPR}; return tryConvertExpr;`)() as (s: string) => ((w: number, h: number, d: number) => unknown) | undefined;
   it('evaluates every form the ECharts-GL compositor uses like the original', () => {
     expect(tryConvertExpr('expr(width * 1.0 / 4)')!(800, 600, 2)).toBe(200);

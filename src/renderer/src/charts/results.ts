@@ -47,7 +47,7 @@ export function equityOption(rows: PredictionRow[], p: Palette, names: { strateg
     ],
     yAxis: [
       { type: 'value', scale: true, axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid } } },
-      { type: 'value', gridIndex: 1, max: 0, axisLabel: { color: p.muted, formatter: (v: number) => `${Math.round(v * 100)}%` }, splitLine: { lineStyle: { color: p.grid } } },
+      { type: 'value', gridIndex: 1, max: 0, splitNumber: 2, axisLabel: { color: p.muted, formatter: (v: number) => `${Math.round(v * 100)}%` }, splitLine: { lineStyle: { color: p.grid } } },
     ],
     series: [
       ...(strategy ? [{ name: names.strategy, type: 'line', data: strategy, showSymbol: false, lineStyle: { color: p.accent, width: 1.8 }, itemStyle: { color: p.accent } }] : []),
@@ -75,7 +75,7 @@ export function confusionOption(m: number[][], p: Palette, names: { down: string
     tooltip: { formatter: (prm: { value: [number, number, number] }) => `${names.actual} ${cls[prm.value[1]]} → ${names.predicted} ${cls[prm.value[0]]}: ${prm.value[2]}` },
     grid: { left: 72, right: 16, top: 16, bottom: 48 },
     xAxis: { type: 'category', data: cls, name: names.predicted, nameLocation: 'middle', nameGap: 28, axisLabel: { color: p.text } },
-    yAxis: { type: 'category', data: cls, name: names.actual, nameLocation: 'middle', nameGap: 52, axisLabel: { color: p.text } },
+    yAxis: { type: 'category', inverse: true, data: cls, name: names.actual, nameLocation: 'middle', nameGap: 52, axisLabel: { color: p.text } },
     visualMap: { show: false, min: 0, max, inRange: { color: ['#f4f6fa', '#2f6fd6'] } },
     series: [
       {
@@ -85,6 +85,7 @@ export function confusionOption(m: number[][], p: Palette, names: { down: string
           show: true,
           formatter: (prm: { value: [number, number, number] }) => `${prm.value[2]}\n${Math.round((prm.value[2] / rowTotal[prm.value[1]]) * 100)}%`,
           color: p.text,
+          lineHeight: 16,
         },
       },
     ],

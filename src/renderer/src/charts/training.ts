@@ -33,7 +33,7 @@ export function curvesOption(
       { left: 56, right: 16, top: '58%', height: '30%' },
     ],
     xAxis: [
-      { type: 'value', min: 0, name: names.epoch, nameGap: 18, axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid } } },
+      { type: 'value', min: 0, axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid } } },
       { type: 'value', min: 0, gridIndex: 1, name: names.epoch, nameLocation: 'middle', nameGap: 24, axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid } } },
     ],
     yAxis: [
