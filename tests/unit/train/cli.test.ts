@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dailyDir } from '../../helpers/data';
+import { listRuns } from '../../../src/main/training/train/runs';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 const bin = path.join(repo, 'bin/factor-inception.js');
@@ -70,19 +71,21 @@ describe('train / resume / predict command line', () => {
     const ck = JSON.parse(readFileSync(path.join(bDir, 'checkpoint/manifest.json'), 'utf8')) as { epoch: number };
     expect(ck.epoch).toBeGreaterThanOrEqual(1);
     expect(ck.epoch).toBeLessThan(5);
+    // killed inside epoch killedAt.epoch: its checkpoint was never written (unless the kill lost a race with a whole epoch)
+    expect(ck.epoch).toBe(killedAt!.epoch - 1);
     expect(existsSync(path.join(bDir, 'model.json'))).toBe(false);
     expect(JSON.parse(readFileSync(path.join(bDir, 'status.json'), 'utf8')).status).toBe('running');
 
-    const list = cli(['runs', '--out', 'b', '--json']);
-    expect(await list.code).toBe(0);
-    expect((JSON.parse(list.lines.join('')) as { status: string }[])[0].status).toBe('interrupted');
+    expect(listRuns(path.join(tmp, 'b'))[0].status).toBe('interrupted');
 
     expect(await full.code).toBe(0);
+    const aDir = path.join(tmp, 'a/r');
+    // predict (fresh process) runs beside the resume, over every date of the data (the saved config's 'to' is dropped)
+    const pred = cli(['predict', '--run', aDir, '--data', data, '--date', 'all', '--json']);
     const resumed = cli(['resume', bDir, '--data', data]);
     expect(await resumed.code).toBe(0);
     expect(resumed.lines.some((l) => l.includes(`resumed from checkpoint after epoch ${ck.epoch}`))).toBe(true);
 
-    const aDir = path.join(tmp, 'a/r');
     const wa = readFileSync(path.join(aDir, 'weights.bin'));
     const wb = readFileSync(path.join(bDir, 'weights.bin'));
     expect(wa.byteLength).toBeGreaterThan(1000);
@@ -92,9 +95,7 @@ describe('train / resume / predict command line', () => {
     expect(JSON.parse(readFileSync(path.join(bDir, 'status.json'), 'utf8')).status).toBe('finished');
     expect(readFileSync(path.join(aDir, 'train.log'), 'utf8').split('\n').filter(Boolean).every((l) => l.includes('[cpu]'))).toBe(true);
 
-    // predict in a fresh process, over every date of the data (the saved config's 'to' is dropped)
     const saved = JSON.parse(readFileSync(path.join(aDir, 'predictions.json'), 'utf8')) as { dates: string[]; probs: number[][] };
-    const pred = cli(['predict', '--run', aDir, '--data', data, '--date', 'all', '--json']);
     expect(await pred.code).toBe(0);
     const out = JSON.parse(pred.lines.join('')) as { dates: string[]; probs: number[][]; labels: number[] };
     expect(saved.dates.length).toBe(30);
