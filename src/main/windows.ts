@@ -1,12 +1,20 @@
 /** The one workstation window, with secure defaults: isolated, sandboxed, no node, no navigation, no pop-ups. */
-import { BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/** The window icon (Linux/Windows taskbar): resources/icon.png in the checkout or beside the packaged app. */
+function iconPath(): string | undefined {
+  const candidates = [path.join(process.resourcesPath ?? '', 'resources', 'icon.png'), path.join(app.getAppPath(), 'resources', 'icon.png')];
+  return candidates.find((p) => existsSync(p));
+}
+
 export function createMainWindow(): BrowserWindow {
   const win = new BrowserWindow({
+    icon: iconPath(),
     width: 1440,
     height: 920,
     minWidth: 1024,
