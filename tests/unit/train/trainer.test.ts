@@ -6,7 +6,7 @@ import { tf } from '../../../src/main/training/train/tf';
 import { selectBackend } from '../../../src/main/training/train/backend';
 import { DEFAULT_MODEL } from '../../../src/main/training/model/spec';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../../src/main/training/train/settings';
-import { computeClassWeights, learningRateAt, predictProba, trainModel } from '../../../src/main/training/train/trainer';
+import { computeClassWeights, learningRateAt, predictProba, trainModel, type ModelFactory } from '../../../src/main/training/train/trainer';
 import { flatWeights, syntheticSource, tinyModelFactory } from './synthetic';
 
 const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({ ...DEFAULT_TRAIN, epochs: 2, batchSize: 8, backend: 'cpu', earlyStoppingPatience: 0, ...over });
@@ -136,6 +136,47 @@ describe('trainModel', () => {
     expect(counts.length).toBe(4);
     expect(new Set(counts.slice(1)).size).toBe(1);
     r.model.dispose();
+  });
+
+  it('the loss is the class-weighted cross-entropy (checked by hand on a fixed-output model)', async () => {
+    // zero kernel + fixed bias: every sample gets p = softmax(bias); lr 0 keeps it fixed through the epoch
+    const bias = [0.5, -0.2, 0.1];
+    const fixed: ModelFactory = (_s, shape) => {
+      const m = tf.sequential({ layers: [tf.layers.flatten({ inputShape: shape }), tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: 'zeros' })] });
+      const ws = [tf.zeros([shape.reduce((a, b) => a * b, 1), 3]), tf.tensor1d(bias)];
+      m.layers[1].setWeights(ws);
+      tf.dispose(ws);
+      return m;
+    };
+    const z = bias.map(Math.exp);
+    const p = z.map((v) => v / (z[0] + z[1] + z[2]));
+    const labels = [0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 2];
+    const src = syntheticSource(12, 3, { labels });
+    const w = [12 / 18, 12 / 6, 12 / 12]; // n / (3 n_c) with n_c = 6, 2, 4
+    const expected = labels.reduce((a, l) => a - w[l] * Math.log(p[l]), 0) / 12;
+    const r = await trainModel({
+      model: spec,
+      settings: settings({ epochs: 1, batchSize: 12, optimizer: 'sgd', momentum: 0, learningRate: 0, weightDecay: 0 }),
+      trainSet: src,
+      valSet: src,
+      buildModel: fixed,
+    });
+    expect(r.classWeights).toEqual(w);
+    expect(r.history[0].loss).toBeCloseTo(expected, 5);
+    expect(r.history[0].valLoss).toBeCloseTo(expected, 5);
+    // argmax is always class 0: accuracy = 6 / 12
+    expect(r.history[0].accuracy).toBe(0.5);
+    r.model.dispose();
+  });
+
+  it('weight decay shrinks the kernels', async () => {
+    const norm = async (weightDecay: number) => {
+      const r = await trainModel({ model: spec, settings: settings({ epochs: 3, weightDecay, learningRate: 0.01 }), trainSet: train, buildModel: tinyModelFactory() });
+      const k = r.model.trainableWeights.filter((v) => v.name.includes('kernel')).map((v) => tf.tidy(() => v.read().square().sum().dataSync()[0]));
+      r.model.dispose();
+      return k.reduce((a, b) => a + b, 0);
+    };
+    expect(await norm(0.05)).toBeLessThan((await norm(0)) * 0.9);
   });
 
   it('predictProba rows sum to 1', async () => {
