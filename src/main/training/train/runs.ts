@@ -9,6 +9,7 @@
  *   model.json + weights.bin   final model in tfjs layers format
  *   predictions.json           probabilities of the last samples at the end of training (predict reproduces them)
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -39,7 +40,8 @@ export interface RunMeta {
   dataDir: string;
   fingerprint: DataFingerprint;
   backend: BackendInfo;
-  versions: { node: string; tfjs: string; app: string };
+  /** commit = git HEAD of the checkout when it is one: factor or model code changes alter results for the same data. */
+  versions: { node: string; tfjs: string; app: string; commit?: string };
 }
 
 export interface RunStatusFile {
@@ -76,7 +78,13 @@ export function versions(): RunMeta['versions'] {
   } catch {
     /* packaged builds may not ship package.json beside the engine */
   }
-  return { node: process.version, tfjs: tf.version.tfjs, app };
+  let commit: string | undefined;
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: appRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    /* not a git checkout (installed app) */
+  }
+  return { node: process.version, tfjs: tf.version.tfjs, app, commit };
 }
 
 /** sha256 of each input file and of the dataset parameters. */
