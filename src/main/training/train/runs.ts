@@ -104,7 +104,7 @@ export function dataFingerprint(files: string[], dataset: DatasetConfig): DataFi
 export function createRun(runsDir: string, name: string, config: RunConfig, meta: Omit<RunMeta, 'name' | 'createdAt' | 'versions'>): string {
   if (!/^[\w.@+-]+$/.test(name)) throw new ConfigError('name', `'${name}' may only hold letters, digits and . _ - + @`);
   const dir = path.resolve(runsDir, name);
-  if (existsSync(path.join(dir, 'run.json'))) throw new ConfigError('name', `a run named ${name} already exists in ${runsDir}`);
+  if (existsSync(path.join(dir, 'run.json'))) throw new ConfigError('name', `a run named ${name} already exists in ${runsDir} (continue it with: factor-inception resume ${dir})`);
   mkdirSync(dir, { recursive: true });
   const full: RunMeta = { name, createdAt: new Date().toISOString(), versions: versions(), ...meta };
   writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
