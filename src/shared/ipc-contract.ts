@@ -168,6 +168,9 @@ export interface RunSummaryDto {
 }
 
 export interface FoldRow {
+  /** Study folds: the ablation cell and the seed of the row. */
+  cell?: string;
+  seed?: number;
   fold: number;
   testStart: string;
   testEnd: string;

@@ -217,13 +217,31 @@ describe('web host workstation', () => {
     }
   });
 
-  it('compares two runs side by side and deletes one after confirmation', async () => {
-    // a second tiny run (logistic regression on the last bar) to compare with
+  it('runs a tiny walk-forward study, shows its backtest and ablation, and keeps the job across a page reload', async () => {
     await go('study');
+    await page.check('input[data-overlay="000905"]');
     await page.selectOption('[data-testid="preset"]', 'logreg');
+    await page.fill('[data-testid="test-days"]', '120');
     await go('training');
-    await page.click('[data-testid="start-training"]');
-    await expect.poll(() => text('job-status'), { timeout: 150_000, interval: 300 }).toBe('done');
+    await page.click('[data-testid="start-study"]');
+    await expect.poll(() => text('job-status'), { timeout: 30_000, interval: 200 }).toBe('running');
+    // the job lives in the host, not in the page: a reload finds it again
+    await page.reload();
+    await page.waitForSelector('button[data-view="training"]');
+    await go('training');
+    await expect.poll(() => text('job-status'), { timeout: 10_000 }).toMatch(/running|done/);
+    await expect.poll(() => text('job-status'), { timeout: 170_000, interval: 500 }).toBe('done');
+    await page.click('[data-testid="open-results"]');
+    await page.waitForSelector('[data-testid="ablation"] tbody tr');
+    const cells = await page.locator('[data-testid="ablation"] tbody tr td:first-child').allInnerTexts();
+    expect(cells.slice(0, 2)).toEqual(['000300_time-factor', '000300+000905_time-factor']);
+    await page.waitForSelector('[data-testid="equity"] canvas');
+    await shot('results-study');
+    await page.locator('[data-testid="ablation"]').scrollIntoViewIfNeeded();
+    await shot('results-study-ablation');
+  }, 240_000);
+
+  it('compares two runs side by side and deletes one after confirmation', async () => {
     await go('runs');
     await expect.poll(() => page.locator('[data-testid="runs"] tbody tr').count()).toBe(2);
     const ids = await page.locator('[data-testid="runs"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')!));

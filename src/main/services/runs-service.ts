@@ -63,6 +63,15 @@ function pick(obj: unknown, names: string[], depth = 0): number | undefined {
   return undefined;
 }
 
+function primaryCell(summary: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!summary || !Array.isArray(summary.cells)) return undefined;
+  const cells = summary.cells as Record<string, unknown>[];
+  return cells.find((c) => c.key === summary.primary) ?? cells[0];
+}
+function primaryMetric(summary: Record<string, unknown> | undefined, name: string): number | undefined {
+  return num((primaryCell(summary)?.metrics as Record<string, unknown> | undefined)?.[name]);
+}
+
 export function summarizeRun(dir: string): RunSummaryDto {
   const app = readJson<AppRunFile>(path.join(dir, APP_RUN_FILE));
   const summary = readJson<Record<string, unknown>>(path.join(dir, 'summary.json'));
@@ -75,9 +84,9 @@ export function summarizeRun(dir: string): RunSummaryDto {
     name: app?.config.name ?? (typeof meta?.name === 'string' ? meta.name : path.basename(dir)),
     createdAt: created,
     status: app?.status ?? (typeof meta?.status === 'string' ? meta.status : summary ? 'done' : 'unknown'),
-    accuracy: pick(summary, ['accuracy']),
-    balancedAccuracy: pick(summary, ['balancedAccuracy', 'balanced_accuracy']),
-    sharpe: pick(summary, ['sharpe']),
+    accuracy: primaryMetric(summary, 'accuracy') ?? pick(summary, ['accuracy']),
+    balancedAccuracy: primaryMetric(summary, 'balancedAccuracy') ?? pick(summary, ['balancedAccuracy', 'balanced_accuracy']),
+    sharpe: num((primaryCell(summary)?.backtest as Record<string, unknown> | undefined)?.sharpe) ?? pick(summary, ['sharpe']),
     totalReturn: pick(summary, ['totalReturn', 'total_return']),
     hasReport: existsSync(path.join(dir, 'report.html')),
     hasPredictions: existsSync(path.join(dir, 'predictions.csv')),
@@ -105,19 +114,19 @@ function col(row: Record<string, string>, ...names: string[]): string | undefine
   return undefined;
 }
 const f = (s: string | undefined): number | null => (s === undefined || s === '' || Number.isNaN(Number(s)) ? null : Number(s));
-const CLASS_OF: Record<string, number> = { down: 0, flat: 1, up: 2, '0': 0, '1': 1, '2': 2, 跌: 0, 平: 1, 涨: 2 };
+const CLASS_OF: Record<string, number> = { down: 0, flat: 1, up: 2, '0': 0, '1': 1, '2': 2, 下跌: 0, 持平: 1, 上涨: 2 };
 const cls = (s: string | undefined): number | null => (s === undefined || !(s in CLASS_OF) ? null : CLASS_OF[s]);
 
 export function parsePredictions(file: string): PredictionRow[] {
   return readCsv(file).map((r) => ({
     date: col(r, 'date', '日期') ?? '',
-    close: f(col(r, 'close', 'target_close', '收盘')) ?? NaN,
+    close: f(col(r, 'close', 'target_close', '收盘价')) ?? NaN,
     pDown: f(col(r, 'p_down', '下跌概率')) ?? NaN,
     pFlat: f(col(r, 'p_flat', '持平概率')) ?? NaN,
     pUp: f(col(r, 'p_up', '上涨概率')) ?? NaN,
-    predicted: cls(col(r, 'predicted', 'predicted_class', '预测')) ?? -1,
-    actual: cls(col(r, 'actual', 'realised_class', 'realized_class', '实际')),
-    forwardReturn: f(col(r, 'forward_return', 'realised_return', 'realized_return', '远期收益')),
+    predicted: cls(col(r, 'predicted', 'predicted_class', '预测类别')) ?? -1,
+    actual: cls(col(r, 'actual', 'realised_class', 'realized_class', '实际类别')),
+    forwardReturn: f(col(r, 'forward_return', 'realised_return', 'realized_return', '实际远期收益')),
     position: f(col(r, 'position', '仓位')) ?? undefined,
     equity: f(col(r, 'equity', 'strategy_equity', '策略净值')) ?? undefined,
     buyHold: f(col(r, 'buy_hold', 'buy_and_hold', 'buyhold_equity', 'buy_hold_equity', '买入持有净值')) ?? undefined,
@@ -126,6 +135,8 @@ export function parsePredictions(file: string): PredictionRow[] {
 
 function parseFolds(file: string): FoldRow[] {
   return readCsv(file).map((r, i) => ({
+    cell: col(r, 'cell', '组合'),
+    seed: f(col(r, 'seed', '种子')) ?? undefined,
     fold: f(col(r, 'fold', '折')) ?? i,
     testStart: col(r, 'test_start', 'testStart', '测试开始') ?? '',
     testEnd: col(r, 'test_end', 'testEnd', '测试结束') ?? '',
@@ -143,14 +154,58 @@ export function confusionOf(rows: PredictionRow[]): number[][] {
   return m;
 }
 
+interface StudySummary {
+  primary: string;
+  reference?: string;
+  cells: { key: string; metrics: Record<string, unknown>; intervals?: Record<string, { lo: number; hi: number }>; backtest?: Record<string, unknown> }[];
+  buyHold?: Record<string, unknown>;
+  ablation?: { key: string; diff: Record<string, { estimate: number; lo: number; hi: number }>; verdict: string }[];
+  baselines?: { name: string; metrics?: Record<string, unknown> }[];
+}
+
+/** The study's summary.json: metrics of the primary cell, its backtest beside buy-and-hold, one ablation row per cell. */
+function readStudySummary(s: StudySummary, metrics: Record<string, number>, stats: Record<string, [number, number]>, ablation: Record<string, string | number>[]): void {
+  const primary = s.cells.find((c) => c.key === s.primary) ?? s.cells[0];
+  for (const k of ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss']) {
+    const v = num(primary?.metrics[k]);
+    if (v !== undefined) metrics[k] = v;
+  }
+  for (const [k, v] of Object.entries(primary?.backtest ?? {})) {
+    const a = num(v);
+    if (a !== undefined) stats[k] = [a, num(s.buyHold?.[k]) ?? NaN];
+  }
+  const diffs = new Map((s.ablation ?? []).map((a) => [a.key, a]));
+  for (const c of s.cells) {
+    const d = diffs.get(c.key);
+    const ci = c.intervals?.balancedAccuracy;
+    ablation.push({
+      cell: c.key,
+      accuracy: num(c.metrics.accuracy) ?? NaN,
+      balancedAccuracy: num(c.metrics.balancedAccuracy) ?? NaN,
+      'balancedAccuracy 90% CI': ci ? `[${(ci.lo * 100).toFixed(1)} %, ${(ci.hi * 100).toFixed(1)} %]` : '',
+      macroF1: num(c.metrics.macroF1) ?? NaN,
+      sharpe: num(c.backtest?.sharpe) ?? NaN,
+      'Δ bal. acc vs reference': d?.diff.balancedAccuracy ? `${(d.diff.balancedAccuracy.estimate * 100).toFixed(1)} pp [${(d.diff.balancedAccuracy.lo * 100).toFixed(1)}, ${(d.diff.balancedAccuracy.hi * 100).toFixed(1)}]` : c.key === s.primary ? '' : '—',
+      verdict: d?.verdict ?? (c.key === s.reference ? 'reference' : c.key === s.primary ? 'primary' : ''),
+    });
+  }
+  for (const b of s.baselines ?? []) {
+    const m = b.metrics ?? {};
+    ablation.push({ cell: `baseline: ${b.name}`, accuracy: num(m.accuracy) ?? NaN, balancedAccuracy: num(m.balancedAccuracy) ?? NaN, 'balancedAccuracy 90% CI': '', macroF1: num(m.macroF1) ?? NaN, sharpe: NaN, 'Δ bal. acc vs reference': '', verdict: '' });
+  }
+}
+
 export function readRunDetail(dir: string): RunDetailDto {
   const summaryFile = readJson<Record<string, unknown>>(path.join(dir, 'summary.json'));
   const predictions = parsePredictions(path.join(dir, 'predictions.csv'));
   const metrics: Record<string, number> = {};
   const stats: Record<string, [number, number]> = {};
-  let ablation: Record<string, string | number>[] = [];
+  const ablation: Record<string, string | number>[] = [];
   let conclusion: string | undefined;
-  if (summaryFile) {
+  if (summaryFile && Array.isArray(summaryFile.cells)) readStudySummary(summaryFile as unknown as StudySummary, metrics, stats, ablation);
+  if (summaryFile && Array.isArray(summaryFile.cells)) {
+    conclusion = [summaryFile.headline, summaryFile.ablationSentence].filter((x) => typeof x === 'string').join(' ');
+  } else if (summaryFile) {
     const m = (summaryFile.metrics ?? {}) as Record<string, unknown>;
     for (const [k, v] of Object.entries(m)) {
       const n = num(v) ?? num((v as { mean?: number })?.mean);
@@ -160,7 +215,6 @@ export function readRunDetail(dir: string): RunDetailDto {
     const strat = (st?.strategy ?? st?.model) as Record<string, unknown> | undefined;
     const bh = (st?.buyHold ?? st?.buyAndHold) as Record<string, unknown> | undefined;
     if (strat) for (const [k, v] of Object.entries(strat)) if (num(v) !== undefined) stats[k] = [v as number, num(bh?.[k]) ?? NaN];
-    if (Array.isArray(summaryFile.ablation)) ablation = summaryFile.ablation as Record<string, string | number>[];
     if (typeof summaryFile.conclusion === 'string') conclusion = summaryFile.conclusion;
   }
   const labeled = predictions.filter((p) => p.actual !== null);

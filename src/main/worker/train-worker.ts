@@ -142,24 +142,53 @@ async function runTrain(job: WorkerJob, dir: string, signal: AbortSignal, log: (
   return false;
 }
 
-/** The full walk-forward study (engineer E's runStudy) writing its reports into the run folder. */
+/** Ablation cells for the app's channel choice: the target alone, the target with each overlay, and all channels. */
+export function channelSetsOf(channels: string[]): string[][] {
+  const [target, ...overlays] = channels;
+  const sets = [[target], ...overlays.map((o) => [target, o])];
+  if (overlays.length > 1) sets.push([...channels]);
+  return sets;
+}
+
+/** The full walk-forward study (runStudy) writing its reports into the run folder. */
 async function runStudyJob(job: WorkerJob, dir: string, signal: AbortSignal, log: (l: string) => void): Promise<boolean> {
-  const studyModule = '../training/eval/study';
-  const mod = (await import(/* @vite-ignore */ studyModule).catch(() => undefined)) as
-    | { runStudy?: (config: unknown, opts: Record<string, unknown>) => Promise<unknown> }
-    | undefined;
-  if (!mod?.runStudy) throw new Error('The study engine (src/main/training/eval/study.ts) is not available in this build.');
-  await mod.runStudy(
-    { dataset: job.config.dataset, model: job.config.model, train: job.config.train, walkForward: job.config.walkForward, dataDir: job.dataDir, outDir: dir },
+  const { selectBackend } = await import('../training/train/backend');
+  const { parseStudyConfig } = await import('../training/eval/study-config');
+  const { runStudy } = await import('../training/eval/study');
+  const { config } = job;
+  const backend = await selectBackend(config.train.backend);
+  post({ type: 'backend', name: backend.name });
+  log(`backend ${backend.name} (tfjs ${backend.tfjsVersion}, ${backend.threads} threads)${backend.note ? `: ${backend.note}` : ''}`);
+  writeRunFile(dir, { backend: backend.name }, job);
+  const wf = config.walkForward;
+  const study = parseStudyConfig(
     {
-      signal,
-      log,
-      onProgress: (p: { fraction?: number; stage?: string; train?: import('../training/train/settings').TrainProgress }) => {
-        if (p.train) post({ type: 'progress', progress: p.train });
-        post({ type: 'stage', stage: p.stage ?? 'study', fraction: p.fraction });
-      },
+      dataset: config.dataset,
+      model: config.model,
+      train: config.train,
+      walkForward: { window: wf.mode, trainDays: wf.trainDays, testDays: wf.testDays, stepDays: wf.stepDays, embargoDays: Math.max(wf.embargoDays, config.dataset.horizonDays) },
+      seeds: Array.from({ length: wf.seeds }, (_, i) => config.train.seed + i),
+      ablation: { channelSets: channelSetsOf(config.dataset.channels), layouts: [config.dataset.layout] },
+      outDir: dir,
     },
+    `study ${config.name}`,
   );
+  let lastEpochs = 0;
+  await runStudy(study, {
+    signal,
+    log,
+    dataDir: job.dataDir,
+    backend,
+    onProgress: (p) => {
+      const fraction = p.total ? (p.done + (p.epoch && p.epochs ? p.epoch / p.epochs : 0)) / p.total : undefined;
+      post({ type: 'stage', stage: `${p.done}/${p.total} folds · ${p.key}${p.epoch ? ` · epoch ${p.epoch}/${p.epochs}` : ''}`, fraction });
+      if (p.epochs) lastEpochs = p.epochs;
+      post({
+        type: 'progress',
+        progress: { epoch: p.done + 1, epochs: p.total, batch: p.epoch ?? 0, batches: p.epochs ?? lastEpochs, loss: NaN, accuracy: NaN, samplesPerSecond: 0, etaSeconds: p.etaSeconds, backend: backend.name, phase: 'validate' },
+      });
+    },
+  });
   return signal.aborted;
 }
 
