@@ -2,7 +2,7 @@
  * Electron main: app lifecycle, one window, settings, the IPC dispatcher and the training job service whose
  * workers run as utility processes. Closing the window during a run asks whether to keep training.
  */
-import { app, BrowserWindow, dialog, Menu, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, Menu, session, shell, utilityProcess } from 'electron';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,8 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
+    // the workstation needs no camera, microphone, notifications or geolocation
+    session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
     const settings = electronSettings();
     const s = settings.get();
     mkdirSync(s.dataDir, { recursive: true });

@@ -6,7 +6,7 @@
  * read it back, compare and delete runs. Screenshots of every view go to docs/screenshots/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -105,6 +105,22 @@ describe('web host workstation', () => {
     const both = expectedCounts(dailyFile('000300'), 14, 0.04, -0.025, from);
     await expect.poll(() => text('count-down')).toBe(String(both.down));
     expect(await text('count-flat')).toBe(String(both.flat));
+
+    // the config saves as a JSON file (a download here, a save dialog in Electron) and loads back
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="save-config"]')]);
+    const saved = path.join(downloads, dl.suggestedFilename());
+    await dl.saveAs(saved);
+    const cfg = JSON.parse(readFileSync(saved, 'utf8'));
+    expect(dl.suggestedFilename()).toBe('csi300-h14.json');
+    expect(cfg.dataset).toMatchObject({ target: '000300', upThreshold: 0.04, downThreshold: -0.025, horizonDays: 14 });
+    cfg.dataset.horizonDays = 20;
+    writeFileSync(saved, JSON.stringify(cfg));
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid="load-config"]')]);
+    await chooser.setFiles(saved);
+    await expect.poll(() => page.locator('[data-testid="horizon"]').inputValue()).toBe('20');
+    const h20 = expectedCounts(dailyFile('000300'), 20, 0.04, -0.025, from);
+    await expect.poll(() => text('count-up')).toBe(String(h20.up));
+    await page.fill('[data-testid="horizon"]', '14');
 
     // back to the defaults for the screenshot and the training below
     await page.locator('[data-testid="up-slider"]').fill('2.5');
@@ -237,6 +253,12 @@ describe('web host workstation', () => {
     expect(cells.slice(0, 2)).toEqual(['000300_time-factor', '000300+000905_time-factor']);
     await page.waitForSelector('[data-testid="equity"] canvas');
     await shot('results-study');
+    // the HTML report opens in a new tab, served from the runs folder
+    const [report] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid="open-report"]')]);
+    await report.waitForLoadState();
+    expect(report.url()).toMatch(/\/files\/runs\/[^/]+\/report\.html$/);
+    expect(await report.content()).toContain('000300+000905');
+    await report.close();
     await page.locator('[data-testid="ablation"]').scrollIntoViewIfNeeded();
     await shot('results-study-ablation');
   }, 240_000);

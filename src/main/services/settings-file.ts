@@ -64,3 +64,8 @@ export function confSettings(appDir: string): SettingsAccess {
 export function withRecentRun(s: AppSettings, runId: string): string[] {
   return [runId, ...s.recentRuns.filter((r) => r !== runId)].slice(0, 10);
 }
+
+/** The app's settings as the CLI sees them (read-only): the same file the desktop app and the web host use. */
+export function readAppSettings(appDir: string = userDataDir()): AppSettings {
+  return confSettings(appDir).get();
+}

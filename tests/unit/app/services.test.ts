@@ -147,3 +147,49 @@ describe('settings file (conf, the same file electron-store uses)', () => {
     expect(userDataDir({ FACTOR_INCEPTION_HOME: '/h' }, 'linux')).toBe('/h');
   });
 });
+
+describe('runs service: a study folder', () => {
+  it('shows the primary cell’s metrics, its backtest beside buy-and-hold and one ablation row per cell', () => {
+    const dir = path.join(tmp, 'runs-study', 's1');
+    mkdirSync(dir, { recursive: true });
+    const cell = (key: string, acc: number, bal: number, sharpe: number) => ({
+      key,
+      metrics: { accuracy: acc, balancedAccuracy: bal, macroF1: 0.3, logLoss: 1.1, n: 10 },
+      intervals: { balancedAccuracy: { estimate: bal, lo: bal - 0.05, hi: bal + 0.05 } },
+      backtest: { totalReturn: 0.1, sharpe, maxDrawdown: -0.2 },
+    });
+    writeFileSync(
+      path.join(dir, 'summary.json'),
+      JSON.stringify({
+        headline: 'Headline.',
+        ablationSentence: 'No overlay helped.',
+        primary: 'A+B_time-factor',
+        reference: 'A_time-factor',
+        cells: [cell('A_time-factor', 0.4, 0.35, 0.5), cell('A+B_time-factor', 0.45, 0.38, 0.7)],
+        buyHold: { totalReturn: 0.05, sharpe: 0.3, maxDrawdown: -0.3 },
+        ablation: [{ key: 'A+B_time-factor', diff: { balancedAccuracy: { estimate: 0.03, lo: -0.01, hi: 0.07 } }, verdict: 'no-difference' }],
+        baselines: [{ name: 'majority', metrics: { accuracy: 0.5, balancedAccuracy: 0.333, macroF1: 0.2 } }],
+      }),
+    );
+    const header = 'date,target_close,p_down,p_flat,p_up,predicted_class,forward_return,realised_class,correct,position,strategy_equity,buy_hold_equity';
+    writeFileSync(path.join(dir, 'predictions.csv'), `\uFEFF${header}\n2023-01-03,3887.9,0.1,0.2,0.7,up,0.03,up,1,1,1,1\n2023-01-04,3900,0.5,0.3,0.2,down,,,,0,1.01,1.02\n`);
+    writeFileSync(path.join(dir, 'folds.csv'), '\uFEFFcell,seed,fold,test_start,test_end,train_samples,val_samples,test_samples,epochs,best_epoch,stopped_early,seconds,backend,accuracy,cached\nA_time-factor,42,0,2023-01-03,2023-06-30,300,40,120,3,2,false,1.5,wasm,0.4,false\n');
+    const d = readRunDetail(dir);
+    expect(d.metrics).toEqual({ accuracy: 0.45, balancedAccuracy: 0.38, macroF1: 0.3, logLoss: 1.1 });
+    expect(d.stats.sharpe).toEqual([0.7, 0.3]);
+    expect(d.stats.maxDrawdown).toEqual([-0.2, -0.3]);
+    expect(d.ablation.map((r) => [r.cell, r.verdict])).toEqual([
+      ['A_time-factor', 'reference'],
+      ['A+B_time-factor', 'no-difference'],
+      ['baseline: majority', ''],
+    ]);
+    expect(d.ablation[1]['Δ bal. acc vs reference']).toBe('3.0 pp [-1.0, 7.0]');
+    expect(d.conclusion).toBe('Headline. No overlay helped.');
+    expect(d.folds).toEqual([{ cell: 'A_time-factor', seed: 42, fold: 0, testStart: '2023-01-03', testEnd: '2023-06-30', trainSamples: 300, testSamples: 120, accuracy: 0.4, balancedAccuracy: undefined }]);
+    expect(d.predictions.map((p) => [p.predicted, p.actual, p.equity, p.buyHold])).toEqual([
+      [2, 2, 1, 1],
+      [0, null, 1.01, 1.02],
+    ]);
+    expect(d.summary).toMatchObject({ kind: 'study', accuracy: 0.45, balancedAccuracy: 0.38, sharpe: 0.7, hasPredictions: true });
+  });
+});
