@@ -562,13 +562,11 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
   }
   const persistence = persistencePredictions(labelsAll, rowsCommon, H, 1);
   const logregPred = argmaxRows(logregProbs);
-  const majorityProbs = new Float64Array(rowsCommon.length * NUM_CLASSES);
-  rowMajority.forEach((c, r) => (majorityProbs[r * NUM_CLASSES + c] = 1));
   const baselines: BaselineResult[] = [
     {
       name: 'majority',
       description: "the training fold's most frequent class",
-      metrics: classMetrics(truth, rowMajority, majorityProbs),
+      metrics: classMetrics(truth, rowMajority),
       ci: intervals(rowMajority, undefined),
     },
     {
@@ -603,7 +601,10 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     baselines.find((x) => x.name === name)!.stats = computeStats(b.equity, b.exposure, b.trades);
   }
   const bh = primaryCell.backtest;
-  const buyHold = computeStats(bh.buyHold, new Float64Array(bh.buyHold.length).fill(1).map((v, i) => (i === 0 ? 0 : v)), bh.buyHoldTrades);
+  // buy-and-hold is invested from the first execution on (exposure 0 only at the first close)
+  const bhExposure = new Float64Array(bh.buyHold.length).fill(1);
+  bhExposure[0] = 0;
+  const buyHold = computeStats(bh.buyHold, bhExposure, bh.buyHoldTrades);
 
   // ---- ablation: each cell minus the single-index reference on the same dates (paired block bootstrap)
   const ablation: AblationRow[] = [];

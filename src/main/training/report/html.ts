@@ -24,9 +24,9 @@ export function renderSvg(option: echarts.EChartsCoreOption, width = 900, height
 
 function lineChart(title: string, dates: string[], series: { name: string; data: ArrayLike<number> }[], yPercent = false): string {
   return renderSvg({
-    title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
-    legend: { top: 24, type: 'scroll' },
-    grid: { left: 60, right: 20, top: 60, bottom: 40 },
+    title: { text: title, left: 'center', top: 4, textStyle: { fontSize: 14 } },
+    legend: { top: 32, type: 'scroll' },
+    grid: { left: 60, right: 20, top: 70, bottom: 40 },
     xAxis: { type: 'category', data: dates, axisLabel: { fontSize: 10 } },
     yAxis: { type: 'value', scale: true, axisLabel: yPercent ? { formatter: (v: number) => `${Math.round(v * 100)}%` } : {} },
     series: series.map((s) => ({ name: s.name, type: 'line', showSymbol: false, lineStyle: { width: 1.2 }, data: Array.from(s.data, (v) => (Number.isFinite(v) ? Number(v.toFixed(5)) : null)) })),
@@ -53,7 +53,6 @@ function statsRow(name: string, s: Stats | undefined): string {
   return `<tr><td>${esc(name)}</td><td>${pct(s.totalReturn)}</td><td>${pct(s.annualReturn)}</td><td>${pct(s.annualVolatility)}</td><td>${num(s.sharpe)}</td><td>${pct(s.maxDrawdown)}</td><td>${num(s.calmar)}</td><td>${num(s.turnover, 1)}</td><td>${pct(s.exposure)}</td><td>${pct(s.hitRate)}</td></tr>`;
 }
 
-const METRIC_LABEL: Record<MetricName, string> = { accuracy: 'accuracy', balancedAccuracy: 'balanced accuracy', macroF1: 'macro-F1', logLoss: 'log-loss' };
 
 /** The report page of a finished study. */
 export function reportHtml(r: StudyResult): string {
