@@ -43,7 +43,7 @@ export function configWithOverrides(file: string | undefined, o: { preset?: stri
   return parseRunConfig(raw, file ?? 'command line');
 }
 
-/** Runs a prepared run folder with a progress display and Ctrl-C = cancel after the current batch. */
+/** Runs a prepared run folder with a progress display; Ctrl-C or SIGTERM = cancel after the current batch. */
 export async function runWithDisplay(runDir: string, backend: BackendInfo, display: ProgressDisplay, dataDir?: string): Promise<TrainResult> {
   const ac = new AbortController();
   const onSigint = () => {
@@ -51,11 +51,15 @@ export async function runWithDisplay(runDir: string, backend: BackendInfo, displ
     display.log('stopping after the current batch (Ctrl-C again to quit at once; the last checkpoint is kept)');
     ac.abort();
   };
+  // a shutdown (SIGTERM) also stops cleanly after the batch; the run is then 'cancelled' and resumable
+  const onSigterm = () => ac.abort();
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   try {
     return await executeRun(runDir, { backend, onProgress: (p) => display.update(p), log: (l) => display.log(l), signal: ac.signal, dataDir });
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     display.stop();
   }
 }
