@@ -3,13 +3,15 @@
  * train there). dW[i,j,c,o] = sum_{n,y,x} xpad[n, y*s+i, x*s+j, c] * dy[n,y,x,o] is itself a convolution:
  * the input transposed to [Ci,H,W,N] convolved (stride 1, dilation = the forward stride) with dy transposed to
  * [oh,ow,N,Co] as the filter, padded exactly as the forward conv was, gives [Ci,kh,kw,Co]. That runs on wasm's
- * xnnpack convolution. A 1x1/stride-1 filter gradient is a plain matrix product. Transposes run in JS
- * (heap.ts); wasm's Transpose and its transposed-operand BatchMatMul are several times slower.
+ * xnnpack convolution; it serves strided convolutions. With stride 1 a faster form is used: for each filter
+ * offset (i,j), dW[i,j] = Xs^T dy, where Xs is x shifted by (i,j) (zeros outside) laid out [Ci, N*oh*ow], one
+ * untransposed matmul each (wasm's matmul with a transposed operand, and its Transpose, are several times
+ * slower, so the layout work is done in JS on the heap).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf';
 import { transposeHeap } from './heap';
-import { Scratch, type Info } from './run';
+import { runKernel, Scratch, type Info } from './run';
 
 interface Attrs {
   strides: number | [number, number];
@@ -42,22 +44,7 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: Info; dy: Info }; 
     throw new Error(`Conv2DBackpropFilter: dy shape ${dy.shape} does not match the conv output ${info.outShape}`);
   const s = new Scratch(backend);
   try {
-    if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0 && oh === h && ow === w) {
-      const m = n * h * w;
-      const x2 = s.run('Reshape', { x }, { shape: [m, ci] });
-      const dy2 = s.run('Reshape', { x: dy }, { shape: [m, co] });
-      // Transpose whichever operand is narrower, then use the fast untransposed matmul.
-      if (ci <= co) {
-        const xT = s.track(transposeHeap(backend, x2, [1, 0]));
-        const dw = s.run('BatchMatMul', { a: xT, b: dy2 }, { transposeA: false, transposeB: false });
-        return s.keep(s.run('Reshape', { x: dw }, { shape: [1, 1, ci, co] }));
-      }
-      const dyT = s.track(transposeHeap(backend, dy2, [1, 0]));
-      const dwT = s.run('BatchMatMul', { a: dyT, b: x2 }, { transposeA: false, transposeB: false });
-      const dwT2 = s.run('Reshape', { x: dwT }, { shape: [co, ci] });
-      const dw = s.track(transposeHeap(backend, dwT2, [1, 0]));
-      return s.keep(s.run('Reshape', { x: dw }, { shape: [1, 1, ci, co] }));
-    }
+    if (sh === 1 && sw === 1 && top >= 0 && left >= 0) return s.keep(byOffsets(s, backend, x, dy, info));
     // Bottom/right padding that makes the correlation come out exactly kh x kw; negative means the last rows
     // of x are never read by the forward conv (VALID with a remainder) and are cropped instead.
     let bottom = kh + (oh - 1) * sh - h - top;
@@ -89,4 +76,51 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: Info; dy: Info }; 
   } finally {
     s.dispose();
   }
+}
+
+/** Stride-1 filter gradient as kh*kw matmuls of shifted copies of x^T ([Ci, N*oh*ow]) with dy ([N*oh*ow, Co]). */
+function byOffsets(s: Scratch, backend: BackendWasm, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
+  const { filterHeight: kh, filterWidth: kw } = info;
+  const { top, left } = info.padInfo;
+  const m = n * oh * ow;
+  const xT = s.track(transposeHeap(backend, x, [3, 0, 1, 2])); // [Ci, N, H, W]
+  const dy2 = s.run('Reshape', { x: dy }, { shape: [m, co] });
+  const out = backend.makeOutput([kh, kw, ci, co], 'float32');
+  const direct = kh === 1 && kw === 1 && top === 0 && left === 0 && oh === h && ow === w;
+  const a = direct ? s.run('Reshape', { x: xT }, { shape: [ci, m] }) : s.track(backend.makeOutput([ci, m], 'float32'));
+  try {
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) {
+        if (!direct) {
+          // Views are taken after every allocation: the matmul below may grow (and so detach) wasm memory.
+          const src = backend.typedArrayFromHeap(xT) as Float32Array;
+          const dst = backend.typedArrayFromHeap(a) as Float32Array;
+          const x0 = Math.max(0, left - j); // first output column whose input column x + j - left is inside
+          const x1 = Math.min(ow, w + left - j);
+          let o = 0;
+          for (let c = 0; c < ci; c++)
+            for (let b = 0; b < n; b++)
+              for (let y = 0; y < oh; y++, o += ow) {
+                const yy = y + i - top;
+                if (yy < 0 || yy >= h || x1 <= x0) {
+                  dst.fill(0, o, o + ow);
+                  continue;
+                }
+                const rowStart = ((c * n + b) * h + yy) * w + (x0 + j - left);
+                if (x0 > 0) dst.fill(0, o, o + x0);
+                dst.set(src.subarray(rowStart, rowStart + (x1 - x0)), o + x0);
+                if (x1 < ow) dst.fill(0, o + x1, o + ow);
+              }
+        }
+        const r = runKernel(backend, 'BatchMatMul', { a, b: dy2 }, { transposeA: false, transposeB: false });
+        const rv = backend.typedArrayFromHeap(r) as Float32Array;
+        (backend.typedArrayFromHeap(out) as Float32Array).set(rv, (i * kw + j) * ci * co);
+        backend.disposeData(r.dataId);
+      }
+  } catch (e) {
+    backend.disposeData(out.dataId);
+    throw e;
+  }
+  return out;
 }

@@ -1,0 +1,277 @@
+/**
+ * Training speed benchmark (not a timed test): samples/s of a GoogLeNet training step (Adam, softmax
+ * cross-entropy, batch 16, 4-channel images) per available backend, for width 1 and 0.25 at 224x224 (intraday
+ * images) and 56x56 (daily images), beside a PyTorch CPU reference of the same architecture run in the same
+ * session (bench/torch_reference.py), plus the peak RSS of one training epoch (the engine's trainModel) over a
+ * synthetic 224x224x4 set the size of the 2017 intraday set.
+ *
+ *   npx tsx bench/training-speed.ts [--quick] [--seconds N] [--cases a,b] [--torch-threads 2[,1]] [--no-torch]
+ *                                   [--wasm-threads 1,2] [--epoch-samples 150] [--no-epoch] [--profile]
+ *
+ * Every measurement runs in its own child process: the wasm thread count is fixed per process, and the peak RSS
+ * must belong to one run. The machine is shared, so run it with `nice` on a quiet machine and say when not.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildModel, countParams } from '../src/main/training/model/build';
+import { DEFAULT_MODEL } from '../src/main/training/model/spec';
+import { selectBackend } from '../src/main/training/train/backend';
+import { DEFAULT_TRAIN } from '../src/main/training/train/settings';
+import { tf } from '../src/main/training/train/tf';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const TSX = path.resolve(HERE, '../node_modules/.bin/tsx');
+const BATCH = 16;
+/** Wall-clock cap of one cpu-backend measurement, seconds. */
+const CPU_CAP_S = 300;
+
+interface Case {
+  id: string;
+  preset: 'googlenet' | 'compact';
+  width: number;
+  size: number;
+}
+const CASES: Case[] = [
+  { id: 'g1-224', preset: 'googlenet', width: 1, size: 224 },
+  { id: 'g025-224', preset: 'googlenet', width: 0.25, size: 224 },
+  { id: 'g1-56', preset: 'googlenet', width: 1, size: 56 },
+  { id: 'g025-56', preset: 'googlenet', width: 0.25, size: 56 },
+  { id: 'c025-56', preset: 'compact', width: 0.25, size: 56 },
+];
+
+interface SpeedJob {
+  kind: 'speed';
+  backend: 'wasm' | 'cpu' | 'tensorflow';
+  threads: number;
+  c: Case;
+  seconds: number;
+  profile: boolean;
+}
+interface EpochJob {
+  kind: 'epoch';
+  backend: 'wasm' | 'tensorflow';
+  threads: number;
+  c: Case;
+  samples: number;
+}
+type Job = SpeedJob | EpochJob;
+
+interface SpeedResult {
+  samplesPerSecond: number;
+  msPerStep: number;
+  steps: number;
+  firstStepMs: number;
+  params: number;
+  peakRssMb: number;
+  backend: string;
+  threads: number;
+  profile?: string;
+  error?: string;
+}
+
+/** Peak resident set size of this process in MB (Linux VmHWM; elsewhere the current RSS). */
+function peakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    /* not Linux */
+  }
+  return process.memoryUsage().rss / 2 ** 20;
+}
+
+/** Runs one job inside this (child) process and prints its JSON result on the last line. */
+async function child(job: Job): Promise<void> {
+  const info = await selectBackend(job.backend, { wasmThreads: job.threads });
+  const spec = { ...DEFAULT_MODEL, preset: job.c.preset, width: job.c.width, auxHeads: false };
+  const shape = [job.c.size, job.c.size, 4];
+
+  if (job.kind === 'epoch') {
+    // Loaded only here: the trainer is another engineer's module and the speed runs must not depend on it.
+    const { trainModel } = await import('../src/main/training/train/trainer');
+    const size = shape[0] * shape[1] * shape[2];
+    // Synthetic source with the dataset's access pattern: each sample is written on demand into the batch buffer.
+    const source = {
+      count: job.samples,
+      shape,
+      fill(i: number, out: Float32Array, offset: number) {
+        let s = (i + 1) * 2654435761;
+        for (let k = 0; k < size; k++) {
+          s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+          out[offset + k] = s / 2 ** 31 - 1;
+        }
+      },
+      label: (i: number) => i % 3,
+      date: (i: number) => new Date(Date.UTC(2017, 0, 1 + i)).toISOString().slice(0, 10),
+    };
+    const t0 = performance.now();
+    const res = await trainModel({
+      model: spec,
+      settings: { ...DEFAULT_TRAIN, epochs: 1, batchSize: BATCH, validationFraction: 0, earlyStoppingPatience: 0, backend: job.backend },
+      trainSet: source,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    res.model.dispose();
+    console.log(JSON.stringify({ seconds, samplesPerSecond: job.samples / seconds, peakRssMb: peakRssMb(), numTensors: tf.memory().numTensors, backend: info.name, threads: info.threads }));
+    return;
+  }
+
+  const model = buildModel(spec, shape, { seed: 1 });
+  const opt = tf.train.adam(1e-3);
+  const n = BATCH * shape[0] * shape[1] * shape[2];
+  const xs = new Float32Array(n);
+  for (let i = 0; i < n; i++) xs[i] = Math.sin(i * 12.9898) * 0.5;
+  const x = tf.tensor4d(xs, [BATCH, ...shape] as [number, number, number, number]);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 3), 'int32'), 3);
+  const step = () => {
+    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true);
+    loss?.dataSync();
+    loss?.dispose();
+  };
+  let t = performance.now();
+  step(); // warm-up: creates the xnnpack operators and the optimizer state
+  const firstStepMs = performance.now() - t;
+  let steps = 0;
+  t = performance.now();
+  // At least 2 timed steps; the cpu backend at 224 px would take hours, so a single warm-up step over the budget ends it.
+  const budgetMs = job.seconds * 1000;
+  if (!(job.backend === 'cpu' && firstStepMs > budgetMs)) {
+    do {
+      step();
+      steps++;
+    } while (performance.now() - t < budgetMs || steps < 2);
+  }
+  const ms = steps ? (performance.now() - t) / steps : firstStepMs;
+  let profile: string | undefined;
+  if (job.profile) {
+    const p = await tf.profile(() => step());
+    const agg = new Map<string, number>();
+    for (const k of p.kernels) agg.set(k.name, (agg.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+    const total = [...agg.values()].reduce((a, b) => a + b, 0);
+    profile = [...agg.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([k, v]) => `${k} ${v.toFixed(0)}ms (${((100 * v) / total).toFixed(0)}%)`)
+      .join(', ');
+  }
+  const out: SpeedResult = { samplesPerSecond: (BATCH * 1000) / ms, msPerStep: ms, steps: steps || 1, firstStepMs, params: countParams(model), peakRssMb: peakRssMb(), backend: info.name, threads: info.threads, profile };
+  console.log(JSON.stringify(out));
+}
+
+function runChild<T extends { error?: string }>(job: Job, timeoutMs: number): T {
+  const r = spawnSync('nice', ['-n', '10', TSX, fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 * 2 ** 20 });
+  const last = r.stdout?.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n').slice(-3).join(' | ');
+    return { error: `child failed (status ${r.status}): ${why}` } as T;
+  }
+}
+
+function torchReference(c: Case, threads: number, seconds: number): { samples_per_s?: number; ms_per_step?: number; error?: string } {
+  const r = spawnSync('nice', ['-n', '10', 'python3', path.join(HERE, 'torch_reference.py'), '--preset', c.preset, '--width', String(c.width), '--size', String(c.size), '--batch', String(BATCH), '--seconds', String(seconds), '--threads', String(threads)], { encoding: 'utf8', timeout: 30 * 60_000 });
+  if (r.error) return { error: `python3 could not run: ${r.error.message}` };
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last);
+  } catch {
+    return { error: (r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ') };
+  }
+}
+
+async function tfjsNodeAvailable(): Promise<boolean> {
+  try {
+    const name = '@tensorflow/tfjs-node';
+    await import(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+const f1 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v >= 10 ? v.toFixed(1) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2));
+
+async function main(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const seconds = Number(flag(args, '--seconds') ?? (quick ? 8 : 30));
+  const wanted = flag(args, '--cases')?.split(',');
+  const cases = CASES.filter((c) => !wanted || wanted.includes(c.id));
+  const torchThreads = (flag(args, '--torch-threads') ?? '2').split(',').map(Number);
+  const wasmThreads = (flag(args, '--wasm-threads') ?? '1,2').split(',').map(Number);
+  const epochSamples = Number(flag(args, '--epoch-samples') ?? 150);
+  const load = os.loadavg()[0];
+  console.log(`training-speed: batch ${BATCH}, 4 channels, Adam; >= ${seconds} s per measurement after a warm-up step; ${os.availableParallelism()} cores, load average ${load.toFixed(1)} at start${load > 1.5 ? ' (machine busy: figures taken under load)' : ''}`);
+
+  const backends: { backend: SpeedJob['backend']; threads: number; label: string }[] = [];
+  if (await tfjsNodeAvailable()) backends.push({ backend: 'tensorflow', threads: os.availableParallelism(), label: 'tensorflow' });
+  else console.log('tensorflow (tfjs-node): not installed here, skipped');
+  for (const t of wasmThreads) backends.push({ backend: 'wasm', threads: t, label: `wasm x${t}` });
+  backends.push({ backend: 'cpu', threads: 1, label: 'cpu' });
+
+  const rows: string[][] = [['case', 'params', ...backends.map((b) => `${b.label} sps`), ...torchThreads.map((t) => `torch x${t} sps`), 'best tfjs / torch x' + torchThreads[0]]];
+  for (const c of cases) {
+    const sps: Record<string, number | undefined> = {};
+    let params: number | undefined;
+    for (const b of backends) {
+      // cpu: only the small cases (56 px, width <= 0.25; it is ~1400x slower than PyTorch at 224 px), one
+      // warm-up step plus a short budget, and the child is killed after CPU_CAP_S.
+      const isCpu = b.backend === 'cpu';
+      if (isCpu && (c.size > 56 || c.width > 0.25)) continue;
+      const r = runChild<SpeedResult>({ kind: 'speed', backend: b.backend, threads: b.threads, c, seconds: isCpu ? Math.min(seconds, 10) : seconds, profile: args.includes('--profile') }, isCpu ? CPU_CAP_S * 1000 : 60 * 60_000);
+      if (r.error && isCpu) console.log(`  ${c.id} cpu: no result within the ${CPU_CAP_S} s cap (${r.error})`);
+      else if (r.error) console.log(`  ${c.id} ${b.label}: ${r.error}`);
+      else {
+        sps[b.label] = r.samplesPerSecond;
+        params = r.params;
+        console.log(`  ${c.id} ${b.label}: ${f1(r.samplesPerSecond)} samples/s (${r.msPerStep.toFixed(0)} ms/step over ${r.steps} steps; first step ${r.firstStepMs.toFixed(0)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB)`);
+        if (r.profile) console.log(`    kernels: ${r.profile}`);
+      }
+    }
+    const torch: Record<number, number | undefined> = {};
+    if (!args.includes('--no-torch'))
+      for (const t of torchThreads) {
+        const r = torchReference(c, t, seconds);
+        if (r.error) console.log(`  ${c.id} torch x${t}: skipped — ${r.error}`);
+        else {
+          torch[t] = r.samples_per_s;
+          console.log(`  ${c.id} torch x${t}: ${f1(r.samples_per_s)} samples/s (${r.ms_per_step?.toFixed(0)} ms/step)`);
+        }
+      }
+    const best = Math.max(...Object.values(sps).filter((v): v is number => v !== undefined));
+    const ref = torch[torchThreads[0]];
+    rows.push([c.id, params ? String(params) : '—', ...backends.map((b) => f1(sps[b.label])), ...torchThreads.map((t) => f1(torch[t])), ref && Number.isFinite(best) ? `${(best / ref).toFixed(2)}x` : '—']);
+  }
+  console.log('\nsamples/s (higher is better); ratio = best tfjs backend / PyTorch CPU (target >= 0.5x)');
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(r.map((v, i) => v.padStart(widths[i])).join('  '));
+
+  if (!args.includes('--no-epoch')) {
+    const best = backends.find((b) => b.backend === 'tensorflow') ?? backends.filter((b) => b.backend === 'wasm').pop();
+    for (const c of CASES.filter((k) => k.size === 224 && (!wanted || wanted.includes(k.id)))) {
+      if (!best || best.backend === 'cpu') break;
+      const r = runChild<{ seconds: number; samplesPerSecond: number; peakRssMb: number; numTensors: number; error?: string }>(
+        { kind: 'epoch', backend: best.backend as 'wasm', threads: best.threads, c, samples: epochSamples },
+        2 * 60 * 60_000,
+      );
+      if (r.error) console.log(`epoch ${c.id}: ${r.error}`);
+      else
+        console.log(
+          `epoch ${c.id} (${best.label}, trainModel, ${epochSamples} synthetic 224x224x4 samples, batch ${BATCH}): ${r.seconds.toFixed(0)} s, ${f1(r.samplesPerSecond)} samples/s, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+        );
+    }
+  }
+}
+
+const argv = process.argv.slice(2);
+const childAt = argv.indexOf('--child');
+if (childAt >= 0) await child(JSON.parse(argv[childAt + 1]) as Job);
+else await main(argv);
