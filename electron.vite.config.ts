@@ -2,9 +2,11 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 import { cspSafeClaygl } from './build/csp-safe-claygl';
+import { dedupeRequireShim } from './build/dedupe-require-shim';
 
 export default defineConfig({
   main: {
+    plugins: [dedupeRequireShim()],
     build: {
       rollupOptions: {
         // the training worker is a second entry: main starts it as a utilityProcess

@@ -181,3 +181,13 @@ describe('CSP-safe claygl size expressions', () => {
     expect(() => tryConvertExpr('expr(alert(1))')).toThrow(/Invalid expression/);
   });
 });
+
+describe('main bundle: duplicate require shim', () => {
+  it('drops the shim only where the chunk declares its own require', async () => {
+    const { dedupeRequire, SHIM_LINE } = await import('../../../build/dedupe-require-shim');
+    const own = `import x from 'y';\n${SHIM_LINE}\nvar require = createRequire(import.meta.url);\nrequire('a');`;
+    expect(dedupeRequire(own)).toBe(`import x from 'y';\n\nvar require = createRequire(import.meta.url);\nrequire('a');`);
+    expect(dedupeRequire(`${SHIM_LINE}\nrequire('a');`)).toBeNull();
+    expect(dedupeRequire(`const requireX = 1;`)).toBeNull();
+  });
+});

@@ -19,6 +19,8 @@ export function curvesOption(
   live: LivePoint[],
   p: Palette,
   names: { loss: string; valLoss: string; acc: string; valAcc: string; batchLoss: string; epoch: string },
+  /** Planned epochs: fixes the x axis so the curves grow into it instead of rescaling. */
+  epochs?: number,
 ): Record<string, unknown> {
   const ep = (f: (m: EpochMetrics) => number | undefined) =>
     history.filter((m) => f(m) !== undefined && Number.isFinite(f(m)!)).map((m) => [m.epoch, f(m)!]);
@@ -33,8 +35,8 @@ export function curvesOption(
       { left: 56, right: 16, top: '58%', height: '30%' },
     ],
     xAxis: [
-      { type: 'value', min: 0, axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid } } },
-      { type: 'value', min: 0, gridIndex: 1, name: names.epoch, nameLocation: 'middle', nameGap: 24, axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid } } },
+      { type: 'value', min: 0, max: epochs, axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid } } },
+      { type: 'value', min: 0, max: epochs, gridIndex: 1, name: names.epoch, nameLocation: 'middle', nameGap: 24, axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid } } },
     ],
     yAxis: [
       { type: 'value', scale: true, name: 'loss', axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid } } },
