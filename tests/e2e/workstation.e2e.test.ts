@@ -80,8 +80,28 @@ describe('web host workstation', () => {
     await expect.poll(() => page.locator('[data-testid="report"]').innerText()).toContain('000300.csv');
     // the files are kept in the data folder the host owns
     expect(readdirSync(th.dataDir).sort()).toEqual(['000001.csv', '000300.csv', '000905.csv', '399006.csv']);
+    // the data folder is a setting: the same list appears when the folder is typed in
+    await page.fill('[data-testid="data-dir"]', dailyDir());
+    await page.click('[data-testid="use-data-dir"]');
+    await expect.poll(() => page.locator('[data-testid="indices"] tbody tr').count()).toBe(4);
+    await page.fill('[data-testid="data-dir"]', th.dataDir);
+    await page.click('[data-testid="use-data-dir"]');
+    await expect.poll(() => page.locator('[data-testid="data-dir"]').inputValue()).toBe(th.dataDir);
     await page.waitForSelector('[data-testid="candles"] canvas');
     await shot('data');
+  });
+
+  it('validates a dropped file and lists each dropped row with its line and field', async () => {
+    const csv = 'date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1,2,0.5,abc,100\n2020-01-06,1,2,0.5,1.6,100\n2020-01-07,1,2,0.5,1.7,100\n';
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], '888888.csv', { type: 'text/csv' }));
+      document.querySelector('[data-testid="dropzone"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, csv);
+    await expect.poll(() => page.locator('[data-testid="report"]').innerText()).toContain('888888.csv:3 [close]');
+    const report = await page.locator('[data-testid="report"]').innerText();
+    expect(report).toMatch(/888888: 3 kept, 1 dropped/);
+    await page.waitForSelector('[data-testid="indices"] tr[data-code="888888"]');
   });
 
   it('updates the class counts live when the up-threshold slider moves, matching counts from the CSV', async () => {

@@ -113,7 +113,7 @@ const en = {
     noEquityNote: 'This training run has no backtest; the curve shows buy-and-hold over its test block. Run a study for the costed strategy.',
   },
   runs: { history: 'History', compare: 'Compare', deleteConfirm: 'Delete run {id} and all its files? This cannot be undone.', created: 'Created', kind: 'Kind', selectTwo: 'Tick two runs to compare them side by side.', open: 'Open' },
-  settings: { language: 'Language', theme: 'Theme', colors: 'Colours', redUp: 'Red up / green down (China)', greenUp: 'Green up / red down', light: 'Light', dark: 'Dark', dataDir: 'Data folder', runsDir: 'Runs folder' },
+  settings: { language: 'Language', theme: 'Theme', colors: 'Colours', redUp: 'Red up / green down (China)', greenUp: 'Green up / red down', light: 'Light', dark: 'Dark', dataDir: 'Data folder', runsDir: 'Runs folder', use: 'Use folder' },
 };
 
 type Messages = typeof en;
@@ -230,7 +230,7 @@ const zh: Messages = {
     noEquityNote: '单次训练没有回测；曲线为测试区间的买入持有。运行完整研究可得到含成本的策略净值。',
   },
   runs: { history: '历史', compare: '对比', deleteConfirm: '删除运行 {id} 及其全部文件？此操作不可撤销。', created: '创建时间', kind: '类型', selectTwo: '勾选两次运行进行并排对比。', open: '打开' },
-  settings: { language: '语言', theme: '主题', colors: '涨跌颜色', redUp: '红涨绿跌（中国）', greenUp: '绿涨红跌', light: '浅色', dark: '深色', dataDir: '数据目录', runsDir: '运行目录' },
+  settings: { language: '语言', theme: '主题', colors: '涨跌颜色', redUp: '红涨绿跌（中国）', greenUp: '绿涨红跌', light: '浅色', dark: '深色', dataDir: '数据目录', runsDir: '运行目录', use: '使用此目录' },
 };
 
 export function defaultLanguage(): 'zh' | 'en' {
