@@ -41,6 +41,12 @@ describe('electron stays in the shell', () => {
     expect(ipc.every((f) => /register-(electron|dialog)\.ts$/.test(f))).toBe(true);
   });
 
+  it('the IPC contract and the renderer use no node built-ins (they run in the sandboxed page)', () => {
+    const node = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:[^'"]+|fs|path|os|child_process|crypto)['"]/;
+    const users = [path.join(ROOT, 'src/shared/ipc-contract.ts'), ...files(path.join(ROOT, 'src/renderer'))].filter((f) => node.test(readFileSync(f, 'utf8')));
+    expect(users.map((f) => path.relative(ROOT, f))).toEqual([]);
+  });
+
   it('electron-store is used by exactly one module', () => {
     const users = ['src']
       .flatMap((d) => files(path.join(ROOT, d)))
