@@ -7,7 +7,7 @@ import { selectBackend } from '../../main/training/train/backend';
 import { runStudy, type StudyProgress } from '../../main/training/eval/study';
 import { mergeConfig, parseStudyConfig, readJson, readPreset } from '../../main/training/eval/study-config';
 
-export const usage = `factor-inception study [--config <file.json>] [--preset quick|overnight] [--out <dir>] [--data <dir>]
+export const usage = `factor-inception study [--config <file.json>] [--preset quick|medium|overnight] [--out <dir>] [--data <dir>]
                       [--backend auto|tensorflow|wasm|cpu] [--lang en|zh]
   The walk-forward study: every channel set x layout x seed x fold is trained, its test dates predicted, and
   the out-of-sample series scored against baselines on the same dates, with block-bootstrap intervals and a

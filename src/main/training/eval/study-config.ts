@@ -139,7 +139,7 @@ export function parseStudyConfig(raw: unknown, file = 'study config'): StudyConf
 const presetDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../resources/study-presets');
 
 /** Names of the bundled presets (resources/study-presets/*.json). */
-export const PRESETS = ['quick', 'overnight'] as const;
+export const PRESETS = ['quick', 'medium', 'overnight'] as const;
 
 /** Reads a JSON file, naming it (and the line of a syntax error when the parser gives a position). */
 export function readJson(file: string): Record<string, unknown> {
