@@ -334,15 +334,18 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
   const foldRecords: FoldRecord[] = [];
   const probsByCellSeed = new Map<string, Float64Array>();
   const backendName = hooks.backend?.name ?? 'unknown';
+  // ETA in training samples, not folds: anchored folds grow, so later folds cost more than early ones
+  const foldWork = folds.map((f) => f.train.length + f.val.length);
+  let remainingWork = foldWork.reduce((a, b) => a + b, 0) * cells.length * config.seeds.length;
+  let computedWork = 0;
   const progress = (key: string, message: string, extra: Partial<StudyProgress> = {}) => {
-    const remaining = total - done;
-    const per = computed > 0 ? computeSeconds / computed : NaN;
+    const per = computedWork > 0 ? computeSeconds / computedWork : NaN;
     hooks.onProgress?.({
       done,
       total,
       cached: cachedCount,
       key,
-      etaSeconds: Number.isFinite(per) ? per * remaining : NaN,
+      etaSeconds: Number.isFinite(per) ? per * remainingWork : NaN,
       elapsedSeconds: (Date.now() - t0) / 1000,
       message,
       ...extra,
@@ -395,6 +398,7 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
           probs = cached.probs;
           record = cached.record;
           cachedCount++;
+          remainingWork -= foldWork[fold.index];
           done++;
           progress(key, `${key}: cached`);
         } else {
@@ -454,6 +458,8 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
           writeFileAtomic(file, JSON.stringify(payload));
           computed++;
           computeSeconds += seconds;
+          computedWork += foldWork[fold.index];
+          remainingWork -= foldWork[fold.index];
           done++;
           progress(key, `${key}: done in ${seconds.toFixed(1)} s, test accuracy ${(record.accuracy * 100).toFixed(1)} %`);
           log(`${key}: ${record.epochs} epochs, ${seconds.toFixed(1)} s, test accuracy ${(record.accuracy * 100).toFixed(1)} %`);
