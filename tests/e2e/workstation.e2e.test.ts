@@ -283,17 +283,44 @@ describe('web host workstation', () => {
     await shot('results-study-ablation');
   }, 240_000);
 
+  it('cancels a running training after its first epoch and resumes it from the checkpoint to the end', async () => {
+    await go('study');
+    await page.selectOption('[data-testid="preset"]', 'cnn');
+    await page.fill('[data-testid="epochs"]', '5');
+    await go('training');
+    await page.click('[data-testid="start-training"]');
+    await expect.poll(() => text('kpi-epoch'), { timeout: 60_000, interval: 100 }).toMatch(/^[2-5]\/5$/);
+    await page.click('[data-testid="cancel-training"]');
+    await expect.poll(() => text('job-status'), { timeout: 30_000, interval: 200 }).toBe('cancelled');
+    const runDir = readdirSync(th.runsDir).sort().at(-1)!;
+    const partial = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'history.json'), 'utf8')) as unknown[];
+    expect(partial.length).toBeGreaterThanOrEqual(1);
+    expect(partial.length).toBeLessThan(5);
+    await page.click('[data-testid="resume-training"]');
+    await expect.poll(() => text('job-status'), { timeout: 120_000, interval: 300 }).toBe('done');
+    const full = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'history.json'), 'utf8')) as { epoch: number }[];
+    expect(full.map((h) => h.epoch)).toEqual(full.map((_, i) => i + 1));
+    expect(full.length).toBeGreaterThan(partial.length);
+    // five epochs, or fewer when early stopping (patience 3) ended the run; the summary says which
+    const summary = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'summary.json'), 'utf8')) as { stoppedEarly: boolean };
+    expect(full.length === 5 || summary.stoppedEarly).toBe(true);
+    // the resumed run keeps the epochs done before the cancel
+    expect(full.slice(0, partial.length)).toEqual(partial);
+  }, 200_000);
+
   it('compares two runs side by side and deletes one after confirmation', async () => {
     await go('runs');
-    await expect.poll(() => page.locator('[data-testid="runs"] tbody tr').count()).toBe(2);
-    const ids = await page.locator('[data-testid="runs"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')!));
+    await expect.poll(() => page.locator('[data-testid="runs"] tbody tr').count()).toBe(3);
+    const all = await page.locator('[data-testid="runs"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')!));
+    const ids = all.filter((id) => id.includes('-study-') || all.indexOf(id) === all.length - 1).slice(0, 2);
     for (const id of ids) await page.check(`input[data-compare="${id}"]`);
     await page.waitForSelector('[data-testid="compare"] canvas');
     await shot('runs');
     page.once('dialog', (d) => void d.accept());
     await page.click(`button[data-delete="${ids[1]}"]`);
-    await expect.poll(() => page.locator('[data-testid="runs"] tbody tr').count()).toBe(1);
-    expect(readdirSync(th.runsDir)).toEqual([ids[0]]);
+    await expect.poll(() => page.locator('[data-testid="runs"] tbody tr').count()).toBe(2);
+    expect(readdirSync(th.runsDir)).not.toContain(ids[1]);
+    expect(readdirSync(th.runsDir)).toHaveLength(2);
   });
 });
 
