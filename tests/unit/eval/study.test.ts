@@ -113,4 +113,12 @@ describe('runStudy on real data (tiny network)', () => {
       expect(Array.from(cb.probs.subarray(upto * 3))).not.toEqual(Array.from(ca.probs.subarray(upto * 3)));
     }
   });
+
+  it('warm start: the first fold equals the fresh run, later folds start from the previous weights', async () => {
+    const cfg = { ...config(path.join(tmp, 'c')), warmStart: true, ablation: { channelSets: [['000300']], layouts: ['time-factor' as const] } };
+    const w = await runStudy(cfg, { bars, backend, writeReports: false });
+    const n0 = a.folds[0].test.length * 3;
+    expect(Array.from(w.cells[0].probs.subarray(0, n0))).toEqual(Array.from(a.cells[0].probs.subarray(0, n0)));
+    expect(Array.from(w.cells[0].probs.subarray(n0))).not.toEqual(Array.from(a.cells[0].probs.subarray(n0)));
+  });
 });
