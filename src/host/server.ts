@@ -14,7 +14,7 @@ import type { AppContext } from '../main/ipc/context';
 import { createDispatcher, type Dispatcher } from '../main/ipc/dispatch';
 import { nodeHandlerGroups } from '../main/ipc/handlers';
 import { JobService, type WorkerHandle } from '../main/services/jobs';
-import type { SettingsAccess } from '../main/services/settings-file';
+import { rememberRun, type SettingsAccess } from '../main/services/settings-file';
 import { safeResolve } from './safe-path';
 
 export const TOKEN_HEADER = 'x-access-token';
@@ -56,6 +56,8 @@ export interface Host {
   port: number;
   dispatcher: Dispatcher;
   jobs: JobService;
+  /** The settings file the host reads and writes (shared with the desktop app). */
+  settingsFile: string;
   close(): Promise<void>;
 }
 
@@ -111,7 +113,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     spawn: opts.spawnWorker,
     dataDir: () => opts.settings.get().dataDir,
     runsDir: () => opts.settings.get().runsDir,
-    onChange: (job) => emit('training.onJob', job),
+    onChange: (job) => {
+      if (job.status === 'done' && job.runId) rememberRun(opts.settings, job.runId);
+      emit('training.onJob', job);
+    },
   });
   const ctx: AppContext = {
     host: 'web',
@@ -199,6 +204,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     port,
     dispatcher,
     jobs,
+    settingsFile: opts.settings.file,
     async close() {
       jobs.cancelAll();
       for (const c of clients) c.end();

@@ -13,7 +13,7 @@ import { dialogHandlers } from './ipc/register-dialog';
 import { broadcast, registerElectronIpc } from './ipc/register-electron';
 import { buildMenu } from './menu';
 import { JobService, type WorkerHandle } from './services/jobs';
-import { userDataDir } from './services/settings-file';
+import { rememberRun, userDataDir } from './services/settings-file';
 import { electronSettings } from './services/settings-store';
 import { createMainWindow } from './windows';
 import type { FromWorker } from './worker/protocol';
@@ -57,7 +57,10 @@ if (!app.requestSingleInstanceLock()) {
       spawn: spawnUtilityWorker,
       dataDir: () => settings.get().dataDir,
       runsDir: () => settings.get().runsDir,
-      onChange: (job) => broadcast('training.onJob', job),
+      onChange: (job) => {
+        if (job.status === 'done' && job.runId) rememberRun(settings, job.runId);
+        broadcast('training.onJob', job);
+      },
     });
     const ctx: AppContext = {
       host: 'electron',

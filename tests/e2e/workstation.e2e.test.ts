@@ -227,6 +227,10 @@ describe('web host workstation', () => {
     expect(sawSpeed).toBe(true);
     expect(seenEpochs.size).toBeGreaterThanOrEqual(2);
     expect(await text('kpi-backend')).toMatch(/wasm|cpu|tensorflow/);
+    // the finished run is remembered in the settings file the desktop app shares
+    const settings = JSON.parse(readFileSync(th.host.settingsFile, 'utf8')) as { recentRuns: string[] };
+    expect(settings.recentRuns).toHaveLength(1);
+    expect(readdirSync(th.runsDir)).toEqual(settings.recentRuns);
     await shot('training');
   });
 

@@ -1,6 +1,5 @@
 /** training.* channels: thin wrappers over the job service. */
 import path from 'node:path';
-import { withRecentRun } from '../services/settings-file';
 import { readRunConfig, runDirOf } from '../services/runs-service';
 import type { AppContext } from './context';
 import type { PartialHandlers } from './dispatch';
@@ -18,7 +17,6 @@ export function trainingHandlers(ctx: AppContext): PartialHandlers {
       const s = ctx.settings.get();
       const dir = runDirOf(s.runsDir, runId);
       const { kind, config } = readRunConfig(dir);
-      ctx.settings.set({ recentRuns: withRecentRun(s, runId) } as never);
       return ctx.jobs.start(kind, { ...config, name: `${config.name} (resumed ${path.basename(dir)})` }, dir);
     },
   };

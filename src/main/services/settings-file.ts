@@ -69,3 +69,8 @@ export function withRecentRun(s: AppSettings, runId: string): string[] {
 export function readAppSettings(appDir: string = userDataDir()): AppSettings {
   return confSettings(appDir).get();
 }
+
+/** Puts a finished run at the front of the settings' recent runs. */
+export function rememberRun(settings: SettingsAccess, runId: string): void {
+  settings.set({ recentRuns: withRecentRun(settings.get(), runId) });
+}
