@@ -6,7 +6,7 @@
  * read it back, compare and delete runs. Screenshots of every view go to docs/screenshots/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -56,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await th?.close();
+  rmSync(downloads, { recursive: true, force: true });
 });
 
 describe('web host workstation', () => {
