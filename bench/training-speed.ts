@@ -217,7 +217,7 @@ async function main(args: string[]): Promise<void> {
   for (const t of wasmThreads) backends.push({ backend: 'wasm', threads: t, label: `wasm x${t}` });
   backends.push({ backend: 'cpu', threads: 1, label: 'cpu' });
 
-  const rows: string[][] = [['case', 'params', ...backends.map((b) => `${b.label} sps`), ...torchThreads.map((t) => `torch x${t} sps`), 'best tfjs / torch x' + torchThreads[0]]];
+  const rows: string[][] = [['case', 'params', ...backends.map((b) => `${b.label} sps`), ...torchThreads.map((t) => `torch x${t} sps`), ...torchThreads.map((t) => `best tfjs / torch x${t}`)]];
   for (const c of cases) {
     const sps: Record<string, number | undefined> = {};
     let params: number | undefined;
@@ -247,15 +247,16 @@ async function main(args: string[]): Promise<void> {
         }
       }
     const best = Math.max(...Object.values(sps).filter((v): v is number => v !== undefined));
-    const ref = torch[torchThreads[0]];
-    rows.push([c.id, params ? String(params) : '—', ...backends.map((b) => f1(sps[b.label])), ...torchThreads.map((t) => f1(torch[t])), ref && Number.isFinite(best) ? `${(best / ref).toFixed(2)}x` : '—']);
+    const ratio = (ref: number | undefined) => (ref && Number.isFinite(best) ? `${(best / ref).toFixed(2)}x` : '—');
+    rows.push([c.id, params ? String(params) : '—', ...backends.map((b) => f1(sps[b.label])), ...torchThreads.map((t) => f1(torch[t])), ...torchThreads.map((t) => ratio(torch[t]))]);
   }
   console.log('\nsamples/s (higher is better); ratio = best tfjs backend / PyTorch CPU (target >= 0.5x)');
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((v, i) => v.padStart(widths[i])).join('  '));
 
   if (!args.includes('--no-epoch')) {
-    const best = backends.find((b) => b.backend === 'tensorflow') ?? backends.filter((b) => b.backend === 'wasm').pop();
+    // The engine's default configuration: tfjs-node when installed, else single-threaded wasm.
+    const best = backends.find((b) => b.backend === 'tensorflow') ?? backends.find((b) => b.backend === 'wasm');
     for (const c of CASES.filter((k) => k.size === 224 && (!wanted || wanted.includes(k.id)))) {
       if (!best || best.backend === 'cpu') break;
       const r = runChild<{ seconds: number; samplesPerSecond: number; peakRssMb: number; numTensors: number; error?: string }>(

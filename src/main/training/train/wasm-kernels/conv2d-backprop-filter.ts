@@ -78,21 +78,28 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: Info; dy: Info }; 
   }
 }
 
-/** Stride-1 filter gradient as kh*kw matmuls of shifted copies of x^T ([Ci, N*oh*ow]) with dy ([N*oh*ow, Co]). */
+/**
+ * Stride-1 filter gradient as matmuls per sample and filter offset: dW[i,j] += Xs_b^T dy_b, with Xs_b sample b of x
+ * shifted by (i,j) (zeros outside) laid out [Ci, oh*ow] and dy_b = dy[b] as [oh*ow, Co]. Chunking the reduction
+ * by sample keeps each matmul's packed right operand in cache: one matmul over all N*oh*ow rows runs at less than
+ * half the speed. dy_b is a fresh tensor per sample (the matmul caches its packed right operand by tensor id).
+ */
 function byOffsets(s: Scratch, backend: BackendWasm, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
   const { filterHeight: kh, filterWidth: kw } = info;
   const { top, left } = info.padInfo;
-  const m = n * oh * ow;
-  const xT = s.track(transposeHeap(backend, x, [3, 0, 1, 2])); // [Ci, N, H, W]
-  const dy2 = s.run('Reshape', { x: dy }, { shape: [m, co] });
+  const p = oh * ow;
+  const xT = s.track(transposeHeap(backend, x, [0, 3, 1, 2])); // [N, Ci, H, W]
   const out = backend.makeOutput([kh, kw, ci, co], 'float32');
-  const direct = kh === 1 && kw === 1 && top === 0 && left === 0 && oh === h && ow === w;
-  const a = direct ? s.run('Reshape', { x: xT }, { shape: [ci, m] }) : s.track(backend.makeOutput([ci, m], 'float32'));
+  const a = s.track(backend.makeOutput([ci, p], 'float32'));
   try {
-    for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++) {
-        if (!direct) {
+    (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+    for (let b = 0; b < n; b++) {
+      const dyB = s.track(backend.makeOutput([p, co], 'float32'));
+      const dyAll = backend.typedArrayFromHeap(dy) as Float32Array;
+      (backend.typedArrayFromHeap(dyB) as Float32Array).set(dyAll.subarray(b * p * co, (b + 1) * p * co));
+      for (let i = 0; i < kh; i++)
+        for (let j = 0; j < kw; j++) {
           // Views are taken after every allocation: the matmul below may grow (and so detach) wasm memory.
           const src = backend.typedArrayFromHeap(xT) as Float32Array;
           const dst = backend.typedArrayFromHeap(a) as Float32Array;
@@ -100,24 +107,25 @@ function byOffsets(s: Scratch, backend: BackendWasm, x: Info, dy: Info, info: tf
           const x1 = Math.min(ow, w + left - j);
           let o = 0;
           for (let c = 0; c < ci; c++)
-            for (let b = 0; b < n; b++)
-              for (let y = 0; y < oh; y++, o += ow) {
-                const yy = y + i - top;
-                if (yy < 0 || yy >= h || x1 <= x0) {
-                  dst.fill(0, o, o + ow);
-                  continue;
-                }
-                const rowStart = ((c * n + b) * h + yy) * w + (x0 + j - left);
-                if (x0 > 0) dst.fill(0, o, o + x0);
-                dst.set(src.subarray(rowStart, rowStart + (x1 - x0)), o + x0);
-                if (x1 < ow) dst.fill(0, o + x1, o + ow);
+            for (let y = 0; y < oh; y++, o += ow) {
+              const yy = y + i - top;
+              if (yy < 0 || yy >= h || x1 <= x0) {
+                dst.fill(0, o, o + ow);
+                continue;
               }
+              const rowStart = ((b * ci + c) * h + yy) * w + (x0 + j - left);
+              if (x0 > 0) dst.fill(0, o, o + x0);
+              dst.set(src.subarray(rowStart, rowStart + (x1 - x0)), o + x0);
+              if (x1 < ow) dst.fill(0, o + x1, o + ow);
+            }
+          const r = runKernel(backend, 'BatchMatMul', { a, b: dyB }, { transposeA: false, transposeB: false });
+          const rv = backend.typedArrayFromHeap(r) as Float32Array;
+          const ov = backend.typedArrayFromHeap(out) as Float32Array;
+          const base = (i * kw + j) * ci * co;
+          for (let k = 0; k < rv.length; k++) ov[base + k] += rv[k];
+          backend.disposeData(r.dataId);
         }
-        const r = runKernel(backend, 'BatchMatMul', { a, b: dy2 }, { transposeA: false, transposeB: false });
-        const rv = backend.typedArrayFromHeap(r) as Float32Array;
-        (backend.typedArrayFromHeap(out) as Float32Array).set(rv, (i * kw + j) * ci * co);
-        backend.disposeData(r.dataId);
-      }
+    }
   } catch (e) {
     backend.disposeData(out.dataId);
     throw e;
