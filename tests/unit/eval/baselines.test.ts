@@ -7,7 +7,7 @@ import {
   persistencePredictions,
   predictLogistic,
 } from '../../../src/main/training/eval/baselines';
-import { mulberry32, randNormal } from '../../../src/main/training/eval/rng';
+import { mulberry32, randNormal } from '../../../src/main/training/random';
 import { argmaxRows } from '../../../src/main/training/eval/metrics';
 
 describe('baselines', () => {

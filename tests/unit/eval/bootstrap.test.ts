@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockBootstrap, blockIndices, meanOf, quantileSorted } from '../../../src/main/training/eval/bootstrap';
-import { mulberry32, randNormal } from '../../../src/main/training/eval/rng';
+import { mulberry32, randNormal } from '../../../src/main/training/random';
 
 /** AR(1) with coefficient phi around a known mean, started from its stationary distribution. */
 function ar1(n: number, phi: number, mean: number, rng: () => number): Float64Array {

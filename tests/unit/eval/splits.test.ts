@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { walkForwardSplits, type WalkForwardOptions } from '../../../src/main/training/eval/splits';
-import { mulberry32, randInt } from '../../../src/main/training/eval/rng';
+import { mulberry32, randInt } from '../../../src/main/training/random';
 import { ConfigError } from '../../../src/shared/errors';
 
 /** Consecutive weekdays from 2015-01-05, as a stand-in trading calendar. */

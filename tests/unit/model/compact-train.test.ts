@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../../src/main/training/model/build';
-import { Xoshiro128 } from '../../../src/main/training/model/rng';
+import { Xoshiro128 } from '../../../src/main/training/random';
 import { DEFAULT_MODEL } from '../../../src/main/training/model/spec';
 import { selectBackend } from '../../../src/main/training/train/backend';
 import { tf } from '../../../src/main/training/train/tf';

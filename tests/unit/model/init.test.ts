@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../../src/main/training/model/build';
 import { glorotUniform, kernelFans } from '../../../src/main/training/model/init';
-import { Xoshiro128 } from '../../../src/main/training/model/rng';
+import { Xoshiro128 } from '../../../src/main/training/random';
 import { DEFAULT_MODEL, type ModelSpec } from '../../../src/main/training/model/spec';
 import { tf } from '../../../src/main/training/train/tf';
 

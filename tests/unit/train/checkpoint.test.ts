@@ -7,7 +7,7 @@ import { selectBackend } from '../../../src/main/training/train/backend';
 import { DEFAULT_MODEL } from '../../../src/main/training/model/spec';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../../src/main/training/train/settings';
 import { loadCheckpoint, saveCheckpoint } from '../../../src/main/training/train/checkpoint';
-import { Prng, withSeededMathRandom } from '../../../src/main/training/train/prng';
+import { Prng, withSeededMathRandom } from '../../../src/main/training/random';
 import { makeOptimizer, trainModel, type ModelFactory } from '../../../src/main/training/train/trainer';
 import { flatWeights, syntheticSource, tinyModelFactory } from './synthetic';
 

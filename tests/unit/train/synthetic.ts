@@ -1,7 +1,7 @@
 /** Synthetic, learnable data and a tiny seeded model for the trainer tests (no real data needed). */
 import { tf } from '../../../src/main/training/train/tf';
 import type { SampleSource } from '../../../src/main/training/images/sample-source';
-import { Prng } from '../../../src/main/training/train/prng';
+import { Prng } from '../../../src/main/training/random';
 import type { ModelFactory } from '../../../src/main/training/train/trainer';
 
 /**

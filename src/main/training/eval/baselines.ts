@@ -9,7 +9,7 @@
  * - buy-and-hold lives in backtest.ts.
  */
 import { classMetrics, NUM_CLASSES, type ClassMetrics } from './metrics';
-import { mulberry32 } from './rng';
+import { mulberry32 } from '../random';
 
 /** Class counts [down, flat, up] of the labeled samples among indices. */
 export function classCounts(labels: ArrayLike<number>, indices: number[]): [number, number, number] {

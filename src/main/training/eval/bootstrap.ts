@@ -3,7 +3,7 @@
  * Out-of-sample rows overlap through their H-day labels, so rows are resampled in blocks of consecutive rows
  * (default length >= horizonDays); an iid bootstrap (block length 1) would understate the spread.
  */
-import { mulberry32, randInt } from './rng';
+import { mulberry32, randInt } from '../random';
 
 export interface BootstrapOptions {
   /** Rows per block; 1 = ordinary iid bootstrap. */

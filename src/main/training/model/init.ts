@@ -5,7 +5,7 @@
  * do not depend on which other layers exist.
  */
 import { tf } from '../train/tf';
-import { hashString, Xoshiro128 } from './rng';
+import { hashString, Xoshiro128 } from '../random';
 
 /** Glorot fan-in / fan-out of a kernel: dense [in, out]; conv [kh, kw, in, out] (receptive field times channels). */
 export function kernelFans(shape: number[]): { fanIn: number; fanOut: number } {

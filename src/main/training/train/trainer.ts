@@ -18,7 +18,7 @@ import type { ModelSpec } from '../model/spec';
 import type { EpochMetrics, TrainProgress, TrainSettings } from './settings';
 import { ConfigError } from '../../../shared/errors';
 import { AUX_LOSS_WEIGHT, buildModel } from '../model/build';
-import { Prng, deriveState, shuffled, withSeededMathRandom } from './prng';
+import { Prng, deriveState, shuffled, withSeededMathRandom } from '../random';
 import { checkpointKey, hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
 
 export const NUM_CLASSES = 3;
