@@ -11,7 +11,7 @@ import type { DatasetConfig, ImageLayout } from '../../../shared/domain';
 import { ConfigError } from '../../../shared/errors';
 import type { ModelSpec } from '../model/spec';
 import type { TrainSettings } from '../train/settings';
-import { parseRunConfig } from '../train/config';
+import { configErrorFromZod, parseRunConfig } from '../train/config';
 import { DEFAULT_BACKTEST, type BacktestOptions } from './backtest';
 import type { WalkForwardOptions } from './splits';
 
@@ -99,15 +99,7 @@ const DEFAULT_WALK_FORWARD: StudyWalkForward = { window: 'anchored', trainDays: 
 /** Validates a parsed study config (from `file`, named in messages) and fills every default. */
 export function parseStudyConfig(raw: unknown, file = 'study config'): StudyConfig {
   const r = studySchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const at = issue.path.join('.');
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((k) => (at ? `${at}.${k}` : k));
-      throw new ConfigError(keys.join(', '), `unknown field${keys.length > 1 ? 's' : ''} in ${file}`);
-    }
-    throw new ConfigError(at || '(root)', `${issue.message} in ${file}`);
-  }
+  if (!r.success) throw configErrorFromZod(r.error, file);
   const p = r.data;
   const run = parseRunConfig({ dataset: p.dataset ?? {}, model: p.model ?? {}, train: p.train ?? {} }, file);
   const channelSets = p.ablation?.channelSets ?? DEFAULT_CHANNEL_SETS;

@@ -67,22 +67,25 @@ const fileSchema = z.strictObject({
   train: trainSchema.partial().optional(),
 });
 
+/** The first problem zod found, as a ConfigError naming the dotted field and the file. */
+export function configErrorFromZod(error: z.ZodError, file: string): ConfigError {
+  const issue = error.issues[0];
+  const at = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => (at ? `${at}.${k}` : k));
+    return new ConfigError(keys.join(', '), `unknown field${keys.length > 1 ? 's' : ''} in ${file}`);
+  }
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
+  return new ConfigError(at || '(root)', `${issue.message} in ${file}${more}`);
+}
+
 /** What a config file may hold before defaults are filled. */
 export type PartialRunConfig = z.infer<typeof fileSchema>;
 
 /** Validates a parsed config (from `file`, used in messages) and fills every default. Throws ConfigError naming the field. */
 export function parseRunConfig(raw: unknown, file = 'config'): RunConfig {
   const r = fileSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const at = issue.path.join('.');
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((k) => (at ? `${at}.${k}` : k));
-      throw new ConfigError(keys.join(', '), `unknown field${keys.length > 1 ? 's' : ''} in ${file}`);
-    }
-    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem(s))` : '';
-    throw new ConfigError(at || '(root)', `${issue.message} in ${file}${more}`);
-  }
+  if (!r.success) throw configErrorFromZod(r.error, file);
   const p = r.data;
   let dataset: DatasetConfig;
   try {
