@@ -110,12 +110,28 @@ async function child(job: Job): Promise<void> {
     const t0 = performance.now();
     const res = await trainModel({
       model: spec,
-      settings: { ...DEFAULT_TRAIN, epochs: 1, batchSize: BATCH, validationFraction: 0, earlyStoppingPatience: 0, backend: job.backend },
+      settings: {
+        ...DEFAULT_TRAIN,
+        epochs: 1,
+        batchSize: BATCH,
+        validationFraction: 0,
+        earlyStoppingPatience: 0,
+        backend: job.backend,
+      },
       trainSet: source,
     });
     const seconds = (performance.now() - t0) / 1000;
     res.model.dispose();
-    console.log(JSON.stringify({ seconds, samplesPerSecond: job.samples / seconds, peakRssMb: peakRssMb(), numTensors: tf.memory().numTensors, backend: info.name, threads: info.threads }));
+    console.log(
+      JSON.stringify({
+        seconds,
+        samplesPerSecond: job.samples / seconds,
+        peakRssMb: peakRssMb(),
+        numTensors: tf.memory().numTensors,
+        backend: info.name,
+        threads: info.threads,
+      }),
+    );
     return;
   }
 
@@ -125,9 +141,18 @@ async function child(job: Job): Promise<void> {
   const xs = new Float32Array(n);
   for (let i = 0; i < n; i++) xs[i] = Math.sin(i * 12.9898) * 0.5;
   const x = tf.tensor4d(xs, [BATCH, ...shape] as [number, number, number, number]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 3), 'int32'), 3);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: BATCH }, (_, i) => i % 3),
+      'int32',
+    ),
+    3,
+  );
   const step = () => {
-    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true);
+    const loss = opt.minimize(
+      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      true,
+    );
     loss?.dataSync();
     loss?.dispose();
   };
@@ -157,12 +182,26 @@ async function child(job: Job): Promise<void> {
       .map(([k, v]) => `${k} ${v.toFixed(0)}ms (${((100 * v) / total).toFixed(0)}%)`)
       .join(', ');
   }
-  const out: SpeedResult = { samplesPerSecond: (BATCH * 1000) / ms, msPerStep: ms, steps: steps || 1, firstStepMs, params: countParams(model), peakRssMb: peakRssMb(), backend: info.name, threads: info.threads, profile };
+  const out: SpeedResult = {
+    samplesPerSecond: (BATCH * 1000) / ms,
+    msPerStep: ms,
+    steps: steps || 1,
+    firstStepMs,
+    params: countParams(model),
+    peakRssMb: peakRssMb(),
+    backend: info.name,
+    threads: info.threads,
+    profile,
+  };
   console.log(JSON.stringify(out));
 }
 
 function runChild<T extends { error?: string }>(job: Job, timeoutMs: number): T {
-  const r = spawnSync('nice', ['-n', '10', TSX, fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 * 2 ** 20 });
+  const r = spawnSync(
+    'nice',
+    ['-n', '10', TSX, fileURLToPath(import.meta.url), '--child', JSON.stringify(job)],
+    { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 * 2 ** 20 },
+  );
   const last = r.stdout?.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(last) as T;
@@ -172,8 +211,33 @@ function runChild<T extends { error?: string }>(job: Job, timeoutMs: number): T 
   }
 }
 
-function torchReference(c: Case, threads: number, seconds: number): { samples_per_s?: number; ms_per_step?: number; error?: string } {
-  const r = spawnSync('nice', ['-n', '10', 'python3', path.join(HERE, 'torch_reference.py'), '--preset', c.preset, '--width', String(c.width), '--size', String(c.size), '--batch', String(BATCH), '--seconds', String(seconds), '--threads', String(threads)], { encoding: 'utf8', timeout: 30 * 60_000 });
+function torchReference(
+  c: Case,
+  threads: number,
+  seconds: number,
+): { samples_per_s?: number; ms_per_step?: number; error?: string } {
+  const r = spawnSync(
+    'nice',
+    [
+      '-n',
+      '10',
+      'python3',
+      path.join(HERE, 'torch_reference.py'),
+      '--preset',
+      c.preset,
+      '--width',
+      String(c.width),
+      '--size',
+      String(c.size),
+      '--batch',
+      String(BATCH),
+      '--seconds',
+      String(seconds),
+      '--threads',
+      String(threads),
+    ],
+    { encoding: 'utf8', timeout: 30 * 60_000 },
+  );
   if (r.error) return { error: `python3 could not run: ${r.error.message}` };
   const last = r.stdout.trim().split('\n').pop() ?? '';
   try {
@@ -198,7 +262,14 @@ function flag(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-const f1 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v >= 10 ? v.toFixed(1) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2));
+const f1 = (v: number | undefined) =>
+  v === undefined || !Number.isFinite(v)
+    ? '—'
+    : v >= 10
+      ? v.toFixed(1)
+      : v >= 0.1
+        ? v.toFixed(2)
+        : v.toPrecision(2);
 
 async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
@@ -209,15 +280,26 @@ async function main(args: string[]): Promise<void> {
   const wasmThreads = (flag(args, '--wasm-threads') ?? '1,2').split(',').map(Number);
   const epochSamples = Number(flag(args, '--epoch-samples') ?? 150);
   const load = os.loadavg()[0];
-  console.log(`training-speed: batch ${BATCH}, 4 channels, Adam; >= ${seconds} s per measurement after a warm-up step; ${os.availableParallelism()} cores, load average ${load.toFixed(1)} at start${load > 1.5 ? ' (machine busy: figures taken under load)' : ''}`);
+  console.log(
+    `training-speed: batch ${BATCH}, 4 channels, Adam; >= ${seconds} s per measurement after a warm-up step; ${os.availableParallelism()} cores, load average ${load.toFixed(1)} at start${load > 1.5 ? ' (machine busy: figures taken under load)' : ''}`,
+  );
 
   const backends: { backend: SpeedJob['backend']; threads: number; label: string }[] = [];
-  if (await tfjsNodeAvailable()) backends.push({ backend: 'tensorflow', threads: os.availableParallelism(), label: 'tensorflow' });
+  if (await tfjsNodeAvailable())
+    backends.push({ backend: 'tensorflow', threads: os.availableParallelism(), label: 'tensorflow' });
   else console.log('tensorflow (tfjs-node): not installed here, skipped');
   for (const t of wasmThreads) backends.push({ backend: 'wasm', threads: t, label: `wasm x${t}` });
   backends.push({ backend: 'cpu', threads: 1, label: 'cpu' });
 
-  const rows: string[][] = [['case', 'params', ...backends.map((b) => `${b.label} sps`), ...torchThreads.map((t) => `torch x${t} sps`), ...torchThreads.map((t) => `best tfjs / torch x${t}`)]];
+  const rows: string[][] = [
+    [
+      'case',
+      'params',
+      ...backends.map((b) => `${b.label} sps`),
+      ...torchThreads.map((t) => `torch x${t} sps`),
+      ...torchThreads.map((t) => `best tfjs / torch x${t}`),
+    ],
+  ];
   for (const c of cases) {
     const sps: Record<string, number | undefined> = {};
     let params: number | undefined;
@@ -226,13 +308,26 @@ async function main(args: string[]): Promise<void> {
       // warm-up step plus a short budget, and the child is killed after CPU_CAP_S.
       const isCpu = b.backend === 'cpu';
       if (isCpu && (c.size > 56 || c.width > 0.25)) continue;
-      const r = runChild<SpeedResult>({ kind: 'speed', backend: b.backend, threads: b.threads, c, seconds: isCpu ? Math.min(seconds, 10) : seconds, profile: args.includes('--profile') }, isCpu ? CPU_CAP_S * 1000 : 60 * 60_000);
-      if (r.error && isCpu) console.log(`  ${c.id} cpu: no result within the ${CPU_CAP_S} s cap (${r.error})`);
+      const r = runChild<SpeedResult>(
+        {
+          kind: 'speed',
+          backend: b.backend,
+          threads: b.threads,
+          c,
+          seconds: isCpu ? Math.min(seconds, 10) : seconds,
+          profile: args.includes('--profile'),
+        },
+        isCpu ? CPU_CAP_S * 1000 : 60 * 60_000,
+      );
+      if (r.error && isCpu)
+        console.log(`  ${c.id} cpu: no result within the ${CPU_CAP_S} s cap (${r.error})`);
       else if (r.error) console.log(`  ${c.id} ${b.label}: ${r.error}`);
       else {
         sps[b.label] = r.samplesPerSecond;
         params = r.params;
-        console.log(`  ${c.id} ${b.label}: ${f1(r.samplesPerSecond)} samples/s (${r.msPerStep.toFixed(0)} ms/step over ${r.steps} steps; first step ${r.firstStepMs.toFixed(0)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB)`);
+        console.log(
+          `  ${c.id} ${b.label}: ${f1(r.samplesPerSecond)} samples/s (${r.msPerStep.toFixed(0)} ms/step over ${r.steps} steps; first step ${r.firstStepMs.toFixed(0)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB)`,
+        );
         if (r.profile) console.log(`    kernels: ${r.profile}`);
       }
     }
@@ -243,12 +338,21 @@ async function main(args: string[]): Promise<void> {
         if (r.error) console.log(`  ${c.id} torch x${t}: skipped — ${r.error}`);
         else {
           torch[t] = r.samples_per_s;
-          console.log(`  ${c.id} torch x${t}: ${f1(r.samples_per_s)} samples/s (${r.ms_per_step?.toFixed(0)} ms/step)`);
+          console.log(
+            `  ${c.id} torch x${t}: ${f1(r.samples_per_s)} samples/s (${r.ms_per_step?.toFixed(0)} ms/step)`,
+          );
         }
       }
     const best = Math.max(...Object.values(sps).filter((v): v is number => v !== undefined));
-    const ratio = (ref: number | undefined) => (ref && Number.isFinite(best) ? `${(best / ref).toFixed(2)}x` : '—');
-    rows.push([c.id, params ? String(params) : '—', ...backends.map((b) => f1(sps[b.label])), ...torchThreads.map((t) => f1(torch[t])), ...torchThreads.map((t) => ratio(torch[t]))]);
+    const ratio = (ref: number | undefined) =>
+      ref && Number.isFinite(best) ? `${(best / ref).toFixed(2)}x` : '—';
+    rows.push([
+      c.id,
+      params ? String(params) : '—',
+      ...backends.map((b) => f1(sps[b.label])),
+      ...torchThreads.map((t) => f1(torch[t])),
+      ...torchThreads.map((t) => ratio(torch[t])),
+    ]);
   }
   console.log('\nsamples/s (higher is better); ratio = best tfjs backend / PyTorch CPU (target >= 0.5x)');
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -256,10 +360,17 @@ async function main(args: string[]): Promise<void> {
 
   if (!args.includes('--no-epoch')) {
     // The engine's default configuration: tfjs-node when installed, else single-threaded wasm.
-    const best = backends.find((b) => b.backend === 'tensorflow') ?? backends.find((b) => b.backend === 'wasm');
+    const best =
+      backends.find((b) => b.backend === 'tensorflow') ?? backends.find((b) => b.backend === 'wasm');
     for (const c of CASES.filter((k) => k.size === 224 && (!wanted || wanted.includes(k.id)))) {
       if (!best || best.backend === 'cpu') break;
-      const r = runChild<{ seconds: number; samplesPerSecond: number; peakRssMb: number; numTensors: number; error?: string }>(
+      const r = runChild<{
+        seconds: number;
+        samplesPerSecond: number;
+        peakRssMb: number;
+        numTensors: number;
+        error?: string;
+      }>(
         { kind: 'epoch', backend: best.backend as 'wasm', threads: best.threads, c, samples: epochSamples },
         2 * 60 * 60_000,
       );

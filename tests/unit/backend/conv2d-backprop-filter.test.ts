@@ -26,7 +26,13 @@ function filterGrad(c: Case, k: number, stride: number, pad: 'same' | 'valid' | 
     const x = tf.tensor4d(seeded(c.n * c.h * c.w * c.ci, 11), [c.n, c.h, c.w, c.ci]);
     const w = tf.tensor4d(seeded(k * k * c.ci * c.co, 12), [k, k, c.ci, c.co]);
     const yShape = tf.conv2d(x, w, stride, pad).shape;
-    const g = tf.tensor(seeded(yShape.reduce((a, b) => a * b, 1), 13), yShape);
+    const g = tf.tensor(
+      seeded(
+        yShape.reduce((a, b) => a * b, 1),
+        13,
+      ),
+      yShape,
+    );
     return grad4((ww) => tf.conv2d(x, ww, stride, pad).mul(g).sum(), w);
   };
 }
@@ -59,8 +65,21 @@ describe('wasm Conv2DBackpropFilter matches the cpu backend', () => {
         const x = tf.tensor4d(seeded(c.n * c.h * c.w * c.ci, 21), [c.n, c.h, c.w, c.ci]);
         const w = tf.tensor4d(seeded(kh * kw * c.ci * c.co, 22), [kh, kw, c.ci, c.co]);
         const yShape = tf.conv2d(x, w, [...strides], pad).shape;
-        const g = tf.tensor(seeded(yShape.reduce((a, b) => a * b, 1), 23), yShape);
-        return grad4((ww) => tf.conv2d(x, ww, [...strides], pad).mul(g).sum(), w);
+        const g = tf.tensor(
+          seeded(
+            yShape.reduce((a, b) => a * b, 1),
+            23,
+          ),
+          yShape,
+        );
+        return grad4(
+          (ww) =>
+            tf
+              .conv2d(x, ww, [...strides], pad)
+              .mul(g)
+              .sum(),
+          w,
+        );
       };
       const [cpu] = await on('cpu', run);
       const [wasm] = await on('wasm', run);

@@ -20,9 +20,21 @@ const SHAPES: [number, number, number, number][] = [
   [3, 12, 12, 8],
 ];
 
-function poolGrad(kind: 'max' | 'avg', shape: [number, number, number, number], k: number, s: number, pad: Pad) {
+function poolGrad(
+  kind: 'max' | 'avg',
+  shape: [number, number, number, number],
+  k: number,
+  s: number,
+  pad: Pad,
+) {
   return () => {
-    const x = tf.tensor4d(seeded(shape.reduce((a, b) => a * b), 31), shape);
+    const x = tf.tensor4d(
+      seeded(
+        shape.reduce((a, b) => a * b),
+        31,
+      ),
+      shape,
+    );
     const pool = (t: tf.Tensor4D) => (kind === 'max' ? tf.maxPool(t, k, s, pad) : tf.avgPool(t, k, s, pad));
     const y = pool(x);
     const g = tf.tensor(seeded(y.size, 32), y.shape);
@@ -31,7 +43,14 @@ function poolGrad(kind: 'max' | 'avg', shape: [number, number, number, number], 
 }
 
 /** Independent reference: route each window's gradient to its first maximum (row-major window order). */
-function maxPoolGradRef(x: Float32Array, shape: number[], g: Float32Array, k: number, s: number, pad: Pad): Float32Array {
+function maxPoolGradRef(
+  x: Float32Array,
+  shape: number[],
+  g: Float32Array,
+  k: number,
+  s: number,
+  pad: Pad,
+): Float32Array {
   const [n, h, w, c] = shape;
   const oh = pad === 'same' ? Math.ceil(h / s) : Math.ceil((h - k + 1) / s);
   const ow = pad === 'same' ? Math.ceil(w / s) : Math.ceil((w - k + 1) / s);
@@ -74,14 +93,20 @@ describe('wasm pooling gradients match the cpu backend', () => {
   it('maxPool gradient equals an independent loop implementation', async () => {
     for (const [k, s, pad] of POOLS)
       for (const shape of SHAPES) {
-        const x = seeded(shape.reduce((a, b) => a * b), 31);
+        const x = seeded(
+          shape.reduce((a, b) => a * b),
+          31,
+        );
         const [wasm, y] = await on('wasm', () => {
           const xt = tf.tensor4d(x, shape);
           const yt = tf.maxPool(xt, k, s, pad);
           const g = tf.tensor(seeded(yt.size, 32), yt.shape);
           return [grad4((t) => tf.maxPool(t, k, s, pad).mul(g).sum(), xt), g];
         });
-        expect(relError(wasm, maxPoolGradRef(x, shape, y, k, s, pad)), `${k}/${s} ${pad} ${shape}`).toBeLessThan(TOL);
+        expect(
+          relError(wasm, maxPoolGradRef(x, shape, y, k, s, pad)),
+          `${k}/${s} ${pad} ${shape}`,
+        ).toBeLessThan(TOL);
       }
   });
 });
@@ -115,7 +140,13 @@ describe('wasm conv input gradient and LRN gradient match the cpu backend', () =
     for (const radius of [2, 5])
       for (const shape of SHAPES) {
         const run = () => {
-          const x = tf.tensor4d(seeded(shape.reduce((a, b) => a * b), 51), shape);
+          const x = tf.tensor4d(
+            seeded(
+              shape.reduce((a, b) => a * b),
+              51,
+            ),
+            shape,
+          );
           const g = tf.tensor4d(seeded(x.size, 52), shape);
           return grad4((t) => tf.localResponseNormalization(t, radius, 1, 1e-1, 0.75).mul(g).sum(), x);
         };

@@ -31,7 +31,9 @@ describe('selectBackend', () => {
   it("explicit 'tensorflow' without tfjs-node fails with an actionable ConfigError", async () => {
     if (await tfjsNodeInstalled()) return;
     await expect(selectBackend('tensorflow')).rejects.toThrow(ConfigError);
-    await expect(selectBackend('tensorflow')).rejects.toThrow(/npm install @tensorflow\/tfjs-node|choose 'wasm' or 'cpu'/);
+    await expect(selectBackend('tensorflow')).rejects.toThrow(
+      /npm install @tensorflow\/tfjs-node|choose 'wasm' or 'cpu'/,
+    );
   });
 
   it('switches between cpu and wasm on request', async () => {

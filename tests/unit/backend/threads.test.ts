@@ -10,7 +10,11 @@ function run(threads: number) {
   const r = spawnSync(TSX, [CHILD, String(threads)], { encoding: 'utf8', timeout: 90_000 });
   expect(r.error, 'the child must exit on its own (no lingering pthread workers)').toBeUndefined();
   expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { info: { name: string; threads: number }; hashes: string[]; heads: number[][] };
+  return JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as {
+    info: { name: string; threads: number };
+    hashes: string[];
+    heads: number[][];
+  };
 }
 
 describe('wasm with pthreads in Node (threaded-SIMD binary)', () => {

@@ -35,8 +35,11 @@ function step(): tf.Tensor[] {
   const x = tf.tensor4d(seeded(3 * 19 * 18 * 4, 7), [3, 19, 18, 4]);
   const y = tf.oneHot(tf.tensor1d([0, 2, 1], 'int32'), 3);
   const loss = () => {
-    const conv = (t: tf.Tensor4D, k: string) => tf.relu(tf.conv2d(t, vars[k] as tf.Variable<tf.Rank.R4>, 1, 'same'));
-    let h = tf.relu(tf.conv2d(x, vars.stem as tf.Variable<tf.Rank.R4>, 2, 'same').add(vars.stemB)) as tf.Tensor4D;
+    const conv = (t: tf.Tensor4D, k: string) =>
+      tf.relu(tf.conv2d(t, vars[k] as tf.Variable<tf.Rank.R4>, 1, 'same'));
+    let h = tf.relu(
+      tf.conv2d(x, vars.stem as tf.Variable<tf.Rank.R4>, 2, 'same').add(vars.stemB),
+    ) as tf.Tensor4D;
     h = tf.maxPool(h, 3, 2, 'same');
     h = tf.localResponseNormalization(h, 2, 1, 1e-1, 0.75);
     const { mean, variance } = tf.moments(h, [0, 1, 2]);
@@ -64,14 +67,19 @@ describe('a training step on wasm equals the cpu step', () => {
   it('loss, every gradient and every updated weight agree', async () => {
     const cpu = await on('cpu', step);
     const wasm = await on('wasm', step);
-    const names = ['loss', ...Object.keys(SHAPES).map((k) => `grad ${k}`), ...Object.keys(SHAPES).map((k) => `weight ${k}`)];
+    const names = [
+      'loss',
+      ...Object.keys(SHAPES).map((k) => `grad ${k}`),
+      ...Object.keys(SHAPES).map((k) => `weight ${k}`),
+    ];
     expect(wasm.length).toBe(cpu.length);
     // Gradients pass through ~10 float32 layers, each adding relative rounding of a few 1e-7 times sqrt(fan-in);
     // 1e-4 of each tensor's largest value leaves two orders of margin and still catches any wrong kernel.
     for (let i = 0; i < cpu.length; i++) {
       expect(relError(wasm[i], cpu[i]), names[i]).toBeLessThan(1e-4);
       // a zero gradient would make the comparison vacuous
-      if (names[i].startsWith('grad')) expect(Math.max(...cpu[i].map(Math.abs)), names[i]).toBeGreaterThan(1e-6);
+      if (names[i].startsWith('grad'))
+        expect(Math.max(...cpu[i].map(Math.abs)), names[i]).toBeGreaterThan(1e-6);
     }
   });
 });

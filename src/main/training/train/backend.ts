@@ -43,7 +43,9 @@ let current: BackendInfo | undefined;
 
 /** Directory of the tfjs-backend-wasm .wasm binaries, with a trailing separator (setWasmPaths wants a prefix). */
 export function wasmBinaryDir(): string {
-  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep;
+  return (
+    path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep
+  );
 }
 
 /** Loads tfjs-node; resolves to undefined on success, or the reason it cannot be used. */
@@ -83,7 +85,8 @@ function loadWasm(threads: number): Promise<void> {
 function requestedThreads(opts: BackendOptions): number {
   const env = process.env.FACTOR_INCEPTION_WASM_THREADS;
   const n = opts.wasmThreads ?? (env ? Number(env) : 1);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigError('wasmThreads', `must be an integer in 1..64, got ${env ?? n}`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new ConfigError('wasmThreads', `must be an integer in 1..64, got ${env ?? n}`);
   return n;
 }
 
@@ -108,7 +111,10 @@ function threadsOf(name: string): number {
  * wasm, then cpu, and says in `note` why it fell back; an explicit choice that cannot load throws ConfigError.
  * Safe to call repeatedly.
  */
-export async function selectBackend(pref: BackendPreference, opts: BackendOptions = {}): Promise<BackendInfo> {
+export async function selectBackend(
+  pref: BackendPreference,
+  opts: BackendOptions = {},
+): Promise<BackendInfo> {
   const threads = requestedThreads(opts);
   if (current && current.requested === pref && tf.getBackend() === current.name) return current;
   const notes: string[] = [];
@@ -117,7 +123,10 @@ export async function selectBackend(pref: BackendPreference, opts: BackendOption
     const why = await loadTfjsNode();
     if (why === undefined && (await activate('tensorflow'))) name = 'tensorflow';
     else if (pref === 'tensorflow')
-      throw new ConfigError('backend', `'tensorflow' needs ${TFJS_NODE}: ${why ?? 'its backend failed to initialise'}. Install it (npm install ${TFJS_NODE}) or choose 'wasm' or 'cpu'.`);
+      throw new ConfigError(
+        'backend',
+        `'tensorflow' needs ${TFJS_NODE}: ${why ?? 'its backend failed to initialise'}. Install it (npm install ${TFJS_NODE}) or choose 'wasm' or 'cpu'.`,
+      );
     else notes.push(`${why ?? 'tensorflow backend failed to initialise'}; using the next backend`);
   }
   if (!name && (pref === 'wasm' || pref === 'auto')) {
@@ -136,7 +145,14 @@ export async function selectBackend(pref: BackendPreference, opts: BackendOption
     if (!(await activate('cpu'))) throw new ConfigError('backend', 'the cpu backend failed to initialise');
     name = 'cpu';
   }
-  if (name === 'wasm' && threads !== wasmThreads) notes.push(`wasm already runs with ${wasmThreads} thread(s); ${threads} requested`);
-  current = { name, requested: pref, tfjsVersion: tf.version.tfjs, threads: threadsOf(name), ...(notes.length ? { note: notes.join('; ') } : {}) };
+  if (name === 'wasm' && threads !== wasmThreads)
+    notes.push(`wasm already runs with ${wasmThreads} thread(s); ${threads} requested`);
+  current = {
+    name,
+    requested: pref,
+    tfjsVersion: tf.version.tfjs,
+    threads: threadsOf(name),
+    ...(notes.length ? { note: notes.join('; ') } : {}),
+  };
   return current;
 }

@@ -22,10 +22,15 @@ interface Attrs {
 }
 
 /** The kernel function: inputs x [N,H,W,Ci] and dy [N,oh,ow,Co]; returns dW [kh,kw,Ci,Co]. */
-export function conv2dBackpropFilterWasm(args: { inputs: { x: Info; dy: Info }; backend: BackendWasm; attrs: Attrs }): Info {
+export function conv2dBackpropFilterWasm(args: {
+  inputs: { x: Info; dy: Info };
+  backend: BackendWasm;
+  attrs: Attrs;
+}): Info {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs;
-  if (attrs.dataFormat === 'NCHW') throw new Error('wasm Conv2DBackpropFilter supports only NHWC (channelsLast)');
+  if (attrs.dataFormat === 'NCHW')
+    throw new Error('wasm Conv2DBackpropFilter supports only NHWC (channelsLast)');
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     attrs.filterShape,
@@ -36,12 +41,22 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: Info; dy: Info }; 
     false,
     'channelsLast',
   );
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outChannels: co,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
   // tfjs sizes numeric-pad outputs with the filter and stride height on both axes; a mismatch would read out of bounds.
   if (dy.shape[1] !== oh || dy.shape[2] !== ow || dy.shape[3] !== co)
-    throw new Error(`Conv2DBackpropFilter: dy shape ${dy.shape} does not match the conv output ${info.outShape}`);
+    throw new Error(
+      `Conv2DBackpropFilter: dy shape ${dy.shape} does not match the conv output ${info.outShape}`,
+    );
   const s = new Scratch(backend);
   try {
     if (sh === 1 && sw === 1 && top >= 0 && left >= 0) return s.keep(byOffsets(s, backend, x, dy, info));
@@ -84,8 +99,22 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: Info; dy: Info }; 
  * by sample keeps each matmul's packed right operand in cache: one matmul over all N*oh*ow rows runs at less than
  * half the speed. dy_b is a fresh tensor per sample (the matmul caches its packed right operand by tensor id).
  */
-function byOffsets(s: Scratch, backend: BackendWasm, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
+function byOffsets(
+  s: Scratch,
+  backend: BackendWasm,
+  x: Info,
+  dy: Info,
+  info: tf.backend_util.Conv2DInfo,
+): Info {
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outChannels: co,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
   const { filterHeight: kh, filterWidth: kw } = info;
   const { top, left } = info.padInfo;
   const p = oh * ow;
@@ -118,7 +147,12 @@ function byOffsets(s: Scratch, backend: BackendWasm, x: Info, dy: Info, info: tf
               dst.set(src.subarray(rowStart, rowStart + (x1 - x0)), o + x0);
               if (x1 < ow) dst.fill(0, o + x1, o + ow);
             }
-          const r = runKernel(backend, 'BatchMatMul', { a, b: dyB }, { transposeA: false, transposeB: false });
+          const r = runKernel(
+            backend,
+            'BatchMatMul',
+            { a, b: dyB },
+            { transposeA: false, transposeB: false },
+          );
           const rv = backend.typedArrayFromHeap(r) as Float32Array;
           const ov = backend.typedArrayFromHeap(out) as Float32Array;
           const base = (i * kw + j) * ci * co;

@@ -25,8 +25,25 @@ export function makeConv2dBackpropInputWasm(stock: tf.KernelFunc) {
     const { inputs, backend, attrs } = args;
     const { dy, filter } = inputs;
     if (attrs.dataFormat === 'NCHW') return stock(args as unknown as Parameters<tf.KernelFunc>[0]) as Info;
-    const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-    const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const {
+      batchSize: n,
+      inHeight: h,
+      inWidth: w,
+      inChannels: ci,
+      outChannels: co,
+      outHeight: oh,
+      outWidth: ow,
+    } = info;
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
     const { top, left } = info.padInfo;
     const padTop = kh - 1 - top;

@@ -49,7 +49,8 @@ export function flipSwapFilter(backend: BackendWasm, w: Info): Info {
     for (let j = 0; j < kw; j++) {
       const sBase = ((kh - 1 - i) * kw + (kw - 1 - j)) * ci * co;
       const dBase = (i * kw + j) * co * ci;
-      for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) dst[dBase + o * ci + c] = src[sBase + c * co + o];
+      for (let c = 0; c < ci; c++)
+        for (let o = 0; o < co; o++) dst[dBase + o * ci + c] = src[sBase + c * co + o];
     }
   return out;
 }

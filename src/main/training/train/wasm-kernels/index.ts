@@ -17,7 +17,10 @@ export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
   replaceKernel('Conv2DBackpropFilter', () => conv2dBackpropFilterWasm as unknown as tf.KernelFunc);
-  replaceKernel('Conv2DBackpropInput', (stock) => makeConv2dBackpropInputWasm(need(stock, 'Conv2DBackpropInput')) as unknown as tf.KernelFunc);
+  replaceKernel(
+    'Conv2DBackpropInput',
+    (stock) => makeConv2dBackpropInputWasm(need(stock, 'Conv2DBackpropInput')) as unknown as tf.KernelFunc,
+  );
   replaceKernel('MaxPoolGrad', () => maxPoolGradWasm as unknown as tf.KernelFunc);
 }
 
@@ -27,8 +30,16 @@ function need(stock: tf.KernelConfig | undefined, name: string): tf.KernelFunc {
 }
 
 /** Replaces (or adds) a wasm kernel; the stock kernel's setup still runs, so a fallback to it keeps working. */
-function replaceKernel(kernelName: string, make: (stock: tf.KernelConfig | undefined) => tf.KernelFunc): void {
+function replaceKernel(
+  kernelName: string,
+  make: (stock: tf.KernelConfig | undefined) => tf.KernelFunc,
+): void {
   const stock = tf.getKernel(kernelName, 'wasm');
   if (stock) tf.unregisterKernel(kernelName, 'wasm');
-  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: make(stock), setupFunc: stock?.setupFunc });
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: make(stock),
+    setupFunc: stock?.setupFunc,
+  });
 }

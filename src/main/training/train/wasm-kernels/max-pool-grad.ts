@@ -16,7 +16,11 @@ interface Attrs {
 }
 
 /** Kernel function: inputs dy [N,oh,ow,C] and input x [N,H,W,C]; returns dx [N,H,W,C]. */
-export function maxPoolGradWasm(args: { inputs: { dy: Info; input: Info }; backend: BackendWasm; attrs: Attrs }): Info {
+export function maxPoolGradWasm(args: {
+  inputs: { dy: Info; input: Info };
+  backend: BackendWasm;
+  attrs: Attrs;
+}): Info {
   const { inputs, backend, attrs } = args;
   const { dy, input } = inputs;
   const info = tf.backend_util.computePool2DInfo(

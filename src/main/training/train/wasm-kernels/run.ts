@@ -9,7 +9,12 @@ export type Info = tf.TensorInfo;
 export type NamedAttrs = Record<string, unknown>;
 
 /** Runs the wasm kernel `name` on TensorInfos; the caller owns (and must dispose) the result. */
-export function runKernel(backend: BackendWasm, name: string, inputs: Record<string, Info>, attrs: NamedAttrs = {}): Info {
+export function runKernel(
+  backend: BackendWasm,
+  name: string,
+  inputs: Record<string, Info>,
+  attrs: NamedAttrs = {},
+): Info {
   const kernel = tf.getKernel(name, 'wasm');
   if (!kernel) throw new Error(`wasm kernel ${name} is not registered`);
   const out = kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap });

@@ -52,7 +52,11 @@ export function installWasmThreadShims(): void {
     constructor(...args: ConstructorParameters<typeof Blob>) {
       super(...args);
       const parts = args[0] as unknown[] | undefined;
-      if (parts?.length === 1 && typeof parts[0] === 'string' && (parts[0].startsWith(WORKER_PREFIX) || parts[0].startsWith(FACTORY_PREFIX))) {
+      if (
+        parts?.length === 1 &&
+        typeof parts[0] === 'string' &&
+        (parts[0].startsWith(WORKER_PREFIX) || parts[0].startsWith(FACTORY_PREFIX))
+      ) {
         texts.set(this, parts[0]);
       }
     }
@@ -61,7 +65,11 @@ export function installWasmThreadShims(): void {
   const createObjectURL = URL.createObjectURL.bind(URL);
   URL.createObjectURL = (obj: Blob) => fileFor(obj) ?? createObjectURL(obj);
   const postMessage = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (this: Worker, msg: unknown, transfer?: Parameters<Worker['postMessage']>[1]) {
+  Worker.prototype.postMessage = function (
+    this: Worker,
+    msg: unknown,
+    transfer?: Parameters<Worker['postMessage']>[1],
+  ) {
     const m = msg as { cmd?: string; urlOrBlob?: unknown } | null;
     if (m && m.cmd === 'load' && typeof m.urlOrBlob === 'object' && m.urlOrBlob !== null) {
       const file = fileFor(m.urlOrBlob);
