@@ -6,6 +6,7 @@ import { resolveDataDir } from '../../main/training/data/data-dir';
 import { selectBackend } from '../../main/training/train/backend';
 import { runStudy, type StudyProgress } from '../../main/training/eval/study';
 import { mergeConfig, parseStudyConfig, readJson, readPreset } from '../../main/training/eval/study-config';
+import { headlineTable } from '../../main/training/report/markdown';
 
 export const usage = `factor-inception study [--config <file.json>] [--preset quick|medium|overnight] [--out <dir>] [--data <dir>]
                       [--backend auto|tensorflow|wasm|cpu] [--lang en|zh]
@@ -71,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const r = await runStudy(config, { onProgress, log: say, signal: ac.signal, dataDir, backend });
     bar?.stop();
-    console.log(`\n${r.headline}\n${r.ablationSentence}`);
+    console.log(`\n${r.headline}\n${r.ablationSentence}\n\n${headlineTable(r)}\n`);
     for (const n of r.notes) console.log(`note: ${n}`);
     console.log(`\nreport: ${path.join(r.outDir, 'report.html')} (${r.computedFolds} folds trained, ${r.cachedFolds} cached, ${formatSeconds(r.seconds)})`);
     return 0;

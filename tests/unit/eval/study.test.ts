@@ -10,6 +10,7 @@ import type { Bars } from '../../../src/shared/domain';
 import { importFile } from '../../../src/main/training/data/import';
 import { factorNames } from '../../../src/main/training/factors/registry';
 import { selectBackend, type BackendInfo } from '../../../src/main/training/train/backend';
+import { headlineTable } from '../../../src/main/training/report/markdown';
 import { runStudy, type StudyResult } from '../../../src/main/training/eval/study';
 import { parseStudyConfig } from '../../../src/main/training/eval/study-config';
 import { PREDICTION_COLUMNS } from '../../../src/main/training/report/csv';
@@ -85,6 +86,14 @@ describe('runStudy on real data (tiny network)', () => {
     // baselines are scored on exactly the study's labeled dates
     const labeled = Array.from(a.labels).filter((l) => l >= 0).length;
     for (const b of a.baselines) expect(b.metrics.n).toBe(labeled);
+    // the Markdown headline table: one row per cell and baseline, numbers as in the result
+    const table = headlineTable(a).split('\n');
+    const cellRow = table.find((l) => l.startsWith('| CNN 000300+000001 time-factor |'))!;
+    const cell = a.cells[1];
+    expect(cellRow.split('|')[2].trim()).toBe(`${(100 * cell.metrics.accuracy).toFixed(1)} %`);
+    expect(cellRow).toContain(`${(100 * cell.ci.balancedAccuracy.lo).toFixed(1)} %`);
+    expect(table.filter((l) => l.startsWith('| ')).length).toBe(1 + a.cells.length + a.baselines.length + 1);
+    expect(table[0]).toContain(`${labeled} labeled test dates`);
   });
 
   it('a rerun reads every fold from the cache and gives the same predictions', async () => {
