@@ -6,7 +6,7 @@
  * synthetic 224x224x4 set the size of the 2017 intraday set.
  *
  *   npx tsx bench/training-speed.ts [--quick] [--seconds N] [--cases a,b] [--torch-threads 2[,1]] [--no-torch]
- *                                   [--wasm-threads 1,2] [--epoch-samples 150] [--no-epoch] [--profile]
+ *                                   [--wasm-threads 1,2] [--backends wasm,cpu] [--epoch-samples 150] [--no-epoch] [--profile]
  *
  * Every measurement runs in its own child process: the wasm thread count is fixed per process, and the peak RSS
  * must belong to one run. The machine is shared, so run it with `nice` on a quiet machine and say when not.
@@ -290,6 +290,8 @@ async function main(args: string[]): Promise<void> {
   else console.log('tensorflow (tfjs-node): not installed here, skipped');
   for (const t of wasmThreads) backends.push({ backend: 'wasm', threads: t, label: `wasm x${t}` });
   backends.push({ backend: 'cpu', threads: 1, label: 'cpu' });
+  const only = flag(args, '--backends')?.split(',');
+  if (only) backends.splice(0, backends.length, ...backends.filter((b) => only.includes(b.backend)));
 
   const rows: string[][] = [
     [
