@@ -11,7 +11,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf';
 import { transposeHeap } from './heap';
-import { runKernel, Scratch, type Info } from './run';
+import { convGeometry, geometryOf, runKernel, Scratch, type Info } from './run';
 
 interface Attrs {
   strides: number | [number, number];
@@ -31,27 +31,11 @@ export function conv2dBackpropFilterWasm(args: {
   const { x, dy } = inputs;
   if (attrs.dataFormat === 'NCHW')
     throw new Error('wasm Conv2DBackpropFilter supports only NHWC (channelsLast)');
-  const info = tf.backend_util.computeConv2DInfo(
+  const { n, h, w, ci, co, oh, ow, kh, kw, sh, sw, top, left, info } = convGeometry(
     x.shape as [number, number, number, number],
     attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
+    attrs,
   );
-  const {
-    batchSize: n,
-    inHeight: h,
-    inWidth: w,
-    inChannels: ci,
-    outChannels: co,
-    outHeight: oh,
-    outWidth: ow,
-  } = info;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
   // tfjs sizes numeric-pad outputs with the filter and stride height on both axes; a mismatch would read out of bounds.
   if (dy.shape[1] !== oh || dy.shape[2] !== ow || dy.shape[3] !== co)
     throw new Error(
@@ -106,17 +90,7 @@ function byOffsets(
   dy: Info,
   info: tf.backend_util.Conv2DInfo,
 ): Info {
-  const {
-    batchSize: n,
-    inHeight: h,
-    inWidth: w,
-    inChannels: ci,
-    outChannels: co,
-    outHeight: oh,
-    outWidth: ow,
-  } = info;
-  const { filterHeight: kh, filterWidth: kw } = info;
-  const { top, left } = info.padInfo;
+  const { n, h, w, ci, co, oh, ow, kh, kw, top, left } = geometryOf(info);
   const p = oh * ow;
   const xT = s.track(transposeHeap(backend, x, [0, 3, 1, 2])); // [N, Ci, H, W]
   const out = backend.makeOutput([kh, kw, ci, co], 'float32');

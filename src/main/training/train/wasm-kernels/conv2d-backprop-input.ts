@@ -8,7 +8,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf';
 import { flipSwapFilter, transposeHeap } from './heap';
-import { Scratch, type Info } from './run';
+import { convGeometry, Scratch, type Info } from './run';
 
 interface Attrs {
   strides: number | [number, number];
@@ -25,27 +25,11 @@ export function makeConv2dBackpropInputWasm(stock: tf.KernelFunc) {
     const { inputs, backend, attrs } = args;
     const { dy, filter } = inputs;
     if (attrs.dataFormat === 'NCHW') return stock(args as unknown as Parameters<tf.KernelFunc>[0]) as Info;
-    const info = tf.backend_util.computeConv2DInfo(
+    const { n, h, w, ci, co, oh, ow, kh, kw, sh, sw, top, left } = convGeometry(
       attrs.inputShape,
       filter.shape as [number, number, number, number],
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
+      attrs,
     );
-    const {
-      batchSize: n,
-      inHeight: h,
-      inWidth: w,
-      inChannels: ci,
-      outChannels: co,
-      outHeight: oh,
-      outWidth: ow,
-    } = info;
-    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-    const { top, left } = info.padInfo;
     const padTop = kh - 1 - top;
     const padLeft = kw - 1 - left;
     const padBottom = h - oh + top;

@@ -49,3 +49,64 @@ export class Scratch {
     this.infos.length = 0;
   }
 }
+
+/** Sizes of an NHWC conv in short names, shared by the gradient kernels. */
+export interface ConvGeometry {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  co: number;
+  oh: number;
+  ow: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+  info: tf.backend_util.Conv2DInfo;
+}
+
+/** tfjs' own conv geometry (so pads match the forward conv exactly) for NHWC, dilation 1. */
+export function convGeometry(
+  inputShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: {
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  },
+): ConvGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  return geometryOf(info);
+}
+
+/** The short names of an existing Conv2DInfo. */
+export function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    ci: info.inChannels,
+    co: info.outChannels,
+    oh: info.outHeight,
+    ow: info.outWidth,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+    info,
+  };
+}
