@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel, countParams } from '../src/main/training/model/build';
 import { DEFAULT_MODEL } from '../src/main/training/model/spec';
-import { selectBackend } from '../src/main/training/train/backend';
+import { selectBackend, tfjsNodeAvailable } from '../src/main/training/train/backend';
 import { DEFAULT_TRAIN } from '../src/main/training/train/settings';
 import { tf } from '../src/main/training/train/tf';
 
@@ -244,16 +244,6 @@ function torchReference(
     return JSON.parse(last);
   } catch {
     return { error: (r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ') };
-  }
-}
-
-async function tfjsNodeAvailable(): Promise<boolean> {
-  try {
-    const name = '@tensorflow/tfjs-node';
-    await import(name);
-    return true;
-  } catch {
-    return false;
   }
 }
 

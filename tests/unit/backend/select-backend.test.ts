@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../src/main/training/train/backend';
+import { selectBackend, tfjsNodeAvailable } from '../../../src/main/training/train/backend';
 import { tf } from '../../../src/main/training/train/tf';
 import { WASM_KERNELS } from '../../../src/main/training/train/wasm-kernels';
 import { ConfigError } from '../../../src/shared/errors';
 
-async function tfjsNodeInstalled(): Promise<boolean> {
-  try {
-    const name = '@tensorflow/tfjs-node';
-    await import(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('selectBackend', () => {
   it('auto falls back to wasm with a note when tfjs-node is absent, and is idempotent', async () => {
-    if (await tfjsNodeInstalled()) return; // this machine's install has no tfjs-node; elsewhere 'tensorflow' wins
+    if (await tfjsNodeAvailable()) return; // this machine's install has no tfjs-node; elsewhere 'tensorflow' wins
     const a = await selectBackend('auto');
     expect(a.name).toBe('wasm');
     expect(a.requested).toBe('auto');
@@ -29,7 +19,7 @@ describe('selectBackend', () => {
   });
 
   it("explicit 'tensorflow' without tfjs-node fails with an actionable ConfigError", async () => {
-    if (await tfjsNodeInstalled()) return;
+    if (await tfjsNodeAvailable()) return;
     await expect(selectBackend('tensorflow')).rejects.toThrow(ConfigError);
     await expect(selectBackend('tensorflow')).rejects.toThrow(
       /npm install @tensorflow\/tfjs-node|choose 'wasm' or 'cpu'/,

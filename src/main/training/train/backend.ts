@@ -65,6 +65,11 @@ function loadTfjsNode(): Promise<string | undefined> {
   return nodeLoaded;
 }
 
+/** Whether @tensorflow/tfjs-node loads here (an optionalDependency whose binary download may have failed). */
+export async function tfjsNodeAvailable(): Promise<boolean> {
+  return (await loadTfjsNode()) === undefined;
+}
+
 function loadWasm(threads: number): Promise<void> {
   wasmLoaded ??= (async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
