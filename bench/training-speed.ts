@@ -6,7 +6,12 @@
  * synthetic 224x224x4 set the size of the 2017 intraday set.
  *
  *   npx tsx bench/training-speed.ts [--quick] [--seconds N] [--cases a,b] [--torch-threads 2[,1]] [--no-torch]
- *                                   [--wasm-threads 1,2] [--backends wasm,cpu] [--epoch-samples 150] [--no-epoch] [--profile]
+ *                                   [--wasm-threads 1[,2]] [--native both|on|off] [--backends wasm,cpu]
+ *                                   [--epoch-samples 150] [--no-epoch] [--profile]
+ *
+ * wasm runs twice when the native kernel addon (native/) is built: 'wasm+native' (the engine's default, OpenBLAS
+ * convolutions) and 'wasm' (tfjs' wasm kernels and ours from wasm-kernels/ only). Step times are medians over
+ * the timed steps (PyTorch's too), so a burst of load from another tenant moves them less than a mean would.
  *
  * Every measurement runs in its own child process: the wasm thread count is fixed per process, and the peak RSS
  * must belong to one run. The machine is shared, so run it with `nice` on a quiet machine and say when not.
@@ -19,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { buildModel, countParams } from '../src/main/training/model/build';
 import { DEFAULT_MODEL } from '../src/main/training/model/spec';
 import { selectBackend, tfjsNodeAvailable } from '../src/main/training/train/backend';
+import { loadAddon } from '../src/main/training/train/native-kernels/addon';
 import { DEFAULT_TRAIN } from '../src/main/training/train/settings';
 import { tf } from '../src/main/training/train/tf';
 
@@ -46,6 +52,7 @@ interface SpeedJob {
   kind: 'speed';
   backend: 'wasm' | 'cpu' | 'tensorflow';
   threads: number;
+  native: boolean;
   c: Case;
   seconds: number;
   profile: boolean;
@@ -54,6 +61,7 @@ interface EpochJob {
   kind: 'epoch';
   backend: 'wasm' | 'tensorflow';
   threads: number;
+  native: boolean;
   c: Case;
   samples: number;
 }
@@ -61,13 +69,16 @@ type Job = SpeedJob | EpochJob;
 
 interface SpeedResult {
   samplesPerSecond: number;
+  /** Median step time over the timed steps. */
   msPerStep: number;
+  meanMsPerStep: number;
   steps: number;
   firstStepMs: number;
   params: number;
   peakRssMb: number;
   backend: string;
   threads: number;
+  kernels?: string;
   profile?: string;
   error?: string;
 }
@@ -83,9 +94,15 @@ function peakRssMb(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 /** Runs one job inside this (child) process and prints its JSON result on the last line. */
 async function child(job: Job): Promise<void> {
-  const info = await selectBackend(job.backend, { wasmThreads: job.threads });
+  const info = await selectBackend(job.backend, { wasmThreads: job.threads, native: job.native });
   const spec = { ...DEFAULT_MODEL, preset: job.c.preset, width: job.c.width, auxHeads: false };
   const shape = [job.c.size, job.c.size, 4];
 
@@ -160,16 +177,22 @@ async function child(job: Job): Promise<void> {
   step(); // warm-up: creates the xnnpack operators and the optimizer state
   const firstStepMs = performance.now() - t;
   let steps = 0;
+  const times: number[] = [];
   t = performance.now();
   // At least 2 timed steps; the cpu backend at 224 px would take hours, so a single warm-up step over the budget ends it.
   const budgetMs = job.seconds * 1000;
   if (!(job.backend === 'cpu' && firstStepMs > budgetMs)) {
+    let last = t;
     do {
       step();
       steps++;
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
     } while (performance.now() - t < budgetMs || steps < 2);
   }
-  const ms = steps ? (performance.now() - t) / steps : firstStepMs;
+  const meanMs = steps ? (performance.now() - t) / steps : firstStepMs;
+  const ms = steps ? median(times) : firstStepMs;
   let profile: string | undefined;
   if (job.profile) {
     const p = await tf.profile(() => step());
@@ -185,12 +208,14 @@ async function child(job: Job): Promise<void> {
   const out: SpeedResult = {
     samplesPerSecond: (BATCH * 1000) / ms,
     msPerStep: ms,
+    meanMsPerStep: meanMs,
     steps: steps || 1,
     firstStepMs,
     params: countParams(model),
     peakRssMb: peakRssMb(),
     backend: info.name,
     threads: info.threads,
+    kernels: info.kernels,
     profile,
   };
   console.log(JSON.stringify(out));
@@ -215,7 +240,7 @@ function torchReference(
   c: Case,
   threads: number,
   seconds: number,
-): { samples_per_s?: number; ms_per_step?: number; error?: string } {
+): { samples_per_s?: number; ms_per_step?: number; mean_ms_per_step?: number; error?: string } {
   const r = spawnSync(
     'nice',
     [
@@ -267,19 +292,39 @@ async function main(args: string[]): Promise<void> {
   const wanted = flag(args, '--cases')?.split(',');
   const cases = CASES.filter((c) => !wanted || wanted.includes(c.id));
   const torchThreads = (flag(args, '--torch-threads') ?? '2').split(',').map(Number);
-  const wasmThreads = (flag(args, '--wasm-threads') ?? '1,2').split(',').map(Number);
+  const wasmThreads = (flag(args, '--wasm-threads') ?? '1').split(',').map(Number);
+  const nativeMode = flag(args, '--native') ?? 'both';
+  if (!['both', 'on', 'off'].includes(nativeMode))
+    throw new Error(`--native must be both, on or off, got ${nativeMode}`);
+  const { addon, why } = loadAddon();
+  const natives = addon ? (nativeMode === 'both' ? [true, false] : [nativeMode === 'on']) : [false];
+  // the engine's default thread count, so the line below says what the 'wasm+native' runs use
+  addon?.setThreads(os.availableParallelism());
+  console.log(addon ? `native kernels: ${addon.info()}` : `native kernels: ${why}`);
   const epochSamples = Number(flag(args, '--epoch-samples') ?? 150);
   const load = os.loadavg()[0];
   console.log(
     `training-speed: batch ${BATCH}, 4 channels, Adam; >= ${seconds} s per measurement after a warm-up step; ${os.availableParallelism()} cores, load average ${load.toFixed(1)} at start${load > 1.5 ? ' (machine busy: figures taken under load)' : ''}`,
   );
 
-  const backends: { backend: SpeedJob['backend']; threads: number; label: string }[] = [];
+  const backends: { backend: SpeedJob['backend']; threads: number; native: boolean; label: string }[] = [];
   if (await tfjsNodeAvailable())
-    backends.push({ backend: 'tensorflow', threads: os.availableParallelism(), label: 'tensorflow' });
+    backends.push({
+      backend: 'tensorflow',
+      threads: os.availableParallelism(),
+      native: false,
+      label: 'tensorflow',
+    });
   else console.log('tensorflow (tfjs-node): not installed here, skipped');
-  for (const t of wasmThreads) backends.push({ backend: 'wasm', threads: t, label: `wasm x${t}` });
-  backends.push({ backend: 'cpu', threads: 1, label: 'cpu' });
+  for (const native of natives)
+    for (const t of wasmThreads)
+      backends.push({
+        backend: 'wasm',
+        threads: t,
+        native,
+        label: `wasm${native ? '+native' : ''}${t > 1 ? ` x${t}` : ''}`,
+      });
+  backends.push({ backend: 'cpu', threads: 1, native: false, label: 'cpu' });
   const only = flag(args, '--backends')?.split(',');
   if (only) backends.splice(0, backends.length, ...backends.filter((b) => only.includes(b.backend)));
 
@@ -305,6 +350,7 @@ async function main(args: string[]): Promise<void> {
           kind: 'speed',
           backend: b.backend,
           threads: b.threads,
+          native: b.native,
           c,
           seconds: isCpu ? Math.min(seconds, 10) : seconds,
           profile: args.includes('--profile'),
@@ -318,7 +364,7 @@ async function main(args: string[]): Promise<void> {
         sps[b.label] = r.samplesPerSecond;
         params = r.params;
         console.log(
-          `  ${c.id} ${b.label}: ${f1(r.samplesPerSecond)} samples/s (${r.msPerStep.toFixed(0)} ms/step over ${r.steps} steps; first step ${r.firstStepMs.toFixed(0)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB)`,
+          `  ${c.id} ${b.label}: ${f1(r.samplesPerSecond)} samples/s (median ${r.msPerStep.toFixed(0)} ms/step, mean ${r.meanMsPerStep.toFixed(0)}, over ${r.steps} steps; first step ${r.firstStepMs.toFixed(0)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB)`,
         );
         if (r.profile) console.log(`    kernels: ${r.profile}`);
       }
@@ -331,7 +377,7 @@ async function main(args: string[]): Promise<void> {
         else {
           torch[t] = r.samples_per_s;
           console.log(
-            `  ${c.id} torch x${t}: ${f1(r.samples_per_s)} samples/s (${r.ms_per_step?.toFixed(0)} ms/step)`,
+            `  ${c.id} torch x${t}: ${f1(r.samples_per_s)} samples/s (median ${r.ms_per_step?.toFixed(0)} ms/step, mean ${r.mean_ms_per_step?.toFixed(0)})`,
           );
         }
       }
@@ -363,7 +409,14 @@ async function main(args: string[]): Promise<void> {
         numTensors: number;
         error?: string;
       }>(
-        { kind: 'epoch', backend: best.backend as 'wasm', threads: best.threads, c, samples: epochSamples },
+        {
+          kind: 'epoch',
+          backend: best.backend as 'wasm',
+          threads: best.threads,
+          native: best.native,
+          c,
+          samples: epochSamples,
+        },
         2 * 60 * 60_000,
       );
       if (r.error) console.log(`epoch ${c.id}: ${r.error}`);

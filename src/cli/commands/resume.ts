@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parse } from '../args';
 import { createProgress } from '../progress';
-import { selectBackend, type BackendPreference } from '../../main/training/train/backend';
+import { describeBackend, selectBackend, type BackendPreference } from '../../main/training/train/backend';
 import { readRunConfigOf, readRunStatus } from '../../main/training/train/runs';
 import { runWithDisplay, summary } from './train';
 
@@ -23,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const backend = await selectBackend((values.backend ?? config.train.backend) as BackendPreference);
-  display.log(`backend: ${backend.name}${backend.note ? ` (${backend.note})` : ''}`);
+  display.log(`backend: ${describeBackend(backend)}`);
   const r = await runWithDisplay(runDir, backend, display, values.data);
   display.result(summary(runDir, r), `${r.cancelled ? 'Cancelled' : 'Finished'}: ${runDir} (${r.backend}, ${r.history.length} epoch(s))`);
   r.model.dispose();

@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { parse } from '../args';
 import { formatSeconds } from '../progress';
 import { resolveDataDir } from '../../main/training/data/data-dir';
-import { selectBackend } from '../../main/training/train/backend';
+import { describeBackend, selectBackend } from '../../main/training/train/backend';
 import { runStudy, type StudyProgress } from '../../main/training/eval/study';
 import { mergeConfig, parseStudyConfig, readJson, readPreset } from '../../main/training/eval/study-config';
 import { headlineTable } from '../../main/training/report/markdown';
@@ -46,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   const tty = !!process.stdout.isTTY;
   // the bar redraws itself on its next update, so a log line only needs its own cleared line
   const say = (line: string) => (tty && bar ? process.stdout.write(`\r\x1b[K${line}\n`) : console.log(line));
-  console.log(`study: ${path.resolve(config.outDir)} | data ${dataDir} | backend ${backend.name} (tfjs ${backend.tfjsVersion}, ${backend.threads} thread(s))${backend.note ? ` — ${backend.note}` : ''}`);
+  console.log(`study: ${path.resolve(config.outDir)} | data ${dataDir} | backend ${describeBackend(backend)}`);
   let bar: cliProgress.SingleBar | undefined;
   let lastPrint = 0;
   const onProgress = (p: StudyProgress) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse, num } from '../args';
 import { createProgress, type ProgressDisplay } from '../progress';
 import { resolveDataDir } from '../../main/training/data/data-dir';
-import { selectBackend, type BackendInfo } from '../../main/training/train/backend';
+import { describeBackend, selectBackend, type BackendInfo } from '../../main/training/train/backend';
 import { parseRunConfig, type RunConfig } from '../../main/training/train/config';
 import { executeRun, prepareRun } from '../../main/training/train/run-job';
 import { ConfigError } from '../../shared/errors';
@@ -111,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
   const dataDir = resolveDataDir(values.data);
   const backend = await selectBackend(config.train.backend);
   const display = createProgress({ tty: values.json ? false : undefined });
-  display.log(`backend: ${backend.name}${backend.note ? ` (${backend.note})` : ''}`);
+  display.log(`backend: ${describeBackend(backend)}`);
   const runsDir = path.resolve(values.out ?? 'runs');
   const name = values.name ?? `${stamp()}-${config.model.preset}-s${config.train.seed}`;
   const runDir = prepareRun(runsDir, name, config, dataDir, backend);

@@ -60,7 +60,8 @@ function writeRunFile(dir: string, patch: Partial<AppRunFile>, job: WorkerJob): 
 
 /** One model trained on the most recent walk-forward fold and evaluated on its test block. */
 async function runTrain(job: WorkerJob, dir: string, signal: AbortSignal, log: (l: string) => void): Promise<boolean> {
-  const { selectBackend } = await import('../training/train/backend');
+  const { describeBackend, selectBackend } = await import('../training/train/backend');
+  const { backendLabel } = await import('../training/train/backend-info');
   const { loadDataset } = await import('../training/images/dataset');
   const { walkForwardSplits } = await import('../training/eval/splits');
   const { trainModel, predictProba } = await import('../training/train/trainer');
@@ -68,8 +69,8 @@ async function runTrain(job: WorkerJob, dir: string, signal: AbortSignal, log: (
   const { config } = job;
 
   const backend = await selectBackend(config.train.backend);
-  post({ type: 'backend', name: backend.name });
-  log(`backend ${backend.name} (tfjs ${backend.tfjsVersion}, ${backend.threads} threads)${backend.note ? `: ${backend.note}` : ''}`);
+  post({ type: 'backend', name: backendLabel(backend) });
+  log(`backend ${describeBackend(backend)}`);
   writeRunFile(dir, { backend: backend.name }, job);
 
   post({ type: 'stage', stage: 'building dataset', fraction: 0 });
@@ -98,7 +99,7 @@ async function runTrain(job: WorkerJob, dir: string, signal: AbortSignal, log: (
     valSet: fold.val.length ? ds.source(fold.val, input) : undefined,
     runDir: dir,
     signal,
-    backend: backend.name,
+    backend: backendLabel(backend),
     log,
     onProgress: (p) => post({ type: 'progress', progress: p }),
     onEpoch: (m) => {
@@ -152,13 +153,14 @@ export function channelSetsOf(channels: string[]): string[][] {
 
 /** The full walk-forward study (runStudy) writing its reports into the run folder. */
 async function runStudyJob(job: WorkerJob, dir: string, signal: AbortSignal, log: (l: string) => void): Promise<boolean> {
-  const { selectBackend } = await import('../training/train/backend');
+  const { describeBackend, selectBackend } = await import('../training/train/backend');
+  const { backendLabel } = await import('../training/train/backend-info');
   const { parseStudyConfig } = await import('../training/eval/study-config');
   const { runStudy } = await import('../training/eval/study');
   const { config } = job;
   const backend = await selectBackend(config.train.backend);
-  post({ type: 'backend', name: backend.name });
-  log(`backend ${backend.name} (tfjs ${backend.tfjsVersion}, ${backend.threads} threads)${backend.note ? `: ${backend.note}` : ''}`);
+  post({ type: 'backend', name: backendLabel(backend) });
+  log(`backend ${describeBackend(backend)}`);
   writeRunFile(dir, { backend: backend.name }, job);
   const wf = config.walkForward;
   const study = parseStudyConfig(
@@ -185,7 +187,7 @@ async function runStudyJob(job: WorkerJob, dir: string, signal: AbortSignal, log
       if (p.epochs) lastEpochs = p.epochs;
       post({
         type: 'progress',
-        progress: { epoch: p.done + 1, epochs: p.total, batch: p.epoch ?? 0, batches: p.epochs ?? lastEpochs, loss: NaN, accuracy: NaN, samplesPerSecond: 0, etaSeconds: p.etaSeconds, backend: backend.name, phase: 'validate' },
+        progress: { epoch: p.done + 1, epochs: p.total, batch: p.epoch ?? 0, batches: p.epochs ?? lastEpochs, loss: NaN, accuracy: NaN, samplesPerSecond: 0, etaSeconds: p.etaSeconds, backend: backendLabel(backend), phase: 'validate' },
       });
     },
   });

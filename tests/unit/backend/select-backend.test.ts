@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectBackend, tfjsNodeAvailable } from '../../../src/main/training/train/backend';
+import { describeBackend, selectBackend, tfjsNodeAvailable } from '../../../src/main/training/train/backend';
 import { tf } from '../../../src/main/training/train/tf';
 import { WASM_KERNELS } from '../../../src/main/training/train/wasm-kernels';
 import { ConfigError } from '../../../src/shared/errors';
@@ -38,5 +38,22 @@ describe('selectBackend', () => {
   it('registers every custom kernel for wasm', async () => {
     await selectBackend('wasm');
     for (const k of WASM_KERNELS) expect(tf.getKernel(k, 'wasm'), k).toBeDefined();
+  });
+});
+
+describe('describeBackend', () => {
+  it('names the backend, its threads, the kernels and any note on one line', () => {
+    const base = { name: 'wasm', requested: 'auto', tfjsVersion: '4.22.0', threads: 1 };
+    expect(describeBackend(base)).toBe('wasm (tfjs 4.22.0, 1 thread)');
+    expect(
+      describeBackend({
+        ...base,
+        threads: 2,
+        kernels: 'native kernels (OpenBLAS 0.3.21, Haswell kernels, 2 threads)',
+      }),
+    ).toBe('wasm (tfjs 4.22.0, 2 threads; native kernels (OpenBLAS 0.3.21, Haswell kernels, 2 threads))');
+    expect(describeBackend({ ...base, note: 'tfjs-node is not available' })).toBe(
+      'wasm (tfjs 4.22.0, 1 thread) — tfjs-node is not available',
+    );
   });
 });

@@ -7,6 +7,7 @@ import type { MetricName, StudyResult } from '../eval/study';
 import type { Interval } from '../eval/bootstrap';
 import type { Stats } from '../eval/stats';
 import { drawdowns } from '../eval/stats';
+import { describeBackend } from '../train/backend-info';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const pct = (x: number, d = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(d)} %` : '–');
@@ -136,7 +137,7 @@ ${r.notes.length ? `<ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul
 <p>Target ${esc(c.dataset.target)}, ${c.dataset.horizonDays}-day labels: up above ${pct(c.dataset.upThreshold)}, down below ${pct(c.dataset.downThreshold)}.
 Samples ${esc(r.data.firstDate)}..${esc(r.data.lastDate)} (${r.data.samples}); ${r.folds.length} walk-forward folds (${esc(c.walkForward.window)} window, training span ${c.walkForward.trainDays} samples, test blocks of ${c.walkForward.testDays}),
 embargo ${c.walkForward.embargoDays ?? c.dataset.horizonDays} samples before validation and before test. Model ${esc(c.model.preset)} (width ${c.model.width}), ${c.train.epochs} epochs max, seeds ${c.seeds.join(', ')}${c.warmStart ? ', warm start' : ', trained from scratch every fold'}.
-Backend ${esc(r.backend?.name ?? 'unknown')}. Data fingerprint ${esc(r.data.fingerprint)}.</p>
+Backend ${esc(r.backend ? describeBackend(r.backend) : 'unknown')}. Data fingerprint ${esc(r.data.fingerprint)}.</p>
 <p>Intervals: ${lvl} percentile intervals of a circular block bootstrap over test days (block ${c.bootstrap.blockLength ?? c.dataset.horizonDays} days, ${c.bootstrap.reps} resamples), because ${c.dataset.horizonDays}-day labels overlap. “seeds m ± s”: mean and standard deviation over seeds; the main figure is the seed ensemble (mean probabilities).</p>
 <h2>Classification (out of sample)</h2>
 <table><tr><th>CNN</th><th>accuracy</th><th>balanced accuracy</th><th>macro-F1</th><th>log-loss</th></tr>${metricsRows}</table>

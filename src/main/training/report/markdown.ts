@@ -1,5 +1,6 @@
 /** The study's headline table as Markdown: what `study` prints at the end and what the README quotes. */
 import type { StudyResult } from '../eval/study';
+import { describeBackend } from '../train/backend-info';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)} %`);
 const num = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
@@ -24,7 +25,7 @@ export function headlineTable(r: StudyResult): string {
   const labeled = r.labels.filter((l) => l >= 0).length;
   const caption =
     `Out of sample ${first}..${r.dates[labeled - 1] ?? ''}: ${labeled} labeled test dates, ${r.folds.length} folds, ${seeds} seed(s) ` +
-    `(CNN rows: seed-ensemble probabilities), backend ${r.backend?.name ?? '?'}; CNN strategy = long on 'up', flat otherwise, ` +
+    `(CNN rows: seed-ensemble probabilities), backend ${r.backend ? describeBackend(r.backend) : '?'}; CNN strategy = long on 'up', flat otherwise, ` +
     `next-day open, ${r.config.backtest.commissionBps} + ${r.config.backtest.slippageBps} bp per side.`;
   return [caption, '', head, ...rows, ...base, bh].join('\n');
 }

@@ -9,6 +9,8 @@ import { ConfigError } from '../../../shared/errors';
 import { tf } from './tf';
 import { registerWasmKernels } from './wasm-kernels';
 import { installWasmThreadShims } from './wasm-kernels/threads';
+import type { BackendInfo } from './backend-info';
+import { registerNativeKernels, type NativeStatus } from './native-kernels';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -19,25 +21,24 @@ export interface BackendOptions {
    * life of the process: the wasm module is instantiated once.
    */
   wasmThreads?: number;
+  /**
+   * Use the native kernel addon (OpenBLAS convolutions, see native/) under the wasm backend when it loads.
+   * Default: true unless $FACTOR_INCEPTION_NATIVE is 0/off. Fixed for the life of the process.
+   */
+  native?: boolean;
+  /** OpenBLAS threads for the native kernels. Default: $FACTOR_INCEPTION_NATIVE_THREADS, else all cores. */
+  nativeThreads?: number;
 }
 
-export interface BackendInfo {
-  /** Backend actually in use: 'tensorflow' | 'wasm' | 'cpu'. */
-  name: string;
-  /** What the caller asked for. */
-  requested: string;
-  tfjsVersion: string;
-  /** Threads the backend computes with (wasm: xnnpack threads; cpu: 1). */
-  threads: number;
-  /** Why a fallback happened, or other facts worth logging. */
-  note?: string;
-}
+export type { BackendInfo } from './backend-info';
+export { describeBackend } from './backend-info';
 
 const TFJS_NODE = '@tensorflow/tfjs-node';
 const require = createRequire(import.meta.url);
 
 let wasmLoaded: Promise<void> | undefined;
 let wasmThreads = 1;
+let nativeStatus: NativeStatus | undefined;
 let nodeLoaded: Promise<string | undefined> | undefined;
 let current: BackendInfo | undefined;
 
@@ -70,12 +71,33 @@ export async function tfjsNodeAvailable(): Promise<boolean> {
   return (await loadTfjsNode()) === undefined;
 }
 
-function loadWasm(threads: number): Promise<void> {
+function nativeWanted(opts: BackendOptions): boolean {
+  if (opts.native !== undefined) return opts.native;
+  const env = (process.env.FACTOR_INCEPTION_NATIVE ?? '').toLowerCase();
+  return !['0', 'off', 'false', 'no'].includes(env);
+}
+
+function nativeThreadCount(opts: BackendOptions): number {
+  const env = process.env.FACTOR_INCEPTION_NATIVE_THREADS;
+  const n = opts.nativeThreads ?? (env ? Number(env) : os.availableParallelism());
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new ConfigError('nativeThreads', `must be an integer in 1..64, got ${env ?? n}`);
+  return n;
+}
+
+function loadWasm(threads: number, opts: BackendOptions): Promise<void> {
   wasmLoaded ??= (async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // After the import (which registers the stock kernels, so ours replace them) and before the backend
     // initialises (which runs the kernels' setup functions).
     registerWasmKernels();
+    nativeStatus = nativeWanted(opts)
+      ? registerNativeKernels(nativeThreadCount(opts))
+      : {
+          active: false,
+          description: 'native kernels off (FACTOR_INCEPTION_NATIVE=0 or native: false)',
+          threads: 0,
+        };
     wasm.setWasmPaths(wasmBinaryDir());
     if (threads > 1) {
       installWasmThreadShims();
@@ -137,7 +159,7 @@ export async function selectBackend(
   if (!name && (pref === 'wasm' || pref === 'auto')) {
     let why: string | undefined;
     try {
-      await loadWasm(threads);
+      await loadWasm(threads, opts);
       if (await activate('wasm')) name = 'wasm';
       else why = 'the wasm backend failed to initialise';
     } catch (e) {
@@ -157,6 +179,7 @@ export async function selectBackend(
     requested: pref,
     tfjsVersion: tf.version.tfjs,
     threads: threadsOf(name),
+    ...(name === 'wasm' && nativeStatus ? { kernels: nativeStatus.description } : {}),
     ...(notes.length ? { note: notes.join('; ') } : {}),
   };
   return current;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ConfigError } from '../../../shared/errors';
 import { loadDataset, type FactorDataset } from '../images/dataset';
 import { modelInput } from '../model/spec';
-import type { BackendInfo } from './backend';
+import { describeBackend, usesNativeKernels as isNative, type BackendInfo } from './backend-info';
 import { readCheckpointInfo } from './checkpoint';
 import type { RunConfig } from './config';
 import { createRun, dataFingerprint, readRunConfigOf, readRunMeta, runLogger, saveModel, setRunStatus, writeMetrics } from './runs';
@@ -91,7 +91,9 @@ export async function executeRun(runDir: string, opts: RunJobOptions): Promise<T
     if (fp.combined !== meta.fingerprint.combined)
       log(`warning: the data in ${dataDir} differs from the data this run started with (fingerprint ${fp.combined.slice(0, 12)} vs ${meta.fingerprint.combined.slice(0, 12)}); results will not match an uninterrupted run`);
     if (meta.backend.name !== backend) log(`note: run started on backend ${meta.backend.name}, continuing on ${backend}`);
-    log(`backend ${backend} (requested ${opts.backend.requested}, tfjs ${opts.backend.tfjsVersion}, ${opts.backend.threads} thread(s))${opts.backend.note ? ` — ${opts.backend.note}` : ''}`);
+    else if (isNative(meta.backend) !== isNative(opts.backend))
+      log(`note: run started ${isNative(meta.backend) ? 'with' : 'without'} the native kernels, continuing ${isNative(opts.backend) ? 'with' : 'without'} them: the weights will differ in the last bits from an uninterrupted run`);
+    log(`backend ${describeBackend(opts.backend)} (requested ${opts.backend.requested})`);
     const input = modelInput(config.model.preset);
     const split = splitTrainVal(dataset.labels, config.train.validationFraction, config.dataset.horizonDays);
     log(`dataset ${dataset.dates.length} samples ${dataset.dates[0]}..${dataset.dates.at(-1)}, train ${split.train.length}, validation ${split.val.length}, embargo ${config.dataset.horizonDays} days, input ${input}`);

@@ -1,0 +1,30 @@
+/* Factor Inception native kernels: NHWC float32 convolutions through OpenBLAS sgemm, and pooling/LRN loops.
+ * Every function works on caller-owned buffers (views of the tfjs wasm heap) and allocates only scratch. */
+#ifndef FI_KERNELS_H
+#define FI_KERNELS_H
+#include <stddef.h>
+
+typedef struct {
+  int n, h, w, ci, co, oh, ow, kh, kw, sh, sw, top, left;
+} fi_conv_geom;
+
+/* OpenBLAS threads for large products (and, when min_macs >= 0, the size from which they are used). */
+void fi_set_threads(int n, double min_macs);
+int fi_get_threads(void);
+
+/* Returns 0, or -1 when scratch memory could not be allocated (outputs are then unspecified). */
+int fi_conv2d(const fi_conv_geom *g, const float *x, const float *f, float *y);
+int fi_conv2d_backprop_filter(const fi_conv_geom *g, const float *x, const float *dy, float *dw);
+int fi_conv2d_backprop_input(const fi_conv_geom *g, const float *dy, const float *f, float *dx);
+
+typedef struct {
+  int n, h, w, c, oh, ow, kh, kw, sh, sw, top, left;
+} fi_pool_geom;
+
+void fi_max_pool_grad(const fi_pool_geom *g, const float *x, const float *dy, float *dx);
+void fi_lrn(const float *x, float *y, size_t pixels, int c, int radius, float bias, float alpha, float beta);
+void fi_lrn_grad(const float *x, const float *y, const float *dy, float *dx, size_t pixels, int c, int radius,
+                 float bias, float alpha, float beta);
+void fi_sum_rows(const float *x, size_t rows, size_t cols, float *out);
+void fi_split(const float *x, size_t outer, size_t inner, const int *sizes, int parts, float **outs);
+#endif

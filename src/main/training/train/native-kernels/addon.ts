@@ -1,0 +1,88 @@
+/**
+ * Loads the optional native kernel addon (native/, OpenBLAS sgemm behind N-API), built by `npm ci` where a C
+ * compiler and libopenblas-dev exist (see native/README.md). Nothing here is required: when the addon is
+ * missing or fails to load, training runs on tfjs' own wasm kernels and the reason is reported.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The addon's functions. Buffers are Float32Array views; `sizes` is an Int32Array (see native/src/addon.c). */
+export interface NativeAddon {
+  conv2d(sizes: Int32Array, x: Float32Array, filter: Float32Array, y: Float32Array): void;
+  conv2dBackpropFilter(sizes: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
+  conv2dBackpropInput(sizes: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
+  maxPoolGrad(sizes: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  lrn(
+    x: Float32Array,
+    y: Float32Array,
+    channels: number,
+    radius: number,
+    bias: number,
+    alpha: number,
+    beta: number,
+  ): void;
+  lrnGrad(
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    channels: number,
+    radius: number,
+    bias: number,
+    alpha: number,
+    beta: number,
+  ): void;
+  /** OpenBLAS threads for products of at least minMacs multiply-adds (smaller ones run on one thread). */
+  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  split(x: Float32Array, outer: number, inner: number, sizes: Int32Array, outs: Float32Array[]): void;
+  setThreads(n: number, minMacs?: number): void;
+  info(): string;
+}
+
+export const ADDON_FILE = 'factor_inception_native.node';
+
+/** Where the addon may be: $FACTOR_INCEPTION_NATIVE_ADDON, then native/build/Release above this module or the cwd. */
+export function addonCandidates(): string[] {
+  const out: string[] = [];
+  const env = process.env.FACTOR_INCEPTION_NATIVE_ADDON;
+  if (env) out.push(path.resolve(env));
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    out.push(path.join(dir, 'native', 'build', 'Release', ADDON_FILE));
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  out.push(path.join(process.cwd(), 'native', 'build', 'Release', ADDON_FILE));
+  return [...new Set(out)];
+}
+
+let loaded: { addon?: NativeAddon; why?: string; file?: string } | undefined;
+
+/** The addon, or why it is not available. Loaded once per process. */
+export function loadAddon(): { addon?: NativeAddon; why?: string; file?: string } {
+  if (loaded) return loaded;
+  const candidates = addonCandidates();
+  const file = candidates.find((f) => existsSync(f));
+  if (!file) {
+    loaded = {
+      why: `native kernels not built (no ${ADDON_FILE}; run \`npm run build:native\`, needs libopenblas-dev)`,
+    };
+    return loaded;
+  }
+  try {
+    // The addon's im2col/col2im loops use OpenMP, whose idle threads otherwise spin and take the cores that
+    // OpenBLAS's threads need next (2-3x slower convolutions measured on 2 cores). libgomp reads this when the
+    // addon loads it, so it must be set before the require.
+    process.env.OMP_WAIT_POLICY ??= 'passive';
+    const require = createRequire(import.meta.url);
+    loaded = { addon: require(file) as NativeAddon, file };
+  } catch (e) {
+    loaded = {
+      why: `native kernels failed to load from ${file} (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+    };
+  }
+  return loaded;
+}
