@@ -20,6 +20,7 @@ import { buildDataset, CORE_FACTOR_COUNT, imageShapeOf, type FactorDataset } fro
 import { buildModel } from '../model/build';
 import { modelInput } from '../model/spec';
 import type { BackendInfo } from '../train/backend';
+import { backendLabel } from '../train/backend-info';
 import { writeFileAtomic } from '../train/atomic';
 import { predictProba, trainModel } from '../train/trainer';
 import type { tf } from '../train/tf';
@@ -333,7 +334,7 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
   let computeSeconds = 0;
   const foldRecords: FoldRecord[] = [];
   const probsByCellSeed = new Map<string, Float64Array>();
-  const backendName = hooks.backend?.name ?? 'unknown';
+  const backendName = hooks.backend ? backendLabel(hooks.backend) : 'unknown';
   // ETA in training samples, not folds: anchored folds grow, so later folds cost more than early ones
   const foldWork = folds.map((f) => f.train.length + f.val.length);
   let remainingWork = foldWork.reduce((a, b) => a + b, 0) * cells.length * config.seeds.length;
