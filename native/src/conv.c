@@ -33,6 +33,20 @@ static void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, c
   cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
 
+/* The column buffer, kept between calls: allocating up to 32 MiB per call costs a page fault per 4 KiB each time.
+ * Kernels are called from one JS thread only (the OpenMP loops never allocate), so one buffer serves them all. */
+static float *scratch;
+static size_t scratch_cap;
+
+static float *column_buffer(size_t floats) {
+  if (floats > scratch_cap) {
+    free(scratch);
+    scratch = malloc(sizeof(float) * floats);
+    scratch_cap = scratch ? floats : 0;
+  }
+  return scratch;
+}
+
 static int is_pointwise(const fi_conv_geom *g) {
   return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->top == 0 && g->left == 0 &&
          g->oh == g->h && g->ow == g->w;
@@ -117,7 +131,7 @@ int fi_conv2d(const fi_conv_geom *g, const float *x, const float *f, float *y) {
     return 0;
   }
   const int nb = chunk_samples(g);
-  float *col = malloc(sizeof(float) * nb * pix * K);
+  float *col = column_buffer((size_t)nb * pix * K);
   if (!col) return -1;
   for (int b0 = 0; b0 < g->n; b0 += nb) {
     const int m = g->n - b0 < nb ? g->n - b0 : nb;
@@ -125,7 +139,6 @@ int fi_conv2d(const fi_conv_geom *g, const float *x, const float *f, float *y) {
     sgemm(CblasNoTrans, CblasNoTrans, (int)(m * pix), g->co, K, col, K, f, g->co,
                 0.0f, y + (size_t)b0 * pix * g->co, g->co);
   }
-  free(col);
   return 0;
 }
 
@@ -138,7 +151,7 @@ int fi_conv2d_backprop_filter(const fi_conv_geom *g, const float *x, const float
     return 0;
   }
   const int nb = chunk_samples(g);
-  float *col = malloc(sizeof(float) * nb * pix * K);
+  float *col = column_buffer((size_t)nb * pix * K);
   if (!col) return -1;
   for (int b0 = 0; b0 < g->n; b0 += nb) {
     const int m = g->n - b0 < nb ? g->n - b0 : nb;
@@ -146,7 +159,6 @@ int fi_conv2d_backprop_filter(const fi_conv_geom *g, const float *x, const float
     sgemm(CblasTrans, CblasNoTrans, K, g->co, (int)(m * pix), col, K,
                 dy + (size_t)b0 * pix * g->co, g->co, b0 == 0 ? 0.0f : 1.0f, dw, g->co);
   }
-  free(col);
   return 0;
 }
 
@@ -159,7 +171,7 @@ int fi_conv2d_backprop_input(const fi_conv_geom *g, const float *dy, const float
     return 0;
   }
   const int nb = chunk_samples(g);
-  float *col = malloc(sizeof(float) * nb * pix * K);
+  float *col = column_buffer((size_t)nb * pix * K);
   if (!col) return -1;
   memset(dx, 0, sizeof(float) * g->n * g->h * g->w * g->ci);
   for (int b0 = 0; b0 < g->n; b0 += nb) {
@@ -168,6 +180,5 @@ int fi_conv2d_backprop_input(const fi_conv_geom *g, const float *dy, const float
                 dy + (size_t)b0 * pix * g->co, g->co, f, g->co, 0.0f, col, K);
     col2im_add(g, col, b0, m, dx);
   }
-  free(col);
   return 0;
 }
