@@ -1,11 +1,16 @@
 /** A compact Inception trains a few steps on real daily factor images and its loss falls (wasm backend: cpu convs are ~100x slower). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/main/training/train/backend';
 import { loadDataset } from '../../../src/main/training/images/dataset';
 import { buildModel } from '../../../src/main/training/model/build';
 import { DEFAULT_MODEL } from '../../../src/main/training/model/spec';
 import { DEFAULT_TRAIN } from '../../../src/main/training/train/settings';
-import { trainModel } from '../../../src/main/training/train/trainer';
+import { saveModel, loadModel } from '../../../src/main/training/train/runs';
+import { tf } from '../../../src/main/training/train/tf';
+import { predictProba, trainModel } from '../../../src/main/training/train/trainer';
 import { dailyDir } from '../../helpers/data';
 
 let backend = '';
@@ -53,6 +58,27 @@ describe('compact Inception on real daily factor images', () => {
     const losses = r.history.map((h) => h.loss);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(losses.at(-1)!).toBeLessThan(losses[0]);
+
+    // predict on the multi-output model gives the main head's probabilities, also after a save/load round trip
+    const source = dataset.source(idx, 'image');
+    const probs = predictProba(r.model, source);
+    const x = new Float32Array(idx.length * 56 * 56 * 2);
+    for (let k = 0; k < idx.length; k++) source.fill(k, x, k * 56 * 56 * 2);
+    const heads = r.model.predict(tf.tensor4d(x, [idx.length, 56, 56, 2])) as tf.Tensor[];
+    expect(heads.length).toBe(3);
+    const main = heads[0].dataSync() as Float32Array;
+    const aux = heads[1].dataSync() as Float32Array;
+    tf.dispose(heads);
+    expect(Array.from(probs)).toEqual(Array.from(main));
+    expect(Array.from(probs)).not.toEqual(Array.from(aux)); // the test could tell the heads apart
+    for (let k = 0; k < idx.length; k++) expect(probs[3 * k] + probs[3 * k + 1] + probs[3 * k + 2]).toBeCloseTo(1, 5);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fi-aux-'));
+    await saveModel(dir, r.model);
+    const loaded = await loadModel(dir);
+    expect(loaded.outputs.length).toBe(3);
+    expect(Array.from(predictProba(loaded, source))).toEqual(Array.from(probs));
+    loaded.dispose();
+    rmSync(dir, { recursive: true, force: true });
     r.model.dispose();
   });
 });
