@@ -1,8 +1,9 @@
 /**
- * Native kernels for the wasm backend: convolutions (forward, filter and input gradients) as im2col + OpenBLAS
- * sgemm, max-pool gradient and LRN in C, called on the wasm heap without copies. They replace the wasm kernels
- * of the same names only when the addon loads; anything they do not cover (dilation, NCHW, non-float32)
- * goes to the kernel that was registered before. Every kernel is tested against the cpu backend.
+ * Native kernels for the wasm backend (native/README.md): convolutions (forward, filter and input gradients) as
+ * im2col + OpenBLAS sgemm; max-pool gradient, LRN, Sum over leading axes and SplitV in C; all called on the wasm
+ * heap without copies. They replace the wasm kernels of the same names only when the addon loads; anything they
+ * do not cover (dilation, NCHW, non-float32, other reductions) goes to the kernel that was registered before.
+ * Every kernel is tested against the cpu backend (tests/unit/backend/native-kernels.test.ts).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf';
