@@ -7,7 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/main/training/train/backend';
 import { loadAddon } from '../../../src/main/training/train/native-kernels/addon';
-import { isNativeKernel, NATIVE_KERNELS } from '../../../src/main/training/train/native-kernels';
+import {
+  isNativeKernel,
+  NATIVE_KERNELS,
+  nativeCallCounts,
+} from '../../../src/main/training/train/native-kernels';
 import { tf } from '../../../src/main/training/train/tf';
 import {
   filterGradSuite,
@@ -75,3 +79,10 @@ inputGradSuite('wasm + native');
 forwardSuite('wasm + native');
 trainStepSuite('wasm + native');
 dataMovementSuite('wasm + native');
+
+describe('after the suites above', () => {
+  it('every native kernel ran natively, not only through its fallback', () => {
+    const counts = nativeCallCounts();
+    for (const name of NATIVE_KERNELS) expect(counts[name] ?? 0, name).toBeGreaterThan(0);
+  });
+});

@@ -34,6 +34,12 @@ type Kernel = (args: Args) => Info | Info[];
 
 let registered: { info: string; threads: number } | undefined;
 const nativeFuncs = new WeakSet<object>();
+const calls = new Map<string, number>();
+
+/** How many times each kernel ran natively (not through its fallback) in this process: for tests and diagnostics. */
+export function nativeCallCounts(): Record<string, number> {
+  return Object.fromEntries(calls);
+}
 
 /** Whether a registered kernel function is one of this module's native wrappers (for tests and diagnostics). */
 export function isNativeKernel(fn: unknown): boolean {
@@ -55,50 +61,38 @@ function convSizes(x: number[], filter: number[], attrs: ConvAttrs): Int32Array 
   return Int32Array.of(g.n, g.h, g.w, g.ci, g.co, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left);
 }
 
-function conv2d(addon: NativeAddon, fallback: Kernel): Kernel {
-  return (args) => {
-    const { x, filter } = args.inputs;
-    const attrs = args.attrs as unknown as ConvAttrs;
-    if (attrs.dataFormat === 'NCHW' || !unitDilation(attrs.dilations) || !allF32(x, filter))
-      return fallback(args);
-    const sizes = convSizes(x.shape, filter.shape, attrs);
-    const out = args.backend.makeOutput([sizes[0], sizes[5], sizes[6], sizes[4]], 'float32');
-    addon.conv2d(sizes, f32(args.backend, x), f32(args.backend, filter), f32(args.backend, out));
-    return out;
-  };
-}
-
-function conv2dBackpropFilter(addon: NativeAddon, fallback: Kernel): Kernel {
-  return (args) => {
-    const { x, dy } = args.inputs;
-    const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
-    if (attrs.dataFormat === 'NCHW' || !allF32(x, dy)) return fallback(args);
-    const sizes = convSizes(x.shape, attrs.filterShape, attrs);
-    if (dy.shape[1] !== sizes[5] || dy.shape[2] !== sizes[6] || dy.shape[3] !== sizes[4])
-      return fallback(args);
-    const out = args.backend.makeOutput(attrs.filterShape, 'float32');
-    addon.conv2dBackpropFilter(sizes, f32(args.backend, x), f32(args.backend, dy), f32(args.backend, out));
-    return out;
-  };
-}
-
-function conv2dBackpropInput(addon: NativeAddon, fallback: Kernel): Kernel {
-  return (args) => {
-    const { dy, filter } = args.inputs;
-    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
-    if (attrs.dataFormat === 'NCHW' || !allF32(dy, filter)) return fallback(args);
-    const sizes = convSizes(attrs.inputShape, filter.shape, attrs);
-    if (dy.shape[1] !== sizes[5] || dy.shape[2] !== sizes[6] || dy.shape[3] !== sizes[4])
-      return fallback(args);
-    const out = args.backend.makeOutput(attrs.inputShape, 'float32');
-    addon.conv2dBackpropInput(
-      sizes,
-      f32(args.backend, dy),
-      f32(args.backend, filter),
-      f32(args.backend, out),
-    );
-    return out;
-  };
+/**
+ * The three convolution kernels share one wrapper: which tensors are the operands, where the x and filter shapes
+ * come from (inputs or attrs), and which shape the output has.
+ *   forward: (x, filter) -> y;  filter gradient: (x, dy) -> dW [attrs.filterShape];  input gradient: (dy, filter) -> dx [attrs.inputShape]
+ */
+function convKernel(kind: 'forward' | 'filter' | 'input') {
+  return (addon: NativeAddon, fallback: Kernel): Kernel =>
+    (args) => {
+      const { x, filter, dy } = args.inputs;
+      const attrs = args.attrs as unknown as ConvAttrs & { filterShape?: number[]; inputShape?: number[] };
+      const [a, b] = kind === 'forward' ? [x, filter] : kind === 'filter' ? [x, dy] : [dy, filter];
+      if (attrs.dataFormat === 'NCHW' || !unitDilation(attrs.dilations) || !allF32(a, b))
+        return fallback(args);
+      const xShape = kind === 'input' ? attrs.inputShape! : x.shape;
+      const fShape = kind === 'filter' ? attrs.filterShape! : filter.shape;
+      const sizes = convSizes(xShape, fShape, attrs);
+      const yShape = [sizes[0], sizes[5], sizes[6], sizes[4]];
+      // tfjs sizes numeric-pad outputs its own way; a dy of another shape goes to the previous kernel
+      if (kind !== 'forward' && dy.shape.some((d, i) => d !== yShape[i])) return fallback(args);
+      const out = args.backend.makeOutput(
+        kind === 'forward' ? yShape : kind === 'filter' ? fShape : xShape,
+        'float32',
+      );
+      const run =
+        kind === 'forward'
+          ? addon.conv2d
+          : kind === 'filter'
+            ? addon.conv2dBackpropFilter
+            : addon.conv2dBackpropInput;
+      run(sizes, f32(args.backend, a), f32(args.backend, b), f32(args.backend, out));
+      return out;
+    };
 }
 
 function maxPoolGrad(addon: NativeAddon, fallback: Kernel): Kernel {
@@ -235,9 +229,9 @@ function splitV(addon: NativeAddon, fallback: Kernel): Kernel {
 }
 
 const MAKERS: Record<(typeof NATIVE_KERNELS)[number], (addon: NativeAddon, fallback: Kernel) => Kernel> = {
-  Conv2D: conv2d,
-  Conv2DBackpropFilter: conv2dBackpropFilter,
-  Conv2DBackpropInput: conv2dBackpropInput,
+  Conv2D: convKernel('forward'),
+  Conv2DBackpropFilter: convKernel('filter'),
+  Conv2DBackpropInput: convKernel('input'),
   MaxPoolGrad: maxPoolGrad,
   LRN: lrn,
   LRNGrad: lrnGrad,
@@ -270,7 +264,17 @@ export function registerNativeKernels(threads: number): NativeStatus {
     const prev = tf.getKernel(name, 'wasm');
     if (!prev) throw new Error(`wasm kernel ${name} is missing; register the wasm backend first`);
     const fallback = prev.kernelFunc as unknown as Kernel;
-    const fn = MAKERS[name](addon, fallback);
+    let viaFallback = false;
+    const inner = MAKERS[name](addon, (args) => {
+      viaFallback = true;
+      return fallback(args);
+    });
+    const fn: Kernel = (args) => {
+      viaFallback = false;
+      const out = inner(args);
+      if (!viaFallback) calls.set(name, (calls.get(name) ?? 0) + 1);
+      return out;
+    };
     nativeFuncs.add(fn);
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({
