@@ -10,7 +10,11 @@ import { confSettings } from '../../src/main/services/settings-file';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const RENDERER = path.join(ROOT, 'out/renderer');
-export const SHOTS = path.join(ROOT, 'docs/screenshots');
+/**
+ * Where the e2e run writes its screenshots: a temp folder, so a test run leaves the checkout clean.
+ * `npm run screenshots` sets FACTOR_INCEPTION_SHOTS=docs/screenshots to refresh the README's pictures.
+ */
+export const SHOTS = path.resolve(ROOT, process.env.FACTOR_INCEPTION_SHOTS ?? path.join(os.tmpdir(), 'factor-inception-screenshots'));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface TestHost {
