@@ -3,7 +3,7 @@
  * The workstation in a real browser (Debian Chromium through playwright-core) against the web host:
  * import the real daily files, move a threshold slider and check the class counts, rotate a 3-D factor surface
  * and check its WebGL canvas is drawn, train a tiny model with live progress, export the predictions CSV and
- * read it back, compare and delete runs. Screenshots of every view go to docs/screenshots/.
+ * read it back, compare and delete runs. Screenshots of every view go to SHOTS (a temp folder; docs/screenshots/ with `npm run screenshots`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,6 +57,7 @@ afterAll(async () => {
   await browser?.close();
   await th?.close();
   rmSync(downloads, { recursive: true, force: true });
+  console.log(`[e2e] screenshots of every view: ${SHOTS}`);
 });
 
 describe('web host workstation', () => {
@@ -276,6 +277,14 @@ describe('web host workstation', () => {
     await page.waitForSelector('[data-testid="ablation"] tbody tr');
     const cells = await page.locator('[data-testid="ablation"] tbody tr td:first-child').allInnerTexts();
     expect(cells.slice(0, 2)).toEqual(['000300_time-factor', '000300+000905_time-factor']);
+    // field names and verdicts are shown in words, in the UI's language
+    expect(await page.locator('[data-testid="ablation"] thead th').allInnerTexts()).toContain('Balanced accuracy');
+    expect(await text('metrics')).toContain('Balanced accuracy');
+    const verdicts = await page.locator('[data-testid="ablation"] tbody tr td:last-child').allInnerTexts();
+    expect(verdicts.slice(0, 2).map((v) => v.trim())).toEqual(['reference', expect.stringMatching(/^(better|worse|no difference)$/)]);
+    await page.selectOption('[data-testid="language"]', 'zh');
+    await expect.poll(() => text('metrics')).toContain('平衡准确率');
+    await page.selectOption('[data-testid="language"]', 'en');
     await page.waitForSelector('[data-testid="equity"] canvas');
     await shot('results-study');
     // the HTML report opens in a new tab, served from the runs folder

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import path from 'node:path';
 import Papa from 'papaparse';
 import type { AppStudyConfig, CsvKind, FoldRow, JobKind, PredictionRow, RunDetailDto, RunSummaryDto } from '../../shared/ipc-contract';
+import { classMetrics } from '../training/eval/metrics';
 import type { EpochMetrics } from '../training/train/settings';
 
 /** Written by the app's worker into every run folder it creates. */
@@ -182,16 +183,16 @@ function readStudySummary(s: StudySummary, metrics: Record<string, number>, stat
       cell: c.key,
       accuracy: num(c.metrics.accuracy) ?? NaN,
       balancedAccuracy: num(c.metrics.balancedAccuracy) ?? NaN,
-      'balancedAccuracy 90% CI': ci ? `[${(ci.lo * 100).toFixed(1)} %, ${(ci.hi * 100).toFixed(1)} %]` : '',
+      balancedAccuracyCI: ci ? `[${(ci.lo * 100).toFixed(1)} %, ${(ci.hi * 100).toFixed(1)} %]` : '',
       macroF1: num(c.metrics.macroF1) ?? NaN,
       sharpe: num(c.backtest?.sharpe) ?? NaN,
-      'Δ bal. acc vs reference': d?.diff.balancedAccuracy ? `${(d.diff.balancedAccuracy.estimate * 100).toFixed(1)} pp [${(d.diff.balancedAccuracy.lo * 100).toFixed(1)}, ${(d.diff.balancedAccuracy.hi * 100).toFixed(1)}]` : c.key === s.primary ? '' : '—',
+      diffVsReference: d?.diff.balancedAccuracy ? `${(d.diff.balancedAccuracy.estimate * 100).toFixed(1)} pp [${(d.diff.balancedAccuracy.lo * 100).toFixed(1)}, ${(d.diff.balancedAccuracy.hi * 100).toFixed(1)}]` : c.key === s.primary ? '' : '—',
       verdict: d?.verdict ?? (c.key === s.reference ? 'reference' : c.key === s.primary ? 'primary' : ''),
     });
   }
   for (const b of s.baselines ?? []) {
     const m = b.metrics ?? {};
-    ablation.push({ cell: `baseline: ${b.name}`, accuracy: num(m.accuracy) ?? NaN, balancedAccuracy: num(m.balancedAccuracy) ?? NaN, 'balancedAccuracy 90% CI': '', macroF1: num(m.macroF1) ?? NaN, sharpe: NaN, 'Δ bal. acc vs reference': '', verdict: '' });
+    ablation.push({ cell: `baseline: ${b.name}`, accuracy: num(m.accuracy) ?? NaN, balancedAccuracy: num(m.balancedAccuracy) ?? NaN, balancedAccuracyCI: '', macroF1: num(m.macroF1) ?? NaN, sharpe: NaN, diffVsReference: '', verdict: '' });
   }
 }
 
@@ -217,9 +218,16 @@ export function readRunDetail(dir: string): RunDetailDto {
     if (strat) for (const [k, v] of Object.entries(strat)) if (num(v) !== undefined) stats[k] = [v as number, num(bh?.[k]) ?? NaN];
     if (typeof summaryFile.conclusion === 'string') conclusion = summaryFile.conclusion;
   }
-  const labeled = predictions.filter((p) => p.actual !== null);
-  if (metrics.accuracy === undefined && labeled.length)
-    metrics.accuracy = labeled.filter((p) => p.actual === p.predicted).length / labeled.length;
+  // a training run's files carry predictions but no summary metrics: compute them from its labeled test dates
+  const labeled = predictions.filter((p) => p.actual !== null && p.predicted >= 0);
+  if (labeled.length) {
+    const m = classMetrics(
+      labeled.map((p) => p.actual as number),
+      labeled.map((p) => p.predicted),
+      labeled.flatMap((p) => [p.pDown, p.pFlat, p.pUp]),
+    );
+    for (const k of ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss'] as const) if (metrics[k] === undefined && Number.isFinite(m[k])) metrics[k] = m[k];
+  }
   return {
     summary: summarizeRun(dir),
     config: readJson<AppRunFile>(path.join(dir, APP_RUN_FILE))?.config ?? readJson(path.join(dir, 'config.json')),

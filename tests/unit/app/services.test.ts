@@ -116,7 +116,11 @@ describe('runs service', () => {
       ['2023-01-04', 0, 1],
     ]);
     expect(d.confusion).toEqual([[0, 0, 0], [1, 0, 0], [0, 0, 1]]);
+    // by hand: truth up, flat; predicted up, down -> recalls up 1, flat 0; F1 down 0, flat 0, up 1; -ln 0.5, -ln 0.3
     expect(d.metrics.accuracy).toBe(0.5);
+    expect(d.metrics.balancedAccuracy).toBe(0.5);
+    expect(d.metrics.macroF1).toBeCloseTo(1 / 3, 12);
+    expect(d.metrics.logLoss).toBeCloseTo((Math.log(2) + Math.log(1 / 0.3)) / 2, 12);
     expect(exportCsv(dir, 'predictions')).toEqual({ filename: 'r1-predictions.csv', content: csv });
     expect(exportCsv(dir, 'history').content).toBe('\uFEFFepoch,loss,accuracy,learningRate,seconds\r\n1,1,0.5,0.001,1\n');
     expect(() => exportCsv(dir, 'folds')).toThrow(/no folds.csv/);
@@ -183,7 +187,7 @@ describe('runs service: a study folder', () => {
       ['A+B_time-factor', 'no-difference'],
       ['baseline: majority', ''],
     ]);
-    expect(d.ablation[1]['Δ bal. acc vs reference']).toBe('3.0 pp [-1.0, 7.0]');
+    expect(d.ablation[1].diffVsReference).toBe('3.0 pp [-1.0, 7.0]');
     expect(d.conclusion).toBe('Headline. No overlay helped.');
     expect(d.folds).toEqual([{ cell: 'A_time-factor', seed: 42, fold: 0, testStart: '2023-01-03', testEnd: '2023-06-30', trainSamples: 300, testSamples: 120, accuracy: 0.4, balancedAccuracy: undefined }]);
     expect(d.predictions.map((p) => [p.predicted, p.actual, p.equity, p.buyHold])).toEqual([
