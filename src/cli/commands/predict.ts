@@ -4,6 +4,7 @@ import { resolveDataDir } from '../../main/training/data/data-dir';
 import { loadDataset } from '../../main/training/images/dataset';
 import { modelInput } from '../../main/training/model/spec';
 import { selectBackend, type BackendPreference } from '../../main/training/train/backend';
+import { backendLabel, describeBackend } from '../../main/training/train/backend-info';
 import { predictDates } from '../../main/training/train/run-job';
 import { loadRunModel, readRunConfigOf } from '../../main/training/train/runs';
 import { CLASS_NAMES } from '../../shared/domain';
@@ -43,12 +44,12 @@ export async function run(argv: string[]): Promise<number> {
     indices = [i];
   }
   const model = await loadRunModel(runDir);
-  const p = predictDates(model, dataset, indices, modelInput(config.model.preset), backend.name);
+  const p = predictDates(model, dataset, indices, modelInput(config.model.preset), backendLabel(backend));
   model.dispose();
   if (values.json) {
     console.log(JSON.stringify({ run: runDir, classes: CLASS_NAMES, ...p }));
   } else {
-    console.log(`run ${runDir} (backend ${backend.name})`);
+    console.log(`run ${runDir} (backend ${describeBackend(backend)})`);
     console.log(['date      ', ...CLASS_NAMES.map((c) => c.padStart(6)), ' label'].join(' '));
     p.dates.forEach((d, k) => {
       const l = p.labels[k];

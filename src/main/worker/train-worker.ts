@@ -71,7 +71,7 @@ async function runTrain(job: WorkerJob, dir: string, signal: AbortSignal, log: (
   const backend = await selectBackend(config.train.backend);
   post({ type: 'backend', name: backendLabel(backend) });
   log(`backend ${describeBackend(backend)}`);
-  writeRunFile(dir, { backend: backend.name }, job);
+  writeRunFile(dir, { backend: backendLabel(backend) }, job);
 
   post({ type: 'stage', stage: 'building dataset', fraction: 0 });
   const { dataset: ds } = loadDataset(config.dataset, job.dataDir);
@@ -137,7 +137,7 @@ async function runTrain(job: WorkerJob, dir: string, signal: AbortSignal, log: (
       Papa.unparse([{ fold: fold.index, test_start: fold.testStart, test_end: fold.testEnd, train_samples: fold.train.length, test_samples: fold.test.length, accuracy: accuracy.toFixed(6) }]) +
       '\n',
   );
-  writeAtomic(path.join(dir, 'summary.json'), JSON.stringify({ kind: 'train', backend: backend.name, metrics: { accuracy }, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly }, null, 2));
+  writeAtomic(path.join(dir, 'summary.json'), JSON.stringify({ kind: 'train', backend: backendLabel(backend), metrics: { accuracy }, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly }, null, 2));
   log(`test accuracy ${(accuracy * 100).toFixed(1)} % on ${rows.length} samples`);
   result.model.dispose();
   return false;
@@ -161,7 +161,7 @@ async function runStudyJob(job: WorkerJob, dir: string, signal: AbortSignal, log
   const backend = await selectBackend(config.train.backend);
   post({ type: 'backend', name: backendLabel(backend) });
   log(`backend ${describeBackend(backend)}`);
-  writeRunFile(dir, { backend: backend.name }, job);
+  writeRunFile(dir, { backend: backendLabel(backend) }, job);
   const wf = config.walkForward;
   const study = parseStudyConfig(
     {

@@ -4,7 +4,14 @@
  * and its determinism across thread counts. The addon is built by `npm ci` (or `npm run build:native`) where
  * libopenblas-dev is installed, as .ci/run does; without it this file fails and says how to build it.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../../../src/main/training/train/config';
+import { executeRun, prepareRun } from '../../../src/main/training/train/run-job';
+import { listRuns } from '../../../src/main/training/train/runs';
+import { dailyDir } from '../../helpers/data';
 import { selectBackend } from '../../../src/main/training/train/backend';
 import { loadAddon } from '../../../src/main/training/train/native-kernels/addon';
 import {
@@ -85,4 +92,31 @@ describe('after the suites above', () => {
     const counts = nativeCallCounts();
     for (const name of NATIVE_KERNELS) expect(counts[name] ?? 0, name).toBeGreaterThan(0);
   });
+});
+
+describe('a run trained with the native kernels says so', () => {
+  it("tags every log line, progress event, the run list and predictions.json with 'wasm+native'", async () => {
+    const info = await selectBackend('wasm');
+    const runs = mkdtempSync(path.join(os.tmpdir(), 'fi-native-run-'));
+    try {
+      const config = parseRunConfig({
+        dataset: { from: '2020-01-01', to: '2020-06-30', channels: ['000300'] },
+        model: { preset: 'cnn', width: 0.25 },
+        train: { epochs: 1, batchSize: 16, backend: 'wasm' },
+      });
+      const dir = prepareRun(runs, 'native', config, dailyDir(), info);
+      const tags = new Set<string>();
+      const r = await executeRun(dir, { backend: info, onProgress: (p) => tags.add(p.backend) });
+      r.model.dispose();
+      expect(r.backend).toBe('wasm+native');
+      expect([...tags]).toEqual(['wasm+native']);
+      const lines = readFileSync(path.join(dir, 'train.log'), 'utf8').trim().split('\n');
+      expect(lines.length).toBeGreaterThan(3);
+      for (const l of lines) expect(l).toMatch(/^\S+ \[wasm\+native\] /);
+      expect(listRuns(runs).map((x) => x.backend)).toEqual(['wasm+native']);
+      expect(JSON.parse(readFileSync(path.join(dir, 'predictions.json'), 'utf8')).backend).toBe('wasm+native');
+    } finally {
+      rmSync(runs, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

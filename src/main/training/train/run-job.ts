@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ConfigError } from '../../../shared/errors';
 import { loadDataset, type FactorDataset } from '../images/dataset';
 import { modelInput } from '../model/spec';
-import { describeBackend, usesNativeKernels as isNative, type BackendInfo } from './backend-info';
+import { backendLabel, describeBackend, usesNativeKernels as isNative, type BackendInfo } from './backend-info';
 import { readCheckpointInfo } from './checkpoint';
 import type { RunConfig } from './config';
 import { createRun, dataFingerprint, readRunConfigOf, readRunMeta, runLogger, saveModel, setRunStatus, writeMetrics } from './runs';
@@ -77,7 +77,8 @@ export function prepareRun(runsDir: string, name: string, config: RunConfig, dat
 export async function executeRun(runDir: string, opts: RunJobOptions): Promise<TrainResult> {
   const meta = readRunMeta(runDir);
   const config = readRunConfigOf(runDir);
-  const backend = opts.backend.name;
+  // 'wasm+native' when the native kernels compute: the tag on every log line, progress event and predictions file
+  const backend = backendLabel(opts.backend);
   const fileLog = runLogger(runDir, backend);
   const log = (line: string) => {
     fileLog(line);
@@ -90,7 +91,7 @@ export async function executeRun(runDir: string, opts: RunJobOptions): Promise<T
     const fp = dataFingerprint(files, config.dataset);
     if (fp.combined !== meta.fingerprint.combined)
       log(`warning: the data in ${dataDir} differs from the data this run started with (fingerprint ${fp.combined.slice(0, 12)} vs ${meta.fingerprint.combined.slice(0, 12)}); results will not match an uninterrupted run`);
-    if (meta.backend.name !== backend) log(`note: run started on backend ${meta.backend.name}, continuing on ${backend}`);
+    if (meta.backend.name !== opts.backend.name) log(`note: run started on backend ${meta.backend.name}, continuing on ${opts.backend.name}`);
     else if (isNative(meta.backend) !== isNative(opts.backend))
       log(`note: run started ${isNative(meta.backend) ? 'with' : 'without'} the native kernels, continuing ${isNative(opts.backend) ? 'with' : 'without'} them: the weights will differ in the last bits from an uninterrupted run`);
     log(`backend ${describeBackend(opts.backend)} (requested ${opts.backend.requested})`);

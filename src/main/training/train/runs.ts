@@ -19,6 +19,7 @@ import '../model/lrn';
 import type { DatasetConfig } from '../../../shared/domain';
 import { ConfigError } from '../../../shared/errors';
 import type { BackendInfo } from './backend';
+import { backendLabel } from './backend-info';
 import type { RunConfig } from './config';
 import type { EpochMetrics } from './settings';
 import { writeFileAtomic } from './atomic';
@@ -238,7 +239,7 @@ export function listRuns(runsDir: string): RunListEntry[] {
         epochs: cfg.train.epochs,
         valLoss: last?.valLoss,
         valAccuracy: last?.valAccuracy,
-        backend: meta.backend.name,
+        backend: backendLabel(meta.backend),
       });
     } catch {
       // a half-written or foreign folder: list it as failed rather than hide it
