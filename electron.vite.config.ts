@@ -10,7 +10,10 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // the training worker is a second entry: main starts it as a utilityProcess
-        input: { index: resolve(__dirname, 'src/main/index.ts'), 'train-worker': resolve(__dirname, 'src/main/worker/train-worker.ts') },
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'train-worker': resolve(__dirname, 'src/main/worker/train-worker.ts'),
+        },
         // tfjs and its native/wasm backends are loaded at run time from node_modules
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
       },
@@ -20,12 +23,18 @@ export default defineConfig({
     build: {
       // a sandboxed preload cannot require node_modules: bundle zod and the contract into one CommonJS file
       externalizeDeps: false,
-      rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') }, output: { format: 'cjs' } },
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs' },
+      },
     },
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } }, chunkSizeWarningLimit: 4000 },
+    build: {
+      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+      chunkSizeWarningLimit: 4000,
+    },
     plugins: [vue(), cspSafeClaygl()],
   },
 });

@@ -9,7 +9,12 @@ const noElectron = {
         { name: 'electron', message: 'The engine and shared code run in plain Node: no electron here.' },
         { name: 'electron-store', message: 'Settings live in src/main/services/settings-store.ts only.' },
       ],
-      patterns: [{ group: ['**/main/services/*', '**/main/ipc/*'], message: 'The engine may not depend on the app shell.' }],
+      patterns: [
+        {
+          group: ['**/main/services/*', '**/main/ipc/*'],
+          message: 'The engine may not depend on the app shell.',
+        },
+      ],
     },
   ],
 };

@@ -19,7 +19,9 @@ function timed<T>(f: () => T): [T, number] {
 }
 
 function runCase(label: string, files: Record<string, string>, cfg: Partial<DatasetConfig>, target?: number) {
-  const [bars, importMs] = timed(() => new Map<string, Bars>(Object.entries(files).map(([c, f]) => [c, importFile(f, { code: c }).bars])));
+  const [bars, importMs] = timed(
+    () => new Map<string, Bars>(Object.entries(files).map(([c, f]) => [c, importFile(f, { code: c }).bars])),
+  );
   const [ds, buildMs] = timed(() => buildDataset(cfg, bars));
   const size = ds.imageShape[0] * ds.imageShape[1] * ds.imageShape[2];
   const buf = new Float32Array(size * 256);
@@ -29,9 +31,18 @@ function runCase(label: string, files: Record<string, string>, cfg: Partial<Data
   const total = importMs + buildMs + imagesMs;
   console.log(`\n${label}`);
   console.log(`  import ${Object.keys(files).length} files        ${importMs.toFixed(0).padStart(7)} ms`);
-  console.log(`  factors+norm+labels      ${buildMs.toFixed(0).padStart(7)} ms   (${ds.factorNames.length} factors x ${ds.config.channels.length} indices)`);
-  console.log(`  ${String(ds.dates.length).padStart(5)} images ${ds.imageShape.join('x').padEnd(10)}   ${imagesMs.toFixed(0).padStart(7)} ms   (${((ds.dates.length * size * 4) / 2 ** 20).toFixed(0)} MiB of float32 if all were kept)`);
-  console.log(`  end to end               ${total.toFixed(0).padStart(7)} ms` + (target ? `   target < ${target} ms: ${total < target ? 'met' : 'NOT met'} (ratio ${(total / target).toFixed(2)})` : ''));
+  console.log(
+    `  factors+norm+labels      ${buildMs.toFixed(0).padStart(7)} ms   (${ds.factorNames.length} factors x ${ds.config.channels.length} indices)`,
+  );
+  console.log(
+    `  ${String(ds.dates.length).padStart(5)} images ${ds.imageShape.join('x').padEnd(10)}   ${imagesMs.toFixed(0).padStart(7)} ms   (${((ds.dates.length * size * 4) / 2 ** 20).toFixed(0)} MiB of float32 if all were kept)`,
+  );
+  console.log(
+    `  end to end               ${total.toFixed(0).padStart(7)} ms` +
+      (target
+        ? `   target < ${target} ms: ${total < target ? 'met' : 'NOT met'} (ratio ${(total / target).toFixed(2)})`
+        : ''),
+  );
   return total;
 }
 
@@ -42,12 +53,29 @@ export function benchDataPipeline(): void {
     return;
   }
   const daily = Object.fromEntries(FOUR.map((c) => [c, path.join(root, 'cn-index-daily', `${c}.csv`)]));
-  runCase('Daily, 4 channels, 2010-06-01..2023-12-29, time-factor', daily, { channels: FOUR, from: '2010-06-01', to: '2023-12-29' }, 1000);
+  runCase(
+    'Daily, 4 channels, 2010-06-01..2023-12-29, time-factor',
+    daily,
+    { channels: FOUR, from: '2010-06-01', to: '2023-12-29' },
+    1000,
+  );
   const tdx = path.join(root, 'raw', 'tdx-1min');
-  const minute = { '000300': path.join(tdx, 'SH-000300.txt'), '000001': path.join(tdx, 'SH-000001.txt'), '000905': path.join(tdx, 'SH-000905.txt'), '399006': path.join(tdx, 'SZ-399006.txt') };
+  const minute = {
+    '000300': path.join(tdx, 'SH-000300.txt'),
+    '000001': path.join(tdx, 'SH-000001.txt'),
+    '000905': path.join(tdx, 'SH-000905.txt'),
+    '399006': path.join(tdx, 'SZ-399006.txt'),
+  };
   const names = undefined;
   try {
-    runCase('2017 1-minute -> 15-minute (16 bars/day), 4 channels, seed 224x224', minute, { channels: FOUR, barsPerDay: 16, layout: 'seed', factors: names, lookbackDays: 56, normWindowDays: 40 });
+    runCase('2017 1-minute -> 15-minute (16 bars/day), 4 channels, seed 224x224', minute, {
+      channels: FOUR,
+      barsPerDay: 16,
+      layout: 'seed',
+      factors: names,
+      lookbackDays: 56,
+      normWindowDays: 40,
+    });
   } catch (err) {
     console.log(`  intraday case failed: ${(err as Error).message}`);
   }

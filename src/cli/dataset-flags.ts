@@ -20,12 +20,19 @@ export const DATASET_FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-type Values = { [K in keyof typeof DATASET_FLAGS]?: (typeof DATASET_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
+type Values = {
+  [K in keyof typeof DATASET_FLAGS]?: (typeof DATASET_FLAGS)[K]['type'] extends 'boolean' ? boolean : string;
+};
 
 /** Turns the shared flags into a partial dataset config (validation happens in resolveDatasetConfig). */
 export function datasetConfigFromFlags(v: Values): Partial<DatasetConfig> {
   const target = v.target ?? DEFAULT_DATASET.target;
-  const channels = v.channels ? v.channels.split(',').map((s) => s.trim()).filter(Boolean) : [target];
+  const channels = v.channels
+    ? v.channels
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [target];
   const cfg: Partial<DatasetConfig> = {
     target,
     channels,

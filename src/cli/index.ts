@@ -19,7 +19,11 @@ export const COMMANDS: Record<string, string> = {
 };
 
 export function usage(): string {
-  return ['Usage: factor-inception <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c}`)].join('\n');
+  return [
+    'Usage: factor-inception <command> [options]',
+    '',
+    ...Object.values(COMMANDS).map((c) => `  ${c}`),
+  ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -26,7 +26,9 @@ export function formatSeconds(s: number): string {
 }
 
 /** A display on stdout; `tty` defaults to process.stdout.isTTY. JSON progress lines are throttled to `intervalMs`. */
-export function createProgress(opts: { tty?: boolean; label?: string; intervalMs?: number; write?: (s: string) => void } = {}): ProgressDisplay {
+export function createProgress(
+  opts: { tty?: boolean; label?: string; intervalMs?: number; write?: (s: string) => void } = {},
+): ProgressDisplay {
   const tty = opts.tty ?? !!process.stdout.isTTY;
   const write = opts.write ?? ((s: string) => void process.stdout.write(s));
   const label = opts.label ?? 'train';

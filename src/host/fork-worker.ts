@@ -17,7 +17,11 @@ export function workerEntry(): { file: string; execArgv: string[] } {
 
 export function forkWorker(): WorkerHandle {
   const { file, execArgv } = workerEntry();
-  const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const child = fork(file, [], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
   return {
     send: (msg: ToWorker) => {
       if (child.connected) child.send(msg);

@@ -27,7 +27,13 @@ async function main(): Promise<void> {
   const settings = confSettings(home);
   const dataDir = arg('--data');
   if (dataDir) settings.set({ dataDir: path.resolve(dataDir) });
-  const host = await startHost({ rendererDir, settings, spawnWorker: forkWorker, port: Number(arg('--port') ?? 0), version: process.env.npm_package_version });
+  const host = await startHost({
+    rendererDir,
+    settings,
+    spawnWorker: forkWorker,
+    port: Number(arg('--port') ?? 0),
+    version: process.env.npm_package_version,
+  });
   console.log(`factor-inception workstation: ${host.url}`);
   console.log(`settings: ${settings.file}; data: ${settings.get().dataDir}; runs: ${settings.get().runsDir}`);
   const stop = () => void host.close().then(() => process.exit(0));

@@ -72,8 +72,17 @@ function cookieToken(req: http.IncomingMessage): string | undefined {
   return m?.[1];
 }
 
-function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(body);
 }
 
@@ -131,22 +140,40 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     },
   };
   const dispatcher = createDispatcher(...nodeHandlerGroups(ctx));
-  for (const c of BROWSER_LOCAL_CHANNELS) if (dispatcher.channels().includes(c)) throw new Error(`${c} must stay browser-local`);
+  for (const c of BROWSER_LOCAL_CHANNELS)
+    if (dispatcher.channels().includes(c)) throw new Error(`${c} must stay browser-local`);
 
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
       // DNS-rebinding guard: only our own host name is accepted
       const hostHeader = req.headers.host ?? '';
-      if (hostHeader !== `127.0.0.1:${port}` && hostHeader !== `localhost:${port}`) return send(res, 421, 'Wrong host.');
-      const given = (req.headers[TOKEN_HEADER] as string | undefined) ?? url.searchParams.get('token') ?? cookieToken(req);
+      if (hostHeader !== `127.0.0.1:${port}` && hostHeader !== `localhost:${port}`)
+        return send(res, 421, 'Wrong host.');
+      const given =
+        (req.headers[TOKEN_HEADER] as string | undefined) ??
+        url.searchParams.get('token') ??
+        cookieToken(req);
       const authorised = tokenOk(expected, given ?? undefined);
       const p = url.pathname;
 
       if (p.startsWith('/api/')) {
-        if (!authorised) return send(res, 401, JSON.stringify({ ok: false, error: 'Missing or wrong access token: open the URL the host printed.' }), 'application/json');
+        if (!authorised)
+          return send(
+            res,
+            401,
+            JSON.stringify({
+              ok: false,
+              error: 'Missing or wrong access token: open the URL the host printed.',
+            }),
+            'application/json',
+          );
         if (p === '/api/events' && req.method === 'GET') {
-          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+          res.writeHead(200, {
+            'content-type': 'text/event-stream',
+            'cache-control': 'no-store',
+            connection: 'keep-alive',
+          });
           res.write(': connected\n\n');
           clients.add(res);
           req.on('close', () => clients.delete(res));
@@ -154,20 +181,36 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         }
         if (req.method !== 'POST') return send(res, 405, 'Use POST for API calls.');
         // a cross-site form cannot send JSON with a custom header; requiring both keeps CSRF out
-        if (!req.headers[TOKEN_HEADER]) return send(res, 403, JSON.stringify({ ok: false, error: `API calls must send the ${TOKEN_HEADER} header.` }), 'application/json');
+        if (!req.headers[TOKEN_HEADER])
+          return send(
+            res,
+            403,
+            JSON.stringify({ ok: false, error: `API calls must send the ${TOKEN_HEADER} header.` }),
+            'application/json',
+          );
         const channel = decodeURIComponent(p.slice('/api/'.length));
         let payload: unknown;
         try {
           const body = await readBody(req);
           payload = body ? JSON.parse(body) : {};
         } catch (err) {
-          return send(res, 400, JSON.stringify({ ok: false, error: `Request body is not JSON: ${(err as Error).message}` }), 'application/json');
+          return send(
+            res,
+            400,
+            JSON.stringify({ ok: false, error: `Request body is not JSON: ${(err as Error).message}` }),
+            'application/json',
+          );
         }
         const envelope = await dispatcher.dispatch(channel, payload);
         return send(res, 200, JSON.stringify(envelope), 'application/json; charset=utf-8');
       }
 
-      if (!authorised) return send(res, 401, 'This workstation needs its access token: open the full URL the host printed (it ends in ?token=...).');
+      if (!authorised)
+        return send(
+          res,
+          401,
+          'This workstation needs its access token: open the full URL the host printed (it ends in ?token=...).',
+        );
       const cookie = { 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` };
 
       if (p.startsWith('/files/')) {
@@ -178,7 +221,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         const file = safeResolve(root, rest.join('/'));
         if (!file) return send(res, 404, 'Not found.');
         // reports are self-contained HTML with inline scripts; a sandbox keeps them away from the token cookie and API
-        return serveFile(res, file, { 'content-security-policy': "sandbox allow-scripts; default-src 'self' 'unsafe-inline' data: blob:" });
+        return serveFile(res, file, {
+          'content-security-policy': "sandbox allow-scripts; default-src 'self' 'unsafe-inline' data: blob:",
+        });
       }
 
       const rel = p === '/' ? 'index.html' : p.slice(1);

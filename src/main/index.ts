@@ -24,7 +24,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 app.setPath('userData', userDataDir());
 
 function spawnUtilityWorker(): WorkerHandle {
-  const child = utilityProcess.fork(path.join(here, 'train-worker.js'), [], { serviceName: 'factor-inception training', stdio: 'inherit' });
+  const child = utilityProcess.fork(path.join(here, 'train-worker.js'), [], {
+    serviceName: 'factor-inception training',
+    stdio: 'inherit',
+  });
   return {
     send: (msg) => child.postMessage(msg),
     onMessage: (cb) => child.on('message', (m) => cb(m as FromWorker)),
@@ -74,9 +77,15 @@ if (!app.requestSingleInstanceLock()) {
         return { opened: true };
       },
     };
-    registerElectronIpc(createDispatcher(...nodeHandlerGroups(ctx), dialogHandlers()), process.env.ELECTRON_RENDERER_URL);
+    registerElectronIpc(
+      createDispatcher(...nodeHandlerGroups(ctx), dialogHandlers()),
+      process.env.ELECTRON_RENDERER_URL,
+    );
     Menu.setApplicationMenu(
-      buildMenu({ openDataDir: () => void shell.openPath(settings.get().dataDir), openRunsDir: () => void shell.openPath(settings.get().runsDir) }),
+      buildMenu({
+        openDataDir: () => void shell.openPath(settings.get().dataDir),
+        openRunsDir: () => void shell.openPath(settings.get().runsDir),
+      }),
     );
     win = createMainWindow();
 
@@ -90,7 +99,8 @@ if (!app.requestSingleInstanceLock()) {
           cancelId: 2,
           title: 'Training is running',
           message: 'A training run is still in progress.',
-          detail: 'Keep it running in the background (overnight) — the window closes and the app stays open — or cancel it. Checkpoints are written every epoch, so a cancelled run can be resumed.',
+          detail:
+            'Keep it running in the background (overnight) — the window closes and the app stays open — or cancel it. Checkpoints are written every epoch, so a cancelled run can be resumed.',
         });
         if (choice === 2) return e.preventDefault();
         if (choice === 1) {

@@ -8,7 +8,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The window icon (Linux/Windows taskbar): resources/icon.png in the checkout or beside the packaged app. */
 function iconPath(): string | undefined {
-  const candidates = [path.join(process.resourcesPath ?? '', 'resources', 'icon.png'), path.join(app.getAppPath(), 'resources', 'icon.png')];
+  const candidates = [
+    path.join(process.resourcesPath ?? '', 'resources', 'icon.png'),
+    path.join(app.getAppPath(), 'resources', 'icon.png'),
+  ];
   return candidates.find((p) => existsSync(p));
 }
 

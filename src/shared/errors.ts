@@ -7,7 +7,11 @@ export class DataError extends Error {
   readonly line?: number;
   readonly field?: string;
   constructor(file: string, message: string, where: { line?: number; field?: string } = {}) {
-    const loc = [file, where.line !== undefined ? `line ${where.line}` : undefined, where.field ? `field '${where.field}'` : undefined]
+    const loc = [
+      file,
+      where.line !== undefined ? `line ${where.line}` : undefined,
+      where.field ? `field '${where.field}'` : undefined,
+    ]
       .filter(Boolean)
       .join(', ');
     super(`${loc}: ${message}`);

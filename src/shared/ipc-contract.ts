@@ -258,7 +258,10 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string };
  * Channels the web client implements inside the browser (a download, a file input) instead of calling the host.
  * The host does not handle them; Electron main does.
  */
-export const BROWSER_LOCAL_CHANNELS = ['dialog.saveText', 'dialog.openText'] as const satisfies readonly Channel[];
+export const BROWSER_LOCAL_CHANNELS = [
+  'dialog.saveText',
+  'dialog.openText',
+] as const satisfies readonly Channel[];
 
 // ---------------------------------------------------------------- request schemas
 
@@ -397,7 +400,9 @@ export type ContractApi = {
   [D in Domain]: {
     [C in Channel as C extends `${D}.${infer V}` ? V : never]: (req: Req<C>) => Promise<Res<C>>;
   } & {
-    [E in EventName as E extends `${D}.${infer V}` ? V : never]: (cb: (payload: Events[E]) => void) => Unsubscribe;
+    [E in EventName as E extends `${D}.${infer V}` ? V : never]: (
+      cb: (payload: Events[E]) => void,
+    ) => Unsubscribe;
   };
 };
 

@@ -23,8 +23,18 @@ describe('Electron build output', () => {
     cfg.dataset = { ...cfg.dataset, from: '2021-01-01', channels: ['000300'], lookbackDays: 20 };
     cfg.model.preset = 'logreg';
     cfg.train.epochs = 1;
-    cfg.walkForward = { mode: 'rolling', trainDays: 300, testDays: 120, stepDays: 120, embargoDays: 14, seeds: 1 };
-    const child = fork(path.join(ROOT, 'out/main/train-worker.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+    cfg.walkForward = {
+      mode: 'rolling',
+      trainDays: 300,
+      testDays: 120,
+      stepDays: 120,
+      embargoDays: 14,
+      seeds: 1,
+    };
+    const child = fork(path.join(ROOT, 'out/main/train-worker.js'), [], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
     const messages: FromWorker[] = [];
     const code = await new Promise<number | null>((resolve) => {
       child.on('message', (m) => messages.push(m as FromWorker));
@@ -36,7 +46,8 @@ describe('Electron build output', () => {
     expect(messages.at(-1)).toEqual({ type: 'done', cancelled: false });
     expect(messages.some((m) => m.type === 'progress')).toBe(true);
     const [run] = readdirSync(runsDir);
-    for (const f of ['app-run.json', 'history.json', 'predictions.csv', 'folds.csv', 'summary.json']) expect(existsSync(path.join(runsDir, run, f)), f).toBe(true);
+    for (const f of ['app-run.json', 'history.json', 'predictions.csv', 'folds.csv', 'summary.json'])
+      expect(existsSync(path.join(runsDir, run, f)), f).toBe(true);
   });
 
   it('the sandboxed preload is one CommonJS file that requires only electron', () => {
@@ -48,7 +59,10 @@ describe('Electron build output', () => {
 
   it('the renderer bundle contains no claygl size-expression eval (the CSP forbids eval)', () => {
     const dir = path.join(ROOT, 'out/renderer/assets');
-    const js = readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    const js = readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
     expect(js).not.toMatch(/new Function\(\s*["']width["']/);
     expect(js).toContain('echarts');
   });

@@ -14,7 +14,10 @@ export const RENDERER = path.join(ROOT, 'out/renderer');
  * Where the e2e run writes its screenshots: a temp folder, so a test run leaves the checkout clean.
  * `npm run screenshots` sets FACTOR_INCEPTION_SHOTS=docs/screenshots to refresh the README's pictures.
  */
-export const SHOTS = path.resolve(ROOT, process.env.FACTOR_INCEPTION_SHOTS ?? path.join(os.tmpdir(), 'factor-inception-screenshots'));
+export const SHOTS = path.resolve(
+  ROOT,
+  process.env.FACTOR_INCEPTION_SHOTS ?? path.join(os.tmpdir(), 'factor-inception-screenshots'),
+);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface TestHost {
@@ -42,7 +45,16 @@ export async function startTestHost(): Promise<TestHost> {
 }
 
 export async function launchChromium(): Promise<Browser> {
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ];
   // WebGL for ECharts-GL comes from SwiftShader in headless mode
   args.push('--use-angle=swiftshader', '--enable-unsafe-swiftshader');
   return chromium.launch({ executablePath: CHROMIUM, args });
@@ -60,7 +72,9 @@ export function pixelStats(png: Buffer): { nonBackground: number; distinct: numb
   const bg = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
   let differ = 0;
   for (let i = 0; i < n; i++) {
-    const r = img.data[i * 4], g = img.data[i * 4 + 1], b = img.data[i * 4 + 2];
+    const r = img.data[i * 4],
+      g = img.data[i * 4 + 1],
+      b = img.data[i * 4 + 2];
     if (Math.abs(r - (bg >> 16)) + Math.abs(g - ((bg >> 8) & 255)) + Math.abs(b - (bg & 255)) > 30) differ++;
   }
   return { nonBackground: differ / n, distinct: counts.size };
@@ -70,7 +84,13 @@ export function pixelStats(png: Buffer): { nonBackground: number; distinct: numb
  * Class counts computed here from the CSV's close column, independently of the engine: the label of date t is
  * up if close[t+H]/close[t]-1 > up, down if < down, else flat; the last H dates are unlabeled.
  */
-export function expectedCounts(csvFile: string, horizonDays: number, up: number, down: number, from?: string) {
+export function expectedCounts(
+  csvFile: string,
+  horizonDays: number,
+  up: number,
+  down: number,
+  from?: string,
+) {
   const lines = readFileSync(csvFile, 'utf8').trim().split(/\r?\n/);
   const header = lines[0].split(',');
   const di = header.indexOf('date');

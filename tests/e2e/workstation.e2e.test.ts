@@ -46,7 +46,11 @@ beforeAll(async () => {
   mkdirSync(downloads, { recursive: true });
   th = await startTestHost();
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true });
+  context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'en-US',
+    acceptDownloads: true,
+  });
   page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(th.host.url);
@@ -65,7 +69,11 @@ describe('web host workstation', () => {
     const base = th.host.url.split('?')[0];
     const res = await fetch(base);
     expect(res.status).toBe(401);
-    const api = await fetch(`${base}api/data.list`, { method: 'POST', body: '{}', headers: { 'x-access-token': 'nope' } });
+    const api = await fetch(`${base}api/data.list`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'x-access-token': 'nope' },
+    });
     expect(api.status).toBe(401);
   });
 
@@ -94,13 +102,18 @@ describe('web host workstation', () => {
   });
 
   it('validates a dropped file and lists each dropped row with its line and field', async () => {
-    const csv = 'date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1,2,0.5,abc,100\n2020-01-06,1,2,0.5,1.6,100\n2020-01-07,1,2,0.5,1.7,100\n';
+    const csv =
+      'date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1,2,0.5,abc,100\n2020-01-06,1,2,0.5,1.6,100\n2020-01-07,1,2,0.5,1.7,100\n';
     await page.evaluate((text) => {
       const dt = new DataTransfer();
       dt.items.add(new File([text], '888888.csv', { type: 'text/csv' }));
-      document.querySelector('[data-testid="dropzone"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      document
+        .querySelector('[data-testid="dropzone"]')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, csv);
-    await expect.poll(() => page.locator('[data-testid="report"]').innerText()).toContain('888888.csv:3 [close]');
+    await expect
+      .poll(() => page.locator('[data-testid="report"]').innerText())
+      .toContain('888888.csv:3 [close]');
     const report = await page.locator('[data-testid="report"]').innerText();
     expect(report).toMatch(/888888: 3 kept, 1 dropped/);
     await page.waitForSelector('[data-testid="indices"] tr[data-code="888888"]');
@@ -129,15 +142,26 @@ describe('web host workstation', () => {
     expect(await text('count-flat')).toBe(String(both.flat));
 
     // the config saves as a JSON file (a download here, a save dialog in Electron) and loads back
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="save-config"]')]);
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid="save-config"]'),
+    ]);
     const saved = path.join(downloads, dl.suggestedFilename());
     await dl.saveAs(saved);
     const cfg = JSON.parse(readFileSync(saved, 'utf8'));
     expect(dl.suggestedFilename()).toBe('csi300-h14.json');
-    expect(cfg.dataset).toMatchObject({ target: '000300', upThreshold: 0.04, downThreshold: -0.025, horizonDays: 14 });
+    expect(cfg.dataset).toMatchObject({
+      target: '000300',
+      upThreshold: 0.04,
+      downThreshold: -0.025,
+      horizonDays: 14,
+    });
     cfg.dataset.horizonDays = 20;
     writeFileSync(saved, JSON.stringify(cfg));
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid="load-config"]')]);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid="load-config"]'),
+    ]);
     await chooser.setFiles(saved);
     await expect.poll(() => page.locator('[data-testid="horizon"]').inputValue()).toBe('20');
     const h20 = expectedCounts(dailyFile('000300'), 20, 0.04, -0.025, from);
@@ -241,7 +265,10 @@ describe('web host workstation', () => {
     await page.waitForSelector('[data-testid="predictions"] tbody tr');
     await page.waitForSelector('[data-testid="confusion"] canvas');
     await shot('results');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-predictions"]')]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid="export-predictions"]'),
+    ]);
     const saved = path.join(downloads, download.suggestedFilename());
     await download.saveAs(saved);
     expect(download.suggestedFilename()).toMatch(/predictions\.csv$/);
@@ -249,8 +276,21 @@ describe('web host workstation', () => {
     const written = readFileSync(path.join(th.runsDir, runId, 'predictions.csv'), 'utf8');
     const got = readFileSync(saved, 'utf8');
     expect(got).toBe(written);
-    const lines = got.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
-    expect(lines[0].split(',')).toEqual(['date', 'close', 'p_down', 'p_flat', 'p_up', 'predicted', 'forward_return', 'actual', 'correct']);
+    const lines = got
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines[0].split(',')).toEqual([
+      'date',
+      'close',
+      'p_down',
+      'p_flat',
+      'p_up',
+      'predicted',
+      'forward_return',
+      'actual',
+      'correct',
+    ]);
     const tableRows = await page.locator('[data-testid="predictions"] tbody tr').count();
     expect(lines.length - 1).toBe(tableRows);
     for (const l of lines.slice(1)) {
@@ -278,17 +318,25 @@ describe('web host workstation', () => {
     const cells = await page.locator('[data-testid="ablation"] tbody tr td:first-child').allInnerTexts();
     expect(cells.slice(0, 2)).toEqual(['000300_time-factor', '000300+000905_time-factor']);
     // field names and verdicts are shown in words, in the UI's language
-    expect(await page.locator('[data-testid="ablation"] thead th').allInnerTexts()).toContain('Balanced accuracy');
+    expect(await page.locator('[data-testid="ablation"] thead th').allInnerTexts()).toContain(
+      'Balanced accuracy',
+    );
     expect(await text('metrics')).toContain('Balanced accuracy');
     const verdicts = await page.locator('[data-testid="ablation"] tbody tr td:last-child').allInnerTexts();
-    expect(verdicts.slice(0, 2).map((v) => v.trim())).toEqual(['reference', expect.stringMatching(/^(better|worse|no difference)$/)]);
+    expect(verdicts.slice(0, 2).map((v) => v.trim())).toEqual([
+      'reference',
+      expect.stringMatching(/^(better|worse|no difference)$/),
+    ]);
     await page.selectOption('[data-testid="language"]', 'zh');
     await expect.poll(() => text('metrics')).toContain('平衡准确率');
     await page.selectOption('[data-testid="language"]', 'en');
     await page.waitForSelector('[data-testid="equity"] canvas');
     await shot('results-study');
     // the HTML report opens in a new tab, served from the runs folder
-    const [report] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid="open-report"]')]);
+    const [report] = await Promise.all([
+      context.waitForEvent('page'),
+      page.click('[data-testid="open-report"]'),
+    ]);
     await report.waitForLoadState();
     expect(report.url()).toMatch(/\/files\/runs\/[^/]+\/report\.html$/);
     expect(await report.content()).toContain('000300+000905');
@@ -307,16 +355,22 @@ describe('web host workstation', () => {
     await page.click('[data-testid="cancel-training"]');
     await expect.poll(() => text('job-status'), { timeout: 30_000, interval: 200 }).toBe('cancelled');
     const runDir = readdirSync(th.runsDir).sort().at(-1)!;
-    const partial = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'history.json'), 'utf8')) as unknown[];
+    const partial = JSON.parse(
+      readFileSync(path.join(th.runsDir, runDir, 'history.json'), 'utf8'),
+    ) as unknown[];
     expect(partial.length).toBeGreaterThanOrEqual(1);
     expect(partial.length).toBeLessThan(5);
     await page.click('[data-testid="resume-training"]');
     await expect.poll(() => text('job-status'), { timeout: 120_000, interval: 300 }).toBe('done');
-    const full = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'history.json'), 'utf8')) as { epoch: number }[];
+    const full = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'history.json'), 'utf8')) as {
+      epoch: number;
+    }[];
     expect(full.map((h) => h.epoch)).toEqual(full.map((_, i) => i + 1));
     expect(full.length).toBeGreaterThan(partial.length);
     // five epochs, or fewer when early stopping (patience 3) ended the run; the summary says which
-    const summary = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'summary.json'), 'utf8')) as { stoppedEarly: boolean };
+    const summary = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'summary.json'), 'utf8')) as {
+      stoppedEarly: boolean;
+    };
     expect(full.length === 5 || summary.stoppedEarly).toBe(true);
     // the resumed run keeps the epochs done before the cancel
     expect(full.slice(0, partial.length)).toEqual(partial);
@@ -325,7 +379,9 @@ describe('web host workstation', () => {
   it('compares two runs side by side and deletes one after confirmation', async () => {
     await go('runs');
     await expect.poll(() => page.locator('[data-testid="runs"] tbody tr').count()).toBe(3);
-    const all = await page.locator('[data-testid="runs"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')!));
+    const all = await page
+      .locator('[data-testid="runs"] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')!));
     const ids = all.filter((id) => id.includes('-study-') || all.indexOf(id) === all.length - 1).slice(0, 2);
     for (const id of ids) await page.check(`input[data-compare="${id}"]`);
     await page.waitForSelector('[data-testid="compare"] canvas');

@@ -9,12 +9,14 @@ import { sharedDataRoot } from '../../src/main/training/data/data-dir';
 export const SHARED_DATA = sharedDataRoot();
 
 export function requireSharedData(): string {
-  if (!SHARED_DATA) throw new Error('../shared/data is missing: the tests read the real index files from there.');
+  if (!SHARED_DATA)
+    throw new Error('../shared/data is missing: the tests read the real index files from there.');
   return SHARED_DATA;
 }
 
 export const dailyDir = () => path.join(requireSharedData(), 'cn-index-daily');
-export const rawDir = (vendor: 'baostock' | 'sina' | 'eastmoney' | 'tdx-1min') => path.join(requireSharedData(), 'raw', vendor);
+export const rawDir = (vendor: 'baostock' | 'sina' | 'eastmoney' | 'tdx-1min') =>
+  path.join(requireSharedData(), 'raw', vendor);
 export const dailyFile = (code: string) => path.join(dailyDir(), `${code}.csv`);
 export const fixture = (name: string) => path.resolve(import.meta.dirname, '../fixtures', name);
 export const exists = existsSync;

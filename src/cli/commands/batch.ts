@@ -29,16 +29,24 @@ export function readQueue(file: string): { entries: QueueEntry[]; out?: string; 
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError('queue', `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(
+      'queue',
+      `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const base = path.dirname(path.resolve(file));
-  const obj = (Array.isArray(raw) ? { runs: raw } : raw) as { runs?: unknown; out?: unknown; data?: unknown } | null;
+  const obj = (Array.isArray(raw) ? { runs: raw } : raw) as {
+    runs?: unknown;
+    out?: unknown;
+    data?: unknown;
+  } | null;
   if (!obj || typeof obj !== 'object' || !Array.isArray(obj.runs))
     throw new ConfigError('runs', `${file} must hold an array of config paths or { "runs": [...] }`);
   const entries = obj.runs.map((e: unknown, i: number): QueueEntry => {
     const where = `runs[${i}]`;
     const entry = (typeof e === 'string' ? { config: e } : e) as { name?: unknown; config?: unknown } | null;
-    if (!entry || typeof entry !== 'object') throw new ConfigError(where, `must be a config path or { name, config } in ${file}`);
+    if (!entry || typeof entry !== 'object')
+      throw new ConfigError(where, `must be a config path or { name, config } in ${file}`);
     let name = entry.name;
     let config: RunConfig;
     if (typeof entry.config === 'string') {
@@ -47,7 +55,8 @@ export function readQueue(file: string): { entries: QueueEntry[]; out?: string; 
     } else if (entry.config && typeof entry.config === 'object') {
       config = parseRunConfig(entry.config, `${file} ${where}.config`);
     } else throw new ConfigError(`${where}.config`, `missing in ${file}`);
-    if (typeof name !== 'string' || !name) throw new ConfigError(`${where}.name`, `is needed for an inline config in ${file}`);
+    if (typeof name !== 'string' || !name)
+      throw new ConfigError(`${where}.name`, `is needed for an inline config in ${file}`);
     return { name, config };
   });
   const seen = new Set<string>();
@@ -60,7 +69,16 @@ export function readQueue(file: string): { entries: QueueEntry[]; out?: string; 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { out: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
+  const { values, positionals } = parse(
+    argv,
+    {
+      out: { type: 'string' },
+      data: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
   if (values.help || positionals.length !== 1) {
     console.log(usage);
     return values.help ? 0 : 2;
@@ -71,13 +89,22 @@ export async function run(argv: string[]): Promise<number> {
   let failed = 0;
   for (const [k, e] of queue.entries.entries()) {
     const runDir = path.join(runsDir, e.name);
-    const display = createProgress({ tty: values.json ? false : undefined, label: `${k + 1}/${queue.entries.length} ${e.name}` });
+    const display = createProgress({
+      tty: values.json ? false : undefined,
+      label: `${k + 1}/${queue.entries.length} ${e.name}`,
+    });
     try {
       if (isRunDir(runDir)) {
         if (JSON.stringify(readRunConfigOf(runDir)) !== JSON.stringify(e.config))
-          throw new ConfigError(e.name, `${runDir} holds a run with a different config; rename the queue entry or delete that run`);
+          throw new ConfigError(
+            e.name,
+            `${runDir} holds a run with a different config; rename the queue entry or delete that run`,
+          );
         if (readRunStatus(runDir)?.status === 'finished') {
-          display.result({ run: runDir, status: 'finished', skipped: true }, `${e.name}: finished earlier, skipped`);
+          display.result(
+            { run: runDir, status: 'finished', skipped: true },
+            `${e.name}: finished earlier, skipped`,
+          );
           continue;
         }
         display.log(`${e.name}: resuming ${runDir}`);
@@ -86,7 +113,10 @@ export async function run(argv: string[]): Promise<number> {
       display.log(`${e.name}: backend ${describeBackend(backend)}`);
       if (!isRunDir(runDir)) prepareRun(runsDir, e.name, e.config, dataDir, backend);
       const r = await runWithDisplay(runDir, backend, display);
-      display.result(summary(runDir, r), `${e.name}: ${r.cancelled ? 'cancelled' : 'finished'} (${r.backend}, ${r.history.length} epoch(s))`);
+      display.result(
+        summary(runDir, r),
+        `${e.name}: ${r.cancelled ? 'cancelled' : 'finished'} (${r.backend}, ${r.history.length} epoch(s))`,
+      );
       r.model.dispose();
       if (r.cancelled) return 130;
     } catch (err) {

@@ -21,7 +21,11 @@ function describe(r: ImportReport, limit: number): string {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const i of r.issues) counts[i.severity]++;
   const unit =
-    r.volumeUnit === 'lots' ? 'lots (x100 to shares)' : r.format === 'tdx' ? 'as in file (see volume-unit note)' : 'shares';
+    r.volumeUnit === 'lots'
+      ? 'lots (x100 to shares)'
+      : r.format === 'tdx'
+        ? 'as in file (see volume-unit note)'
+        : 'shares';
   const lines = [
     r.file,
     `  format ${r.format}, encoding ${r.encoding}, delimiter '${r.delimiter}', header line ${r.headerLine}, dates ${r.dateFormat}` +
@@ -32,12 +36,15 @@ function describe(r: ImportReport, limit: number): string {
     `  issues: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} note(s)`,
   ];
   const order = { error: 0, warning: 1, info: 2 };
-  const sorted = [...r.issues].sort((a, b) => order[a.severity] - order[b.severity] || (a.line ?? 0) - (b.line ?? 0));
+  const sorted = [...r.issues].sort(
+    (a, b) => order[a.severity] - order[b.severity] || (a.line ?? 0) - (b.line ?? 0),
+  );
   for (const i of sorted.slice(0, limit)) {
     const where = [i.line !== undefined ? `${i.file}:${i.line}` : i.file, i.field].filter(Boolean).join(':');
     lines.push(`    ${i.severity.padEnd(7)} ${i.kind.padEnd(15)} ${where}  ${i.message}`);
   }
-  if (sorted.length > limit) lines.push(`    ... and ${sorted.length - limit} more (--limit N or --json for all)`);
+  if (sorted.length > limit)
+    lines.push(`    ... and ${sorted.length - limit} more (--limit N or --json for all)`);
   return lines.join('\n');
 }
 
@@ -49,9 +56,11 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const vu = values['volume-unit'];
-  if (vu !== undefined && vu !== 'shares' && vu !== 'lots') throw new Error(`--volume-unit must be shares or lots, got '${vu}'`);
+  if (vu !== undefined && vu !== 'shares' && vu !== 'lots')
+    throw new Error(`--volume-unit must be shares or lots, got '${vu}'`);
   const enc = values.encoding;
-  if (enc !== undefined && enc !== 'utf-8' && enc !== 'gbk') throw new Error(`--encoding must be utf-8 or gbk, got '${enc}'`);
+  if (enc !== undefined && enc !== 'utf-8' && enc !== 'gbk')
+    throw new Error(`--encoding must be utf-8 or gbk, got '${enc}'`);
   const opts: ImportOptions = { code: values.code, volumeUnit: vu, format: values.format, encoding: enc };
   const limit = num('limit', values.limit, 10);
 

@@ -38,11 +38,20 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`Dataset from ${dir} (${seconds.toFixed(2)} s)`);
   console.log(`  channels     ${summary.channels.join(', ')} (target first)`);
   console.log(`  samples      ${summary.samples}  (${summary.firstDate} .. ${summary.lastDate})`);
-  console.log(`  image        ${h} x ${w} x ${c}  (${ds.config.layout}; ${ds.config.lookbackDays} days x ${ds.config.barsPerDay} bars x ${summary.factors} factors)`);
-  console.log(`  classes      down ${classes.down}, flat ${classes.flat}, up ${classes.up}; unlabeled ${unlabeled} (latest dates, for prediction)`);
-  console.log(`  data losses  warm-up bars per index: ${ds.config.channels.map((k) => `${k} ${ds.warmupBars[k]}`).join(', ')}`);
+  console.log(
+    `  image        ${h} x ${w} x ${c}  (${ds.config.layout}; ${ds.config.lookbackDays} days x ${ds.config.barsPerDay} bars x ${summary.factors} factors)`,
+  );
+  console.log(
+    `  classes      down ${classes.down}, flat ${classes.flat}, up ${classes.up}; unlabeled ${unlabeled} (latest dates, for prediction)`,
+  );
+  console.log(
+    `  data losses  warm-up bars per index: ${ds.config.channels.map((k) => `${k} ${ds.warmupBars[k]}`).join(', ')}`,
+  );
   const aligned = Object.entries(ds.alignDropped).filter(([, v]) => v > 0);
-  if (aligned.length) console.log(`  alignment    bars dropped (not on every index): ${aligned.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (aligned.length)
+    console.log(
+      `  alignment    bars dropped (not on every index): ${aligned.map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    );
   for (const d of ds.dropped) console.log(`  dropped      ${d.count} dates: ${d.reason}`);
   return 0;
 }

@@ -41,6 +41,8 @@ export async function run(argv: string[]): Promise<number> {
   const tmp = `${out}.${process.pid}.tmp`;
   writeFileSync(tmp, png);
   renameSync(tmp, out);
-  console.log(`Wrote ${out}: ${channel} on ${values.date}, ${h} x ${w} values (${ds.config.layout}), ${scale}x scale, blue = -${ds.config.clip} ... red = +${ds.config.clip} (z-score)`);
+  console.log(
+    `Wrote ${out}: ${channel} on ${values.date}, ${h} x ${w} values (${ds.config.layout}), ${scale}x scale, blue = -${ds.config.clip} ... red = +${ds.config.clip} (z-score)`,
+  );
   return 0;
 }

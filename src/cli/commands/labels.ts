@@ -14,7 +14,15 @@ export async function run(argv: string[]): Promise<number> {
   const cfg = resolveDatasetConfig(datasetConfigFromFlags(values));
   const dir = resolveDataDir(values.data);
   const daily = loadDailyTarget(dir, cfg.target);
-  const counts = labelCounts(daily.close, daily.date, cfg.horizonDays, cfg.upThreshold, cfg.downThreshold, cfg.from, cfg.to);
+  const counts = labelCounts(
+    daily.close,
+    daily.date,
+    cfg.horizonDays,
+    cfg.upThreshold,
+    cfg.downThreshold,
+    cfg.from,
+    cfg.to,
+  );
   if (values.json) {
     console.log(JSON.stringify(counts));
     return 0;

@@ -38,9 +38,14 @@ export async function run(argv: string[]): Promise<number> {
   if (want === 'all') indices = dataset.dates.map((_, i) => i);
   else if (want === 'latest') indices = [dataset.dates.length - 1];
   else {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(want)) throw new ConfigError('--date', `must be YYYY-MM-DD, latest or all, got '${want}'`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(want))
+      throw new ConfigError('--date', `must be YYYY-MM-DD, latest or all, got '${want}'`);
     const i = dataset.dates.indexOf(want);
-    if (i < 0) throw new ConfigError('--date', `${want} is not a sample date of this dataset (${dataset.dates[0]}..${dataset.dates.at(-1)}; weekends, holidays and warm-up days have none)`);
+    if (i < 0)
+      throw new ConfigError(
+        '--date',
+        `${want} is not a sample date of this dataset (${dataset.dates[0]}..${dataset.dates.at(-1)}; weekends, holidays and warm-up days have none)`,
+      );
     indices = [i];
   }
   const model = await loadRunModel(runDir);
@@ -53,7 +58,13 @@ export async function run(argv: string[]): Promise<number> {
     console.log(['date      ', ...CLASS_NAMES.map((c) => c.padStart(6)), ' label'].join(' '));
     p.dates.forEach((d, k) => {
       const l = p.labels[k];
-      console.log([d, ...p.probs[k].map((v) => v.toFixed(3).padStart(6)), l >= 0 ? ` ${CLASS_NAMES[l]}` : ' (no label yet)'].join(' '));
+      console.log(
+        [
+          d,
+          ...p.probs[k].map((v) => v.toFixed(3).padStart(6)),
+          l >= 0 ? ` ${CLASS_NAMES[l]}` : ' (no label yet)',
+        ].join(' '),
+      );
     });
   }
   return 0;

@@ -10,7 +10,16 @@ export const usage = `factor-inception resume <run dir> [--backend B] [--data <d
   same backend). A finished run is left alone.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { backend: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
+  const { values, positionals } = parse(
+    argv,
+    {
+      backend: { type: 'string' },
+      data: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
   if (values.help || positionals.length !== 1) {
     console.log(usage);
     return values.help ? 0 : 2;
@@ -19,13 +28,19 @@ export async function run(argv: string[]): Promise<number> {
   const config = readRunConfigOf(runDir);
   const display = createProgress({ tty: values.json ? false : undefined });
   if (readRunStatus(runDir)?.status === 'finished') {
-    display.result({ run: runDir, status: 'finished', skipped: true }, `${runDir} has already finished; nothing to do.`);
+    display.result(
+      { run: runDir, status: 'finished', skipped: true },
+      `${runDir} has already finished; nothing to do.`,
+    );
     return 0;
   }
   const backend = await selectBackend((values.backend ?? config.train.backend) as BackendPreference);
   display.log(`backend: ${describeBackend(backend)}`);
   const r = await runWithDisplay(runDir, backend, display, values.data);
-  display.result(summary(runDir, r), `${r.cancelled ? 'Cancelled' : 'Finished'}: ${runDir} (${r.backend}, ${r.history.length} epoch(s))`);
+  display.result(
+    summary(runDir, r),
+    `${r.cancelled ? 'Cancelled' : 'Finished'}: ${runDir} (${r.backend}, ${r.history.length} epoch(s))`,
+  );
   r.model.dispose();
   return r.cancelled ? 130 : 0;
 }

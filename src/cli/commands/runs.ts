@@ -9,7 +9,12 @@ factor-inception runs delete <run dir>     (or: runs --delete <run dir>)
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { out: { type: 'string' }, json: { type: 'boolean' }, delete: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      delete: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     true,
   );
   if (values.help) {
@@ -30,7 +35,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (target) {
     // a bare name means a run in the runs dir
-    const dir = path.isAbsolute(target) || target.includes(path.sep) ? path.resolve(target) : path.join(runsDir, target);
+    const dir =
+      path.isAbsolute(target) || target.includes(path.sep)
+        ? path.resolve(target)
+        : path.join(runsDir, target);
     deleteRun(dir);
     console.log(values.json ? JSON.stringify({ deleted: dir }) : `deleted ${dir}`);
     return 0;

@@ -46,20 +46,27 @@ export async function run(argv: string[]): Promise<number> {
   const tty = !!process.stdout.isTTY;
   // the bar redraws itself on its next update, so a log line only needs its own cleared line
   const say = (line: string) => (tty && bar ? process.stdout.write(`\r\x1b[K${line}\n`) : console.log(line));
-  console.log(`study: ${path.resolve(config.outDir)} | data ${dataDir} | backend ${describeBackend(backend)}`);
+  console.log(
+    `study: ${path.resolve(config.outDir)} | data ${dataDir} | backend ${describeBackend(backend)}`,
+  );
   let bar: cliProgress.SingleBar | undefined;
   let lastPrint = 0;
   const onProgress = (p: StudyProgress) => {
     const eta = formatSeconds(p.etaSeconds);
     if (tty) {
       if (!bar) {
-        bar = new cliProgress.SingleBar({ format: 'study |{bar}| {value}/{total} folds | ETA {eta} | {msg}', hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          { format: 'study |{bar}| {value}/{total} folds | ETA {eta} | {msg}', hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(p.total, p.done, { eta, msg: p.message });
       }
       bar.update(p.done, { eta, msg: p.message });
     } else if (Date.now() - lastPrint > 5000 || !p.epoch) {
       lastPrint = Date.now();
-      console.log(`[${p.done}/${p.total} folds, ${p.cached} cached, elapsed ${formatSeconds(p.elapsedSeconds)}, ETA ${eta}] ${p.message}`);
+      console.log(
+        `[${p.done}/${p.total} folds, ${p.cached} cached, elapsed ${formatSeconds(p.elapsedSeconds)}, ETA ${eta}] ${p.message}`,
+      );
     }
   };
   const ac = new AbortController();
@@ -74,7 +81,9 @@ export async function run(argv: string[]): Promise<number> {
     bar?.stop();
     console.log(`\n${r.headline}\n${r.ablationSentence}\n\n${headlineTable(r)}\n`);
     for (const n of r.notes) console.log(`note: ${n}`);
-    console.log(`\nreport: ${path.join(r.outDir, 'report.html')} (${r.computedFolds} folds trained, ${r.cachedFolds} cached, ${formatSeconds(r.seconds)})`);
+    console.log(
+      `\nreport: ${path.join(r.outDir, 'report.html')} (${r.computedFolds} folds trained, ${r.cachedFolds} cached, ${formatSeconds(r.seconds)})`,
+    );
     return 0;
   } finally {
     bar?.stop();

@@ -16,7 +16,10 @@ export const usage = `factor-inception train [--config <file.json>] [--out <runs
   ./runs/<time>-<preset>-s<seed>). Ctrl-C stops after the current batch; 'resume <run dir>' continues.`;
 
 /** Reads a config file (or {}) and applies command-line overrides before validation, so errors name the field. */
-export function configWithOverrides(file: string | undefined, o: { preset?: string; epochs?: number; seed?: number; backend?: string }): RunConfig {
+export function configWithOverrides(
+  file: string | undefined,
+  o: { preset?: string; epochs?: number; seed?: number; backend?: string },
+): RunConfig {
   let raw: Record<string, Record<string, unknown>> = {};
   if (file) {
     let text: string;
@@ -28,9 +31,13 @@ export function configWithOverrides(file: string | undefined, o: { preset?: stri
     try {
       raw = JSON.parse(text) as typeof raw;
     } catch (err) {
-      throw new ConfigError('--config', `${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ConfigError(
+        '--config',
+        `${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('--config', `${file} must hold a JSON object`);
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw new ConfigError('--config', `${file} must hold a JSON object`);
   }
   const set = (section: string, key: string, v: unknown) => {
     if (v === undefined) return;
@@ -44,11 +51,18 @@ export function configWithOverrides(file: string | undefined, o: { preset?: stri
 }
 
 /** Runs a prepared run folder with a progress display; Ctrl-C or SIGTERM = cancel after the current batch. */
-export async function runWithDisplay(runDir: string, backend: BackendInfo, display: ProgressDisplay, dataDir?: string): Promise<TrainResult> {
+export async function runWithDisplay(
+  runDir: string,
+  backend: BackendInfo,
+  display: ProgressDisplay,
+  dataDir?: string,
+): Promise<TrainResult> {
   const ac = new AbortController();
   const onSigint = () => {
     if (ac.signal.aborted) process.exit(130);
-    display.log('stopping after the current batch (Ctrl-C again to quit at once; the last checkpoint is kept)');
+    display.log(
+      'stopping after the current batch (Ctrl-C again to quit at once; the last checkpoint is kept)',
+    );
     ac.abort();
   };
   // a shutdown (SIGTERM) also stops cleanly after the batch; the run is then 'cancelled' and resumable
@@ -56,7 +70,13 @@ export async function runWithDisplay(runDir: string, backend: BackendInfo, displ
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   try {
-    return await executeRun(runDir, { backend, onProgress: (p) => display.update(p), log: (l) => display.log(l), signal: ac.signal, dataDir });
+    return await executeRun(runDir, {
+      backend,
+      onProgress: (p) => display.update(p),
+      log: (l) => display.log(l),
+      signal: ac.signal,
+      dataDir,
+    });
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
@@ -118,7 +138,10 @@ export async function run(argv: string[]): Promise<number> {
   display.log(`run folder: ${runDir}`);
   const r = await runWithDisplay(runDir, backend, display);
   const s = summary(runDir, r);
-  display.result(s, `${r.cancelled ? 'Cancelled' : 'Finished'}: ${runDir} (${r.backend}, ${r.history.length} epoch(s), val loss ${typeof s.valLoss === 'number' ? s.valLoss.toFixed(4) : '-'})`);
+  display.result(
+    s,
+    `${r.cancelled ? 'Cancelled' : 'Finished'}: ${runDir} (${r.backend}, ${r.history.length} epoch(s), val loss ${typeof s.valLoss === 'number' ? s.valLoss.toFixed(4) : '-'})`,
+  );
   r.model.dispose();
   return r.cancelled ? 130 : 0;
 }

@@ -8,7 +8,14 @@ export function appHandlers(ctx: AppContext): PartialHandlers {
   return {
     'app.info': () => {
       const s = ctx.settings.get();
-      return { version: ctx.version, host: ctx.host, platform: process.platform, dataDir: s.dataDir, runsDir: s.runsDir, settingsFile: ctx.settings.file };
+      return {
+        version: ctx.version,
+        host: ctx.host,
+        platform: process.platform,
+        dataDir: s.dataDir,
+        runsDir: s.runsDir,
+        settingsFile: ctx.settings.file,
+      };
     },
     'settings.get': () => ctx.settings.get(),
     'settings.set': (patch) => {

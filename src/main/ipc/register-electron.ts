@@ -17,7 +17,11 @@ export function trustedSender(e: IpcMainInvokeEvent, devUrl?: string): boolean {
 export function registerElectronIpc(dispatcher: Dispatcher, devUrl?: string): void {
   for (const channel of dispatcher.channels()) {
     ipcMain.handle(channel, async (e, payload) => {
-      if (!trustedSender(e, devUrl)) return { ok: false, error: `Refused ${channel}: the request did not come from the workstation window.` };
+      if (!trustedSender(e, devUrl))
+        return {
+          ok: false,
+          error: `Refused ${channel}: the request did not come from the workstation window.`,
+        };
       return dispatcher.dispatch(channel, payload);
     });
   }

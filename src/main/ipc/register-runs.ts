@@ -1,5 +1,12 @@
 /** runs.* channels. */
-import { deleteRunDir, exportCsv, listRunSummaries, readRunDetail, reportFile, runDirOf } from '../services/runs-service';
+import {
+  deleteRunDir,
+  exportCsv,
+  listRunSummaries,
+  readRunDetail,
+  reportFile,
+  runDirOf,
+} from '../services/runs-service';
 import type { AppContext } from './context';
 import type { PartialHandlers } from './dispatch';
 

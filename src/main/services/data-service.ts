@@ -28,7 +28,9 @@ export function readIndexFile(file: string, code?: string): ImportResult {
 export function listIndices(dataDir: string): IndexInfo[] {
   if (!existsSync(dataDir)) return [];
   const out = new Map<string, IndexInfo>();
-  for (const name of readdirSync(dataDir).filter((f) => DATA_FILE.test(f)).sort()) {
+  for (const name of readdirSync(dataDir)
+    .filter((f) => DATA_FILE.test(f))
+    .sort()) {
     const file = path.join(dataDir, name);
     try {
       const { bars, report } = readIndexFile(file);
@@ -107,6 +109,7 @@ export function barsDto(b: Bars): BarsDto {
 
 /** The bars of an index in dataDir, found by code. */
 export function loadBars(dataDir: string, code: string): Bars {
-  if (!existsSync(dataDir)) throw new Error(`The data directory ${dataDir} does not exist: import index files first.`);
+  if (!existsSync(dataDir))
+    throw new Error(`The data directory ${dataDir} does not exist: import index files first.`);
   return readIndexFile(findIndexFile(dataDir, code), code).bars;
 }

@@ -14,7 +14,8 @@ function datasetFor(dataDir: string, cfg: DatasetConfig): FactorDataset {
 /** The image of one sample date (default: the last sample), split per channel, as clipped z-scores. */
 export function factorImage(dataDir: string, cfg: DatasetConfig, date?: string): FactorImageDto {
   const ds = datasetFor(dataDir, cfg);
-  if (ds.dates.length === 0) throw new Error('The dataset has no samples: widen the date range or import more data.');
+  if (ds.dates.length === 0)
+    throw new Error('The dataset has no samples: widen the date range or import more data.');
   let i = ds.dates.length - 1;
   if (date) {
     // the last sample on or before the requested date, so any calendar date on the slider resolves

@@ -56,7 +56,13 @@ export class JobService {
       log: [],
     };
     this.jobs.push(job);
-    this.requests.set(job.id, { kind, config, dataDir: this.opts.dataDir(), runsDir: this.opts.runsDir(), resumeRunDir });
+    this.requests.set(job.id, {
+      kind,
+      config,
+      dataDir: this.opts.dataDir(),
+      runsDir: this.opts.runsDir(),
+      resumeRunDir,
+    });
     this.changed(job);
     this.pump();
     return { ...job };
@@ -119,7 +125,11 @@ export class JobService {
     try {
       worker = this.opts.spawn();
     } catch (err) {
-      this.finish(job, 'failed', `Could not start the training process: ${err instanceof Error ? err.message : err}`);
+      this.finish(
+        job,
+        'failed',
+        `Could not start the training process: ${err instanceof Error ? err.message : err}`,
+      );
       return;
     }
     const cur = { id: job.id, worker, finished: false } as NonNullable<JobService['current']>;
@@ -133,7 +143,9 @@ export class JobService {
         this.finish(
           job,
           cancelling ? 'cancelled' : 'failed',
-          cancelling ? undefined : `The training process stopped unexpectedly (exit code ${code ?? 'signal'}); resume the run to continue from its last checkpoint.`,
+          cancelling
+            ? undefined
+            : `The training process stopped unexpectedly (exit code ${code ?? 'signal'}); resume the run to continue from its last checkpoint.`,
         );
       }
       this.current = undefined;

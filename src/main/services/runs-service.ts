@@ -6,7 +6,15 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import type { AppStudyConfig, CsvKind, FoldRow, JobKind, PredictionRow, RunDetailDto, RunSummaryDto } from '../../shared/ipc-contract';
+import type {
+  AppStudyConfig,
+  CsvKind,
+  FoldRow,
+  JobKind,
+  PredictionRow,
+  RunDetailDto,
+  RunSummaryDto,
+} from '../../shared/ipc-contract';
 import { classMetrics } from '../training/eval/metrics';
 import type { EpochMetrics } from '../training/train/settings';
 
@@ -24,9 +32,11 @@ export const APP_RUN_FILE = 'app-run.json';
 
 /** The folder of a run id, refusing ids that would leave runsDir. */
 export function runDirOf(runsDir: string, runId: string): string {
-  if (!/^[A-Za-z0-9._-]+$/.test(runId) || runId === '.' || runId === '..') throw new Error(`'${runId}' is not a run id.`);
+  if (!/^[A-Za-z0-9._-]+$/.test(runId) || runId === '.' || runId === '..')
+    throw new Error(`'${runId}' is not a run id.`);
   const dir = path.join(runsDir, runId);
-  if (!existsSync(dir)) throw new Error(`Run ${runId} does not exist in ${runsDir} (deleted, or the runs folder changed).`);
+  if (!existsSync(dir))
+    throw new Error(`Run ${runId} does not exist in ${runsDir} (deleted, or the runs folder changed).`);
   return dir;
 }
 
@@ -42,7 +52,10 @@ function readJson<T>(file: string): T | undefined {
 /** The kind and config a run was started with (for resume). */
 export function readRunConfig(dir: string): { kind: JobKind; config: AppStudyConfig } {
   const app = readJson<AppRunFile>(path.join(dir, APP_RUN_FILE));
-  if (!app) throw new Error(`${dir} was not started by the app (no ${APP_RUN_FILE}); resume it with the CLI: factor-inception resume ${dir}`);
+  if (!app)
+    throw new Error(
+      `${dir} was not started by the app (no ${APP_RUN_FILE}); resume it with the CLI: factor-inception resume ${dir}`,
+    );
   return { kind: app.kind, config: app.config };
 }
 
@@ -55,7 +68,8 @@ function pick(obj: unknown, names: string[], depth = 0): number | undefined {
   for (const n of names) {
     const v = rec[n];
     if (num(v) !== undefined) return v as number;
-    if (v && typeof v === 'object' && num((v as Record<string, unknown>).mean) !== undefined) return (v as { mean: number }).mean;
+    if (v && typeof v === 'object' && num((v as Record<string, unknown>).mean) !== undefined)
+      return (v as { mean: number }).mean;
   }
   for (const v of Object.values(rec)) {
     const found = pick(v, names, depth + 1);
@@ -76,8 +90,12 @@ function primaryMetric(summary: Record<string, unknown> | undefined, name: strin
 export function summarizeRun(dir: string): RunSummaryDto {
   const app = readJson<AppRunFile>(path.join(dir, APP_RUN_FILE));
   const summary = readJson<Record<string, unknown>>(path.join(dir, 'summary.json'));
-  const meta = readJson<Record<string, unknown>>(path.join(dir, 'run.json')) ?? readJson<Record<string, unknown>>(path.join(dir, 'meta.json'));
-  const created = app?.createdAt ?? (typeof meta?.createdAt === 'string' ? meta.createdAt : statSync(dir).mtime.toISOString());
+  const meta =
+    readJson<Record<string, unknown>>(path.join(dir, 'run.json')) ??
+    readJson<Record<string, unknown>>(path.join(dir, 'meta.json'));
+  const created =
+    app?.createdAt ??
+    (typeof meta?.createdAt === 'string' ? meta.createdAt : statSync(dir).mtime.toISOString());
   return {
     id: path.basename(dir),
     dir,
@@ -86,8 +104,11 @@ export function summarizeRun(dir: string): RunSummaryDto {
     createdAt: created,
     status: app?.status ?? (typeof meta?.status === 'string' ? meta.status : summary ? 'done' : 'unknown'),
     accuracy: primaryMetric(summary, 'accuracy') ?? pick(summary, ['accuracy']),
-    balancedAccuracy: primaryMetric(summary, 'balancedAccuracy') ?? pick(summary, ['balancedAccuracy', 'balanced_accuracy']),
-    sharpe: num((primaryCell(summary)?.backtest as Record<string, unknown> | undefined)?.sharpe) ?? pick(summary, ['sharpe']),
+    balancedAccuracy:
+      primaryMetric(summary, 'balancedAccuracy') ?? pick(summary, ['balancedAccuracy', 'balanced_accuracy']),
+    sharpe:
+      num((primaryCell(summary)?.backtest as Record<string, unknown> | undefined)?.sharpe) ??
+      pick(summary, ['sharpe']),
     totalReturn: pick(summary, ['totalReturn', 'total_return']),
     hasReport: existsSync(path.join(dir, 'report.html')),
     hasPredictions: existsSync(path.join(dir, 'predictions.csv')),
@@ -114,9 +135,21 @@ function col(row: Record<string, string>, ...names: string[]): string | undefine
   for (const n of names) if (row[n] !== undefined && row[n] !== '') return row[n];
   return undefined;
 }
-const f = (s: string | undefined): number | null => (s === undefined || s === '' || Number.isNaN(Number(s)) ? null : Number(s));
-const CLASS_OF: Record<string, number> = { down: 0, flat: 1, up: 2, '0': 0, '1': 1, '2': 2, 下跌: 0, 持平: 1, 上涨: 2 };
-const cls = (s: string | undefined): number | null => (s === undefined || !(s in CLASS_OF) ? null : CLASS_OF[s]);
+const f = (s: string | undefined): number | null =>
+  s === undefined || s === '' || Number.isNaN(Number(s)) ? null : Number(s);
+const CLASS_OF: Record<string, number> = {
+  down: 0,
+  flat: 1,
+  up: 2,
+  '0': 0,
+  '1': 1,
+  '2': 2,
+  下跌: 0,
+  持平: 1,
+  上涨: 2,
+};
+const cls = (s: string | undefined): number | null =>
+  s === undefined || !(s in CLASS_OF) ? null : CLASS_OF[s];
 
 export function parsePredictions(file: string): PredictionRow[] {
   return readCsv(file).map((r) => ({
@@ -130,7 +163,8 @@ export function parsePredictions(file: string): PredictionRow[] {
     forwardReturn: f(col(r, 'forward_return', 'realised_return', 'realized_return', '实际远期收益')),
     position: f(col(r, 'position', '仓位')) ?? undefined,
     equity: f(col(r, 'equity', 'strategy_equity', '策略净值')) ?? undefined,
-    buyHold: f(col(r, 'buy_hold', 'buy_and_hold', 'buyhold_equity', 'buy_hold_equity', '买入持有净值')) ?? undefined,
+    buyHold:
+      f(col(r, 'buy_hold', 'buy_and_hold', 'buyhold_equity', 'buy_hold_equity', '买入持有净值')) ?? undefined,
   }));
 }
 
@@ -158,14 +192,28 @@ export function confusionOf(rows: PredictionRow[]): number[][] {
 interface StudySummary {
   primary: string;
   reference?: string;
-  cells: { key: string; metrics: Record<string, unknown>; intervals?: Record<string, { lo: number; hi: number }>; backtest?: Record<string, unknown> }[];
+  cells: {
+    key: string;
+    metrics: Record<string, unknown>;
+    intervals?: Record<string, { lo: number; hi: number }>;
+    backtest?: Record<string, unknown>;
+  }[];
   buyHold?: Record<string, unknown>;
-  ablation?: { key: string; diff: Record<string, { estimate: number; lo: number; hi: number }>; verdict: string }[];
+  ablation?: {
+    key: string;
+    diff: Record<string, { estimate: number; lo: number; hi: number }>;
+    verdict: string;
+  }[];
   baselines?: { name: string; metrics?: Record<string, unknown> }[];
 }
 
 /** The study's summary.json: metrics of the primary cell, its backtest beside buy-and-hold, one ablation row per cell. */
-function readStudySummary(s: StudySummary, metrics: Record<string, number>, stats: Record<string, [number, number]>, ablation: Record<string, string | number>[]): void {
+function readStudySummary(
+  s: StudySummary,
+  metrics: Record<string, number>,
+  stats: Record<string, [number, number]>,
+  ablation: Record<string, string | number>[],
+): void {
   const primary = s.cells.find((c) => c.key === s.primary) ?? s.cells[0];
   for (const k of ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss']) {
     const v = num(primary?.metrics[k]);
@@ -186,13 +234,26 @@ function readStudySummary(s: StudySummary, metrics: Record<string, number>, stat
       balancedAccuracyCI: ci ? `[${(ci.lo * 100).toFixed(1)} %, ${(ci.hi * 100).toFixed(1)} %]` : '',
       macroF1: num(c.metrics.macroF1) ?? NaN,
       sharpe: num(c.backtest?.sharpe) ?? NaN,
-      diffVsReference: d?.diff.balancedAccuracy ? `${(d.diff.balancedAccuracy.estimate * 100).toFixed(1)} pp [${(d.diff.balancedAccuracy.lo * 100).toFixed(1)}, ${(d.diff.balancedAccuracy.hi * 100).toFixed(1)}]` : c.key === s.primary ? '' : '—',
+      diffVsReference: d?.diff.balancedAccuracy
+        ? `${(d.diff.balancedAccuracy.estimate * 100).toFixed(1)} pp [${(d.diff.balancedAccuracy.lo * 100).toFixed(1)}, ${(d.diff.balancedAccuracy.hi * 100).toFixed(1)}]`
+        : c.key === s.primary
+          ? ''
+          : '—',
       verdict: d?.verdict ?? (c.key === s.reference ? 'reference' : c.key === s.primary ? 'primary' : ''),
     });
   }
   for (const b of s.baselines ?? []) {
     const m = b.metrics ?? {};
-    ablation.push({ cell: `baseline: ${b.name}`, accuracy: num(m.accuracy) ?? NaN, balancedAccuracy: num(m.balancedAccuracy) ?? NaN, balancedAccuracyCI: '', macroF1: num(m.macroF1) ?? NaN, sharpe: NaN, diffVsReference: '', verdict: '' });
+    ablation.push({
+      cell: `baseline: ${b.name}`,
+      accuracy: num(m.accuracy) ?? NaN,
+      balancedAccuracy: num(m.balancedAccuracy) ?? NaN,
+      balancedAccuracyCI: '',
+      macroF1: num(m.macroF1) ?? NaN,
+      sharpe: NaN,
+      diffVsReference: '',
+      verdict: '',
+    });
   }
 }
 
@@ -203,9 +264,12 @@ export function readRunDetail(dir: string): RunDetailDto {
   const stats: Record<string, [number, number]> = {};
   const ablation: Record<string, string | number>[] = [];
   let conclusion: string | undefined;
-  if (summaryFile && Array.isArray(summaryFile.cells)) readStudySummary(summaryFile as unknown as StudySummary, metrics, stats, ablation);
+  if (summaryFile && Array.isArray(summaryFile.cells))
+    readStudySummary(summaryFile as unknown as StudySummary, metrics, stats, ablation);
   if (summaryFile && Array.isArray(summaryFile.cells)) {
-    conclusion = [summaryFile.headline, summaryFile.ablationSentence].filter((x) => typeof x === 'string').join(' ');
+    conclusion = [summaryFile.headline, summaryFile.ablationSentence]
+      .filter((x) => typeof x === 'string')
+      .join(' ');
   } else if (summaryFile) {
     const m = (summaryFile.metrics ?? {}) as Record<string, unknown>;
     for (const [k, v] of Object.entries(m)) {
@@ -215,7 +279,9 @@ export function readRunDetail(dir: string): RunDetailDto {
     const st = summaryFile.stats as Record<string, unknown> | undefined;
     const strat = (st?.strategy ?? st?.model) as Record<string, unknown> | undefined;
     const bh = (st?.buyHold ?? st?.buyAndHold) as Record<string, unknown> | undefined;
-    if (strat) for (const [k, v] of Object.entries(strat)) if (num(v) !== undefined) stats[k] = [v as number, num(bh?.[k]) ?? NaN];
+    if (strat)
+      for (const [k, v] of Object.entries(strat))
+        if (num(v) !== undefined) stats[k] = [v as number, num(bh?.[k]) ?? NaN];
     if (typeof summaryFile.conclusion === 'string') conclusion = summaryFile.conclusion;
   }
   // a training run's files carry predictions but no summary metrics: compute them from its labeled test dates
@@ -226,11 +292,13 @@ export function readRunDetail(dir: string): RunDetailDto {
       labeled.map((p) => p.predicted),
       labeled.flatMap((p) => [p.pDown, p.pFlat, p.pUp]),
     );
-    for (const k of ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss'] as const) if (metrics[k] === undefined && Number.isFinite(m[k])) metrics[k] = m[k];
+    for (const k of ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss'] as const)
+      if (metrics[k] === undefined && Number.isFinite(m[k])) metrics[k] = m[k];
   }
   return {
     summary: summarizeRun(dir),
-    config: readJson<AppRunFile>(path.join(dir, APP_RUN_FILE))?.config ?? readJson(path.join(dir, 'config.json')),
+    config:
+      readJson<AppRunFile>(path.join(dir, APP_RUN_FILE))?.config ?? readJson(path.join(dir, 'config.json')),
     history: readJson<EpochMetrics[]>(path.join(dir, 'history.json')) ?? [],
     folds: parseFolds(path.join(dir, 'folds.csv')),
     confusion: predictions.length ? confusionOf(predictions) : undefined,
@@ -244,11 +312,16 @@ export function readRunDetail(dir: string): RunDetailDto {
 
 export function reportFile(dir: string): string {
   const file = path.join(dir, 'report.html');
-  if (!existsSync(file)) throw new Error(`Run ${path.basename(dir)} has no report.html (only studies write one).`);
+  if (!existsSync(file))
+    throw new Error(`Run ${path.basename(dir)} has no report.html (only studies write one).`);
   return file;
 }
 
-const CSV_FILES: Record<CsvKind, string> = { predictions: 'predictions.csv', folds: 'folds.csv', history: 'history.csv' };
+const CSV_FILES: Record<CsvKind, string> = {
+  predictions: 'predictions.csv',
+  folds: 'folds.csv',
+  history: 'history.csv',
+};
 
 /** A CSV of the run for the save dialog: the study's file as written (UTF-8 with BOM), or the epoch history. */
 export function exportCsv(dir: string, kind: CsvKind): { filename: string; content: string } {

@@ -12,10 +12,14 @@ export const APP_DIR_NAME = 'factor-inception';
 export const SETTINGS_NAME = 'config';
 
 /** The per-user application folder (same as Electron's app.getPath('userData') once main pins it). */
-export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function userDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.FACTOR_INCEPTION_HOME) return path.resolve(env.FACTOR_INCEPTION_HOME);
   const home = os.homedir();
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_DIR_NAME);
+  if (platform === 'win32')
+    return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_DIR_NAME);
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_DIR_NAME);
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_DIR_NAME);
 }
@@ -54,7 +58,8 @@ export function confSettings(appDir: string): SettingsAccess {
     file: conf.path,
     get: () => ({ ...defaultSettings(appDir), ...conf.store }),
     set(patch) {
-      for (const [k, v] of Object.entries(patch)) if (v !== undefined) conf.set(k as keyof AppSettings, v as never);
+      for (const [k, v] of Object.entries(patch))
+        if (v !== undefined) conf.set(k as keyof AppSettings, v as never);
       return { ...defaultSettings(appDir), ...conf.store };
     },
   };

@@ -15,7 +15,8 @@ export function electronSettings(): SettingsAccess {
     file: s.path,
     get: () => ({ ...defaultSettings(appDir), ...s.store }),
     set(patch) {
-      for (const [k, v] of Object.entries(patch)) if (v !== undefined) s.set(k as keyof AppSettings, v as never);
+      for (const [k, v] of Object.entries(patch))
+        if (v !== undefined) s.set(k as keyof AppSettings, v as never);
       return { ...defaultSettings(appDir), ...s.store };
     },
   };

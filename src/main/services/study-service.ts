@@ -15,7 +15,14 @@ export function defaultStudyConfig(): AppStudyConfig {
     dataset: { ...DEFAULT_DATASET, channels: [...DEFAULT_DATASET.channels], from: '2010-06-01' },
     model: { ...DEFAULT_MODEL },
     train: { ...DEFAULT_TRAIN },
-    walkForward: { mode: 'anchored', trainDays: 750, testDays: 250, stepDays: 250, embargoDays: 14, seeds: 1 },
+    walkForward: {
+      mode: 'anchored',
+      trainDays: 750,
+      testDays: 250,
+      stepDays: 250,
+      embargoDays: 14,
+      seeds: 1,
+    },
   };
 }
 
@@ -39,5 +46,12 @@ export function computeLabels(dataDir: string, req: LabelsRequest): LabelsDto {
 
 /** Documentation of every registered factor (without the compute function). */
 export function factorList(): FactorInfo[] {
-  return FACTORS.map(({ name, group, description, formula, params, warmup }) => ({ name, group, description, formula, params, warmup }));
+  return FACTORS.map(({ name, group, description, formula, params, warmup }) => ({
+    name,
+    group,
+    description,
+    formula,
+    params,
+    warmup,
+  }));
 }

@@ -34,7 +34,13 @@ function writeAtomic(file: string, content: string): void {
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'run'
+  );
 }
 
 function stamp(d = new Date()): string {
@@ -54,12 +60,24 @@ function createRunDir(job: WorkerJob): string {
 function writeRunFile(dir: string, patch: Partial<AppRunFile>, job: WorkerJob): void {
   const file = path.join(dir, 'app-run.json');
   const prev: Partial<AppRunFile> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  const next: AppRunFile = { kind: job.kind, config: job.config, createdAt: new Date().toISOString(), status: 'running', ...prev, ...patch };
+  const next: AppRunFile = {
+    kind: job.kind,
+    config: job.config,
+    createdAt: new Date().toISOString(),
+    status: 'running',
+    ...prev,
+    ...patch,
+  };
   writeAtomic(file, JSON.stringify(next, null, 2));
 }
 
 /** One model trained on the most recent walk-forward fold and evaluated on its test block. */
-async function runTrain(job: WorkerJob, dir: string, signal: AbortSignal, log: (l: string) => void): Promise<boolean> {
+async function runTrain(
+  job: WorkerJob,
+  dir: string,
+  signal: AbortSignal,
+  log: (l: string) => void,
+): Promise<boolean> {
   const { describeBackend, selectBackend } = await import('../training/train/backend');
   const { backendLabel } = await import('../training/train/backend-info');
   const { loadDataset } = await import('../training/images/dataset');
@@ -87,9 +105,14 @@ async function runTrain(job: WorkerJob, dir: string, signal: AbortSignal, log: (
     embargoDays: Math.max(wf.embargoDays, config.dataset.horizonDays),
     validationFraction: config.train.validationFraction,
   });
-  if (folds.length === 0) throw new Error('No walk-forward fold fits the data: shorten trainDays/testDays or widen the date range.');
+  if (folds.length === 0)
+    throw new Error(
+      'No walk-forward fold fits the data: shorten trainDays/testDays or widen the date range.',
+    );
   const fold = folds[folds.length - 1];
-  log(`dataset ${ds.dates.length} samples, image ${ds.imageShape.join('x')}; fold ${fold.index}: train ${fold.train.length}, val ${fold.val.length}, test ${fold.test.length} (${fold.testStart}..${fold.testEnd})`);
+  log(
+    `dataset ${ds.dates.length} samples, image ${ds.imageShape.join('x')}; fold ${fold.index}: train ${fold.train.length}, val ${fold.val.length}, test ${fold.test.length} (${fold.testStart}..${fold.testEnd})`,
+  );
   const input = modelInput(config.model.preset);
   post({ type: 'stage', stage: 'training', fraction: 0 });
   const result = await trainModel({
@@ -104,7 +127,11 @@ async function runTrain(job: WorkerJob, dir: string, signal: AbortSignal, log: (
     onProgress: (p) => post({ type: 'progress', progress: p }),
     onEpoch: (m) => {
       post({ type: 'epoch', metrics: m });
-      post({ type: 'stage', stage: `epoch ${m.epoch}/${config.train.epochs}`, fraction: m.epoch / config.train.epochs });
+      post({
+        type: 'stage',
+        stage: `epoch ${m.epoch}/${config.train.epochs}`,
+        fraction: m.epoch / config.train.epochs,
+      });
     },
   });
   writeAtomic(path.join(dir, 'history.json'), JSON.stringify(result.history, null, 2));
@@ -134,10 +161,32 @@ async function runTrain(job: WorkerJob, dir: string, signal: AbortSignal, log: (
   writeAtomic(
     path.join(dir, 'folds.csv'),
     '\uFEFF' +
-      Papa.unparse([{ fold: fold.index, test_start: fold.testStart, test_end: fold.testEnd, train_samples: fold.train.length, test_samples: fold.test.length, accuracy: accuracy.toFixed(6) }]) +
+      Papa.unparse([
+        {
+          fold: fold.index,
+          test_start: fold.testStart,
+          test_end: fold.testEnd,
+          train_samples: fold.train.length,
+          test_samples: fold.test.length,
+          accuracy: accuracy.toFixed(6),
+        },
+      ]) +
       '\n',
   );
-  writeAtomic(path.join(dir, 'summary.json'), JSON.stringify({ kind: 'train', backend: backendLabel(backend), metrics: { accuracy }, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly }, null, 2));
+  writeAtomic(
+    path.join(dir, 'summary.json'),
+    JSON.stringify(
+      {
+        kind: 'train',
+        backend: backendLabel(backend),
+        metrics: { accuracy },
+        bestEpoch: result.bestEpoch,
+        stoppedEarly: result.stoppedEarly,
+      },
+      null,
+      2,
+    ),
+  );
   log(`test accuracy ${(accuracy * 100).toFixed(1)} % on ${rows.length} samples`);
   result.model.dispose();
   return false;
@@ -152,7 +201,12 @@ export function channelSetsOf(channels: string[]): string[][] {
 }
 
 /** The full walk-forward study (runStudy) writing its reports into the run folder. */
-async function runStudyJob(job: WorkerJob, dir: string, signal: AbortSignal, log: (l: string) => void): Promise<boolean> {
+async function runStudyJob(
+  job: WorkerJob,
+  dir: string,
+  signal: AbortSignal,
+  log: (l: string) => void,
+): Promise<boolean> {
   const { describeBackend, selectBackend } = await import('../training/train/backend');
   const { backendLabel } = await import('../training/train/backend-info');
   const { parseStudyConfig } = await import('../training/eval/study-config');
@@ -168,7 +222,13 @@ async function runStudyJob(job: WorkerJob, dir: string, signal: AbortSignal, log
       dataset: config.dataset,
       model: config.model,
       train: config.train,
-      walkForward: { window: wf.mode, trainDays: wf.trainDays, testDays: wf.testDays, stepDays: wf.stepDays, embargoDays: Math.max(wf.embargoDays, config.dataset.horizonDays) },
+      walkForward: {
+        window: wf.mode,
+        trainDays: wf.trainDays,
+        testDays: wf.testDays,
+        stepDays: wf.stepDays,
+        embargoDays: Math.max(wf.embargoDays, config.dataset.horizonDays),
+      },
       seeds: Array.from({ length: wf.seeds }, (_, i) => config.train.seed + i),
       ablation: { channelSets: channelSetsOf(config.dataset.channels), layouts: [config.dataset.layout] },
       outDir: dir,
@@ -182,12 +242,29 @@ async function runStudyJob(job: WorkerJob, dir: string, signal: AbortSignal, log
     dataDir: job.dataDir,
     backend,
     onProgress: (p) => {
-      const fraction = p.total ? (p.done + (p.epoch && p.epochs ? p.epoch / p.epochs : 0)) / p.total : undefined;
-      post({ type: 'stage', stage: `${p.done}/${p.total} folds · ${p.key}${p.epoch ? ` · epoch ${p.epoch}/${p.epochs}` : ''}`, fraction });
+      const fraction = p.total
+        ? (p.done + (p.epoch && p.epochs ? p.epoch / p.epochs : 0)) / p.total
+        : undefined;
+      post({
+        type: 'stage',
+        stage: `${p.done}/${p.total} folds · ${p.key}${p.epoch ? ` · epoch ${p.epoch}/${p.epochs}` : ''}`,
+        fraction,
+      });
       if (p.epochs) lastEpochs = p.epochs;
       post({
         type: 'progress',
-        progress: { epoch: p.done + 1, epochs: p.total, batch: p.epoch ?? 0, batches: p.epochs ?? lastEpochs, loss: NaN, accuracy: NaN, samplesPerSecond: 0, etaSeconds: p.etaSeconds, backend: backendLabel(backend), phase: 'validate' },
+        progress: {
+          epoch: p.done + 1,
+          epochs: p.total,
+          batch: p.epoch ?? 0,
+          batches: p.epochs ?? lastEpochs,
+          loss: NaN,
+          accuracy: NaN,
+          samplesPerSecond: 0,
+          etaSeconds: p.etaSeconds,
+          backend: backendLabel(backend),
+          phase: 'validate',
+        },
       });
     },
   });
@@ -212,7 +289,10 @@ onParent((msg) => {
       dir = createRunDir(job);
       writeRunFile(dir, { status: 'running' }, job);
       post({ type: 'run', runId: path.basename(dir), runDir: dir });
-      const cancelled = job.kind === 'study' ? await runStudyJob(job, dir, controller.signal, log) : await runTrain(job, dir, controller.signal, log);
+      const cancelled =
+        job.kind === 'study'
+          ? await runStudyJob(job, dir, controller.signal, log)
+          : await runTrain(job, dir, controller.signal, log);
       writeRunFile(dir, { status: cancelled ? 'cancelled' : 'done' }, job);
       post({ type: 'done', cancelled });
     } catch (err) {

@@ -1,6 +1,13 @@
 /** App state shared by the views. Job state lives in main; this only mirrors it (re-fetched after a reload). */
 import { computed, reactive, watch } from 'vue';
-import type { AppInfo, AppSettings, AppStudyConfig, ColorConvention, IndexInfo, JobState } from '../../shared/ipc-contract';
+import type {
+  AppInfo,
+  AppSettings,
+  AppStudyConfig,
+  ColorConvention,
+  IndexInfo,
+  JobState,
+} from '../../shared/ipc-contract';
 import { api } from './api';
 import { defaultConvention, palette } from './charts/colors';
 import { defaultLanguage, i18n } from './i18n';
@@ -19,7 +26,9 @@ export const state = reactive({
 });
 
 export const language = computed(() => state.settings?.language ?? defaultLanguage());
-export const convention = computed<ColorConvention>(() => state.settings?.colorConvention ?? defaultConvention(language.value));
+export const convention = computed<ColorConvention>(
+  () => state.settings?.colorConvention ?? defaultConvention(language.value),
+);
 export const dark = computed(() => state.settings?.theme === 'dark');
 export const colors = computed(() => palette(convention.value, dark.value));
 

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { BarsDto, FactorImageDto, LabelsDto, PredictionRow } from '../../../src/shared/ipc-contract';
 import { candleOption, zoomStart } from '../../../src/renderer/src/charts/candles';
 import { classColor, defaultConvention, palette } from '../../../src/renderer/src/charts/colors';
-import { columnName, heatmapOption, imageCells, rowName, surfaceOption, symmetricRange } from '../../../src/renderer/src/charts/factor-image';
+import {
+  columnName,
+  heatmapOption,
+  imageCells,
+  rowName,
+  surfaceOption,
+  symmetricRange,
+} from '../../../src/renderer/src/charts/factor-image';
 import { duration, num, pct, volume } from '../../../src/renderer/src/charts/format';
 import { distributionOption, labelChartOption, labelPoints } from '../../../src/renderer/src/charts/labels';
 import { confusionOption, drawdown, equitySeries } from '../../../src/renderer/src/charts/results';
@@ -42,10 +49,22 @@ describe('formatters', () => {
 });
 
 describe('candles', () => {
-  const bars: BarsDto = { code: '000300', barsPerDay: 1, time: ['2024-01-02', '2024-01-03'], open: [10, 11], high: [12, 12], low: [9, 10], close: [11, 10], volume: [100, 200] };
+  const bars: BarsDto = {
+    code: '000300',
+    barsPerDay: 1,
+    time: ['2024-01-02', '2024-01-03'],
+    open: [10, 11],
+    high: [12, 12],
+    low: [9, 10],
+    close: [11, 10],
+    volume: [100, 200],
+  };
   it('orders OHLC as ECharts wants and colours volume by the day’s direction', () => {
     const o = candleOption(bars, red, { name: 'CSI 300' }) as Opt;
-    expect(o.series[0].data).toEqual([[10, 11, 9, 12], [11, 10, 10, 12]]);
+    expect(o.series[0].data).toEqual([
+      [10, 11, 9, 12],
+      [11, 10, 10, 12],
+    ]);
     expect(o.series[1].data.map((d: Opt) => d.itemStyle.color)).toEqual([red.up, red.down]);
     expect(o.series[0].itemStyle.color).toBe(red.up);
     expect(o.dataZoom[0].xAxisIndex).toEqual([0, 1]);
@@ -73,7 +92,11 @@ describe('labels chart', () => {
     expect(o.series[3].itemStyle.color).toBe(red.up);
   });
   it('shows class shares in percent of labeled dates', () => {
-    const o = distributionOption({ down: 1, flat: 1, up: 2, unlabeled: 9 }, red, { down: 'D', flat: 'F', up: 'U' }) as Opt;
+    const o = distributionOption({ down: 1, flat: 1, up: 2, unlabeled: 9 }, red, {
+      down: 'D',
+      flat: 'F',
+      up: 'U',
+    }) as Opt;
     expect(o.series[0].data.map((d: Opt) => d.value)).toEqual([25, 25, 50]);
   });
 });
@@ -94,7 +117,14 @@ describe('factor image', () => {
     forwardReturn: 0.03,
   };
   it('lays cells out as [column, row, value], oldest row first, NaN as 0', () => {
-    expect(imageCells(img, 0)).toEqual([[0, 0, 0], [1, 0, 1], [2, 0, -2.5], [0, 1, 3], [1, 1, 0], [2, 1, 0.5]]);
+    expect(imageCells(img, 0)).toEqual([
+      [0, 0, 0],
+      [1, 0, 1],
+      [2, 0, -2.5],
+      [0, 1, 3],
+      [1, 1, 0],
+      [2, 1, 0.5],
+    ]);
     expect(columnName(img, 1)).toBe('rsi14');
     expect(rowName(img, 1)).toBe('t');
     expect(rowName(img, 0)).toBe('t-1');
@@ -128,10 +158,31 @@ describe('factor image', () => {
 
 describe('training curves', () => {
   it('places live batches on a fractional epoch axis and plots per-epoch metrics', () => {
-    expect(liveX({ epoch: 2, epochs: 3, batch: 4, batches: 8, loss: 1, accuracy: 0.5, samplesPerSecond: 1, etaSeconds: 1, backend: 'cpu', phase: 'train' })).toBe(1.5);
+    expect(
+      liveX({
+        epoch: 2,
+        epochs: 3,
+        batch: 4,
+        batches: 8,
+        loss: 1,
+        accuracy: 0.5,
+        samplesPerSecond: 1,
+        etaSeconds: 1,
+        backend: 'cpu',
+        phase: 'train',
+      }),
+    ).toBe(1.5);
     const o = curvesOption(
       [
-        { epoch: 1, loss: 1.1, accuracy: 0.3, valLoss: 1.0, valAccuracy: 0.35, learningRate: 0.001, seconds: 1 },
+        {
+          epoch: 1,
+          loss: 1.1,
+          accuracy: 0.3,
+          valLoss: 1.0,
+          valAccuracy: 0.35,
+          learningRate: 0.001,
+          seconds: 1,
+        },
         { epoch: 2, loss: 1.0, accuracy: 0.4, learningRate: 0.001, seconds: 1 },
       ],
       [{ x: 0.5, loss: 1.2, accuracy: 0.3 }],
@@ -139,7 +190,10 @@ describe('training curves', () => {
       { loss: 'L', valLoss: 'VL', acc: 'A', valAcc: 'VA', batchLoss: 'BL', epoch: 'E' },
     ) as Opt;
     const byName = Object.fromEntries(o.series.map((s: Opt) => [s.name, s.data]));
-    expect(byName.L).toEqual([[1, 1.1], [2, 1.0]]);
+    expect(byName.L).toEqual([
+      [1, 1.1],
+      [2, 1.0],
+    ]);
     expect(byName.VL).toEqual([[1, 1.0]]);
     expect(byName.BL).toEqual([[0.5, 1.2]]);
   });
@@ -150,19 +204,40 @@ describe('results', () => {
     expect(drawdown([1, 1.2, 0.9, 1.3, 1.04])).toEqual([0, 0, 0.9 / 1.2 - 1, 0, 1.04 / 1.3 - 1]);
   });
   const row = (date: string, close: number, extra: Partial<PredictionRow> = {}): PredictionRow => ({
-    date, close, pDown: 0.2, pFlat: 0.3, pUp: 0.5, predicted: 2, actual: 2, forwardReturn: 0.03, ...extra,
+    date,
+    close,
+    pDown: 0.2,
+    pFlat: 0.3,
+    pUp: 0.5,
+    predicted: 2,
+    actual: 2,
+    forwardReturn: 0.03,
+    ...extra,
   });
   it('uses the study’s equity columns when present, else rebuilds buy-and-hold from the close', () => {
     const plain = equitySeries([row('a', 100), row('b', 110), row('c', 99)]);
     expect(plain.strategy).toBeNull();
     expect(plain.buyHold).toEqual([1, 1.1, 0.99]);
-    const study = equitySeries([row('a', 100, { equity: 1, buyHold: 1 }), row('b', 110, { equity: 1.05, buyHold: 1.1 })]);
+    const study = equitySeries([
+      row('a', 100, { equity: 1, buyHold: 1 }),
+      row('b', 110, { equity: 1.05, buyHold: 1.1 }),
+    ]);
     expect(study.strategy).toEqual([1, 1.05]);
     expect(study.buyHold).toEqual([1, 1.1]);
   });
   it('builds the confusion matrix as [predicted, actual, count] cells with row shares', () => {
-    const m = [[5, 3, 2], [0, 4, 0], [1, 1, 8]];
-    const o = confusionOption(m, red, { down: 'D', flat: 'F', up: 'U', actual: 'act', predicted: 'pred' }) as Opt;
+    const m = [
+      [5, 3, 2],
+      [0, 4, 0],
+      [1, 1, 8],
+    ];
+    const o = confusionOption(m, red, {
+      down: 'D',
+      flat: 'F',
+      up: 'U',
+      actual: 'act',
+      predicted: 'pred',
+    }) as Opt;
     expect(o.series[0].data).toHaveLength(9);
     expect(o.series[0].data).toContainEqual([1, 0, 3]);
     expect(o.series[0].label.formatter({ value: [0, 0, 5] })).toBe('5\n50%');
@@ -171,7 +246,9 @@ describe('results', () => {
 });
 
 describe('CSP-safe claygl size expressions', () => {
-  const tryConvertExpr = new Function(`${SAFE_TRY_CONVERT_EXPR}; return tryConvertExpr;`)() as (s: string) => ((w: number, h: number, d: number) => unknown) | undefined;
+  const tryConvertExpr = new Function(`${SAFE_TRY_CONVERT_EXPR}; return tryConvertExpr;`)() as (
+    s: string,
+  ) => ((w: number, h: number, d: number) => unknown) | undefined;
   it('evaluates every form the ECharts-GL compositor uses like the original', () => {
     expect(tryConvertExpr('expr(width * 1.0 / 4)')!(800, 600, 2)).toBe(200);
     expect(tryConvertExpr('expr(height * 1.0)')!(800, 600, 2)).toBe(600);
@@ -186,7 +263,9 @@ describe('main bundle: duplicate require shim', () => {
   it('drops the shim only where the chunk declares its own require', async () => {
     const { dedupeRequire, SHIM_LINE } = await import('../../../build/dedupe-require-shim');
     const own = `import x from 'y';\n${SHIM_LINE}\nvar require = createRequire(import.meta.url);\nrequire('a');`;
-    expect(dedupeRequire(own)).toBe(`import x from 'y';\n\nvar require = createRequire(import.meta.url);\nrequire('a');`);
+    expect(dedupeRequire(own)).toBe(
+      `import x from 'y';\n\nvar require = createRequire(import.meta.url);\nrequire('a');`,
+    );
     expect(dedupeRequire(`${SHIM_LINE}\nrequire('a');`)).toBeNull();
     expect(dedupeRequire(`const requireX = 1;`)).toBeNull();
   });

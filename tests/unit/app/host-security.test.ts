@@ -16,13 +16,25 @@ let tmp: string;
 let host: Host;
 const SECRET = 'TOP-SECRET-CONTENT';
 
-function raw(p: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function raw(
+  p: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: host.port, path: p, method: 'GET', headers: { host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        path: p,
+        method: 'GET',
+        headers: { host: `127.0.0.1:${host.port}`, ...headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -37,7 +49,14 @@ beforeAll(async () => {
   writeFileSync(path.join(tmp, 'secret.txt'), SECRET);
   const home = path.join(tmp, 'home');
   const settings = confSettings(home);
-  host = await startHost({ rendererDir: renderer, settings, spawnWorker: () => { throw new Error('none'); }, token: 'tok123' });
+  host = await startHost({
+    rendererDir: renderer,
+    settings,
+    spawnWorker: () => {
+      throw new Error('none');
+    },
+    token: 'tok123',
+  });
   const runs = settings.get().runsDir;
   mkdirSync(path.join(runs, 'r1'), { recursive: true });
   writeFileSync(path.join(runs, 'r1', 'report.html'), '<p>report</p>');
@@ -118,7 +137,15 @@ describe('web host: path traversal', () => {
   it('safeResolve refuses what leaves the root and accepts what stays', () => {
     const root = path.join(tmp, 'renderer');
     expect(safeResolve(root, 'assets/app.js')).toBe(path.join(root, 'assets', 'app.js'));
-    for (const bad of ['../secret.txt', '%2e%2e/secret.txt', '/etc/passwd', 'assets/../../secret.txt', 'C:/x', 'assets', '%E0%A4%A'])
+    for (const bad of [
+      '../secret.txt',
+      '%2e%2e/secret.txt',
+      '/etc/passwd',
+      'assets/../../secret.txt',
+      'C:/x',
+      'assets',
+      '%E0%A4%A',
+    ])
       expect(safeResolve(root, bad), bad).toBeUndefined();
   });
 });

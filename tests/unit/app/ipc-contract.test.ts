@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { BROWSER_LOCAL_CHANNELS, buildApi, CHANNELS, EVENTS, requestSchemas } from '../../../src/shared/ipc-contract';
+import {
+  BROWSER_LOCAL_CHANNELS,
+  buildApi,
+  CHANNELS,
+  EVENTS,
+  requestSchemas,
+} from '../../../src/shared/ipc-contract';
 
 const handled: string[] = [];
 vi.mock('electron', () => ({
@@ -25,8 +31,22 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function fakeCtx() {
   const settings = confSettings(home);
-  const jobs = new JobService({ spawn: () => { throw new Error('no worker in this test'); }, dataDir: () => home, runsDir: () => home, onChange: () => {} });
-  return { host: 'electron' as const, version: 't', settings, jobs, emit: () => {}, openReport: async () => ({ opened: true }) };
+  const jobs = new JobService({
+    spawn: () => {
+      throw new Error('no worker in this test');
+    },
+    dataDir: () => home,
+    runsDir: () => home,
+    onChange: () => {},
+  });
+  return {
+    host: 'electron' as const,
+    version: 't',
+    settings,
+    jobs,
+    emit: () => {},
+    openReport: async () => ({ opened: true }),
+  };
 }
 
 describe('IPC contract coverage', () => {
@@ -44,9 +64,17 @@ describe('IPC contract coverage', () => {
   });
 
   it('the web host handles every contract channel except the browser-local dialogs', async () => {
-    const host = await startHost({ rendererDir: home, settings: confSettings(home), spawnWorker: () => { throw new Error('x'); } });
+    const host = await startHost({
+      rendererDir: home,
+      settings: confSettings(home),
+      spawnWorker: () => {
+        throw new Error('x');
+      },
+    });
     try {
-      const expected = CHANNELS.filter((c) => !(BROWSER_LOCAL_CHANNELS as readonly string[]).includes(c)).sort();
+      const expected = CHANNELS.filter(
+        (c) => !(BROWSER_LOCAL_CHANNELS as readonly string[]).includes(c),
+      ).sort();
       expect([...host.dispatcher.channels()].sort()).toEqual(expected);
     } finally {
       await host.close();
@@ -55,12 +83,20 @@ describe('IPC contract coverage', () => {
 
   it('a handler group that registers a channel twice is refused', () => {
     const ctx = fakeCtx();
-    expect(() => createDispatcher(...nodeHandlerGroups(ctx), ...nodeHandlerGroups(ctx))).toThrow(/registered twice/);
+    expect(() => createDispatcher(...nodeHandlerGroups(ctx), ...nodeHandlerGroups(ctx))).toThrow(
+      /registered twice/,
+    );
   });
 
   it('the API object has one method per channel and one subscriber per event', () => {
     const calls: [string, unknown][] = [];
-    const api = buildApi(async (c, r) => { calls.push([c, r]); return 1; }, () => () => {});
+    const api = buildApi(
+      async (c, r) => {
+        calls.push([c, r]);
+        return 1;
+      },
+      () => () => {},
+    );
     void api.data.bars({ code: '000300' });
     void api.training.start as unknown;
     expect(calls).toEqual([['data.bars', { code: '000300' }]]);
@@ -74,24 +110,55 @@ describe('IPC contract coverage', () => {
 
 describe('dispatcher', () => {
   const d = createDispatcher({
-    'study.labels': () => { throw new Error('data/000300.csv line 3: bad close'); },
-    'data.bars': ({ code }) => ({ code, barsPerDay: 1, time: [], open: [], high: [], low: [], close: [], volume: [] }),
+    'study.labels': () => {
+      throw new Error('data/000300.csv line 3: bad close');
+    },
+    'data.bars': ({ code }) => ({
+      code,
+      barsPerDay: 1,
+      time: [],
+      open: [],
+      high: [],
+      low: [],
+      close: [],
+      volume: [],
+    }),
   });
   it('validates the payload before the handler and names the field', async () => {
-    const r = await d.dispatch('study.labels', { target: '000300', horizonDays: 0, upThreshold: 0.02, downThreshold: -0.01 });
-    expect(r).toEqual({ ok: false, error: 'Invalid request to study.labels: horizonDays: Too small: expected number to be >=1' });
+    const r = await d.dispatch('study.labels', {
+      target: '000300',
+      horizonDays: 0,
+      upThreshold: 0.02,
+      downThreshold: -0.01,
+    });
+    expect(r).toEqual({
+      ok: false,
+      error: 'Invalid request to study.labels: horizonDays: Too small: expected number to be >=1',
+    });
     const r2 = await d.dispatch('data.bars', { code: '../etc' });
     expect(r2.ok).toBe(false);
-    expect((r2 as { error: string }).error).toMatch(/^Invalid request to data.bars: code: expected an index code/);
+    expect((r2 as { error: string }).error).toMatch(
+      /^Invalid request to data.bars: code: expected an index code/,
+    );
   });
   it('turns a thrown error into its message', async () => {
-    expect(await d.dispatch('study.labels', { target: '000300', horizonDays: 14, upThreshold: 0.02, downThreshold: -0.01 })).toEqual({
+    expect(
+      await d.dispatch('study.labels', {
+        target: '000300',
+        horizonDays: 14,
+        upThreshold: 0.02,
+        downThreshold: -0.01,
+      }),
+    ).toEqual({
       ok: false,
       error: 'data/000300.csv line 3: bad close',
     });
   });
   it('answers unknown channels with an error, not an exception', async () => {
-    expect(await d.dispatch('fs.readFile', {})).toEqual({ ok: false, error: "Unknown request channel 'fs.readFile'." });
+    expect(await d.dispatch('fs.readFile', {})).toEqual({
+      ok: false,
+      error: "Unknown request channel 'fs.readFile'.",
+    });
   });
   it('returns the value of a valid request', async () => {
     const r = await d.dispatch('data.bars', { code: '000300' });

@@ -10,19 +10,36 @@ class FakeWorker implements WorkerHandle {
   killed = false;
   private msg?: (m: FromWorker) => void;
   private exit?: (code: number | null) => void;
-  send(m: ToWorker) { this.received.push(m); }
-  onMessage(cb: (m: FromWorker) => void) { this.msg = cb; }
-  onExit(cb: (code: number | null) => void) { this.exit = cb; }
-  kill() { this.killed = true; this.exit?.(null); }
-  emit(m: FromWorker) { this.msg?.(m); }
-  end(code: number | null) { this.exit?.(code); }
+  send(m: ToWorker) {
+    this.received.push(m);
+  }
+  onMessage(cb: (m: FromWorker) => void) {
+    this.msg = cb;
+  }
+  onExit(cb: (code: number | null) => void) {
+    this.exit = cb;
+  }
+  kill() {
+    this.killed = true;
+    this.exit?.(null);
+  }
+  emit(m: FromWorker) {
+    this.msg?.(m);
+  }
+  end(code: number | null) {
+    this.exit?.(code);
+  }
 }
 
 function setup(grace = 20) {
   const workers: FakeWorker[] = [];
   const events: JobState[] = [];
   const svc = new JobService({
-    spawn: () => { const w = new FakeWorker(); workers.push(w); return w; },
+    spawn: () => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    },
     dataDir: () => '/data',
     runsDir: () => '/runs',
     onChange: (j) => events.push(j),
@@ -39,7 +56,10 @@ describe('JobService', () => {
     const b = svc.start('train', cfg('b'));
     expect(workers).toHaveLength(1);
     expect(svc.list().map((j) => j.status)).toEqual(['running', 'queued']);
-    expect(workers[0].received[0]).toMatchObject({ type: 'start', job: { kind: 'train', dataDir: '/data', runsDir: '/runs', config: { name: 'a' } } });
+    expect(workers[0].received[0]).toMatchObject({
+      type: 'start',
+      job: { kind: 'train', dataDir: '/data', runsDir: '/runs', config: { name: 'a' } },
+    });
     workers[0].emit({ type: 'done', cancelled: false });
     workers[0].end(0);
     expect(workers).toHaveLength(2);
@@ -52,8 +72,25 @@ describe('JobService', () => {
     const j = svc.start('train', cfg('p'));
     const w = workers[0];
     w.emit({ type: 'run', runId: 'r1', runDir: '/runs/r1' });
-    w.emit({ type: 'progress', progress: { epoch: 1, epochs: 2, batch: 3, batches: 8, loss: 1.1, accuracy: 0.4, samplesPerSecond: 120, etaSeconds: 5, backend: 'wasm', phase: 'train' } });
-    w.emit({ type: 'epoch', metrics: { epoch: 1, loss: 1.05, accuracy: 0.41, learningRate: 0.001, seconds: 2 } });
+    w.emit({
+      type: 'progress',
+      progress: {
+        epoch: 1,
+        epochs: 2,
+        batch: 3,
+        batches: 8,
+        loss: 1.1,
+        accuracy: 0.4,
+        samplesPerSecond: 120,
+        etaSeconds: 5,
+        backend: 'wasm',
+        phase: 'train',
+      },
+    });
+    w.emit({
+      type: 'epoch',
+      metrics: { epoch: 1, loss: 1.05, accuracy: 0.41, learningRate: 0.001, seconds: 2 },
+    });
     w.emit({ type: 'log', line: 'hello' });
     const s = svc.list()[0];
     expect(s).toMatchObject({ id: j.id, runId: 'r1', backend: 'wasm', log: ['hello'] });

@@ -15,7 +15,8 @@ function files(dir: string): string[] {
   return out;
 }
 
-const IMPORT_ELECTRON = /(?:from\s+|import\s*\(\s*|require\s*\(\s*|import\s+)['"](electron|electron-store)(?:\/[^'"]*)?['"]/;
+const IMPORT_ELECTRON =
+  /(?:from\s+|import\s*\(\s*|require\s*\(\s*|import\s+)['"](electron|electron-store)(?:\/[^'"]*)?['"]/;
 
 function offenders(dirs: string[], allow: (rel: string) => boolean = () => false): string[] {
   return dirs
@@ -26,7 +27,13 @@ function offenders(dirs: string[], allow: (rel: string) => boolean = () => false
 
 describe('electron stays in the shell', () => {
   it('the detector sees the import forms it is meant to catch', () => {
-    for (const s of ["import { app } from 'electron';", 'import Store from "electron-store";', "const e = require('electron')", "await import('electron')", "import 'electron';"])
+    for (const s of [
+      "import { app } from 'electron';",
+      'import Store from "electron-store";',
+      "const e = require('electron')",
+      "await import('electron')",
+      "import 'electron';",
+    ])
       expect(IMPORT_ELECTRON.test(s), s).toBe(true);
     expect(IMPORT_ELECTRON.test("import x from 'electron-vite';")).toBe(false);
   });
@@ -36,14 +43,22 @@ describe('electron stays in the shell', () => {
   });
 
   it('the web host, the worker and the plain services do not import electron', () => {
-    expect(offenders(['src/host', 'src/main/worker', 'src/main/services'], (rel) => rel.endsWith('settings-store.ts'))).toEqual([]);
+    expect(
+      offenders(['src/host', 'src/main/worker', 'src/main/services'], (rel) =>
+        rel.endsWith('settings-store.ts'),
+      ),
+    ).toEqual([]);
     const ipc = offenders(['src/main/ipc']);
     expect(ipc.every((f) => /register-(electron|dialog)\.ts$/.test(f))).toBe(true);
   });
 
   it('the IPC contract and the renderer use no node built-ins (they run in the sandboxed page)', () => {
-    const node = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:[^'"]+|fs|path|os|child_process|crypto)['"]/;
-    const users = [path.join(ROOT, 'src/shared/ipc-contract.ts'), ...files(path.join(ROOT, 'src/renderer'))].filter((f) => node.test(readFileSync(f, 'utf8')));
+    const node =
+      /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:[^'"]+|fs|path|os|child_process|crypto)['"]/;
+    const users = [
+      path.join(ROOT, 'src/shared/ipc-contract.ts'),
+      ...files(path.join(ROOT, 'src/renderer')),
+    ].filter((f) => node.test(readFileSync(f, 'utf8')));
     expect(users.map((f) => path.relative(ROOT, f))).toEqual([]);
   });
 

@@ -7,11 +7,16 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const config = yaml.load(readFileSync(path.join(ROOT, 'build/electron-builder.yml'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const config = yaml.load(readFileSync(path.join(ROOT, 'build/electron-builder.yml'), 'utf8')) as Record<
+  string,
+  any
+>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('build/electron-builder.yml', () => {
   it('validates against the schema shipped with electron-builder', () => {
-    const schema = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/app-builder-lib/scheme.json'), 'utf8'));
+    const schema = JSON.parse(
+      readFileSync(path.join(ROOT, 'node_modules/app-builder-lib/scheme.json'), 'utf8'),
+    );
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validate = ajv.compile(schema);
     const ok = validate(config);

@@ -6,8 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dailyFile } from '../../helpers/data';
 import { importFiles, listIndices, loadBars } from '../../../src/main/services/data-service';
 import { computeLabels, defaultStudyConfig } from '../../../src/main/services/study-service';
-import { deleteRunDir, exportCsv, listRunSummaries, readRunDetail, runDirOf } from '../../../src/main/services/runs-service';
-import { confSettings, settingsFile, userDataDir, withRecentRun } from '../../../src/main/services/settings-file';
+import {
+  deleteRunDir,
+  exportCsv,
+  listRunSummaries,
+  readRunDetail,
+  runDirOf,
+} from '../../../src/main/services/runs-service';
+import {
+  confSettings,
+  settingsFile,
+  userDataDir,
+  withRecentRun,
+} from '../../../src/main/services/settings-file';
 
 let tmp: string;
 let dataDir: string;
@@ -21,7 +32,11 @@ const b64 = (file: string) => readFileSync(file).toString('base64');
 
 /** Independent count straight from the CSV text. */
 function countFromCsv(file: string, h: number, up: number, down: number, from: string) {
-  const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const close = rows.map((r) => Number(r[4]));
   const c = { down: 0, flat: 0, up: 0, unlabeled: 0 };
   rows.forEach((r, t) => {
@@ -85,7 +100,13 @@ describe('study service: labels for the threshold sliders', () => {
     [0.01, -0.03],
   ]) {
     it(`counts classes like an independent count of the CSV (up ${up}, down ${down})`, () => {
-      const l = computeLabels(dataDir, { target: '000300', horizonDays: 14, upThreshold: up, downThreshold: down, from: '2010-06-01' });
+      const l = computeLabels(dataDir, {
+        target: '000300',
+        horizonDays: 14,
+        upThreshold: up,
+        downThreshold: down,
+        from: '2010-06-01',
+      });
       expect(l.counts).toEqual(countFromCsv(dailyFile('000300'), 14, up, down, '2010-06-01'));
       expect(l.dates).toHaveLength(4616);
       expect(l.forward.slice(-14).every((f) => f === null)).toBe(true);
@@ -93,11 +114,19 @@ describe('study service: labels for the threshold sliders', () => {
     });
   }
   it('refuses thresholds that do not make three classes, naming the field', () => {
-    expect(() => computeLabels(dataDir, { target: '000300', horizonDays: 14, upThreshold: -0.02, downThreshold: 0.01 })).toThrow(/downThreshold/);
+    expect(() =>
+      computeLabels(dataDir, { target: '000300', horizonDays: 14, upThreshold: -0.02, downThreshold: 0.01 }),
+    ).toThrow(/downThreshold/);
   });
   it('the default config is the documented study: CSI 300, four channels, 14 days, +2.5 % / -1 %', () => {
     const c = defaultStudyConfig();
-    expect(c.dataset).toMatchObject({ target: '000300', channels: ['000300', '000001', '000905', '399006'], horizonDays: 14, upThreshold: 0.025, downThreshold: -0.01 });
+    expect(c.dataset).toMatchObject({
+      target: '000300',
+      channels: ['000300', '000001', '000905', '399006'],
+      horizonDays: 14,
+      upThreshold: 0.025,
+      downThreshold: -0.01,
+    });
   });
 });
 
@@ -106,25 +135,45 @@ describe('runs service', () => {
     const runs = path.join(tmp, 'runs');
     const dir = path.join(runs, 'r1');
     mkdirSync(dir, { recursive: true });
-    const csv = '\uFEFFdate,close,p_down,p_flat,p_up,predicted,forward_return,actual,correct\n2023-01-03,3887.9,0.2,0.3,0.5,up,0.031,up,1\n2023-01-04,3892.9,0.6,0.3,0.1,down,0.01,flat,0\n';
+    const csv =
+      '\uFEFFdate,close,p_down,p_flat,p_up,predicted,forward_return,actual,correct\n2023-01-03,3887.9,0.2,0.3,0.5,up,0.031,up,1\n2023-01-04,3892.9,0.6,0.3,0.1,down,0.01,flat,0\n';
     writeFileSync(path.join(dir, 'predictions.csv'), csv);
-    writeFileSync(path.join(dir, 'app-run.json'), JSON.stringify({ kind: 'train', config: defaultStudyConfig(), createdAt: '2026-01-01T00:00:00Z', status: 'done' }));
-    writeFileSync(path.join(dir, 'history.json'), JSON.stringify([{ epoch: 1, loss: 1, accuracy: 0.5, learningRate: 0.001, seconds: 1 }]));
+    writeFileSync(
+      path.join(dir, 'app-run.json'),
+      JSON.stringify({
+        kind: 'train',
+        config: defaultStudyConfig(),
+        createdAt: '2026-01-01T00:00:00Z',
+        status: 'done',
+      }),
+    );
+    writeFileSync(
+      path.join(dir, 'history.json'),
+      JSON.stringify([{ epoch: 1, loss: 1, accuracy: 0.5, learningRate: 0.001, seconds: 1 }]),
+    );
     const d = readRunDetail(runDirOf(runs, 'r1'));
     expect(d.predictions.map((p) => [p.date, p.predicted, p.actual])).toEqual([
       ['2023-01-03', 2, 2],
       ['2023-01-04', 0, 1],
     ]);
-    expect(d.confusion).toEqual([[0, 0, 0], [1, 0, 0], [0, 0, 1]]);
+    expect(d.confusion).toEqual([
+      [0, 0, 0],
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
     // by hand: truth up, flat; predicted up, down -> recalls up 1, flat 0; F1 down 0, flat 0, up 1; -ln 0.5, -ln 0.3
     expect(d.metrics.accuracy).toBe(0.5);
     expect(d.metrics.balancedAccuracy).toBe(0.5);
     expect(d.metrics.macroF1).toBeCloseTo(1 / 3, 12);
     expect(d.metrics.logLoss).toBeCloseTo((Math.log(2) + Math.log(1 / 0.3)) / 2, 12);
     expect(exportCsv(dir, 'predictions')).toEqual({ filename: 'r1-predictions.csv', content: csv });
-    expect(exportCsv(dir, 'history').content).toBe('\uFEFFepoch,loss,accuracy,learningRate,seconds\r\n1,1,0.5,0.001,1\n');
+    expect(exportCsv(dir, 'history').content).toBe(
+      '\uFEFFepoch,loss,accuracy,learningRate,seconds\r\n1,1,0.5,0.001,1\n',
+    );
     expect(() => exportCsv(dir, 'folds')).toThrow(/no folds.csv/);
-    expect(listRunSummaries(runs).map((r) => [r.id, r.kind, r.status, r.hasPredictions])).toEqual([['r1', 'train', 'done', true]]);
+    expect(listRunSummaries(runs).map((r) => [r.id, r.kind, r.status, r.hasPredictions])).toEqual([
+      ['r1', 'train', 'done', true],
+    ]);
     for (const bad of ['..', '../r1', 'a/b', '.']) expect(() => runDirOf(runs, bad)).toThrow();
     expect(() => runDirOf(runs, 'r2')).toThrow(/does not exist/);
     deleteRunDir(dir);
@@ -137,7 +186,12 @@ describe('settings file (conf, the same file electron-store uses)', () => {
     const home = path.join(tmp, 'home');
     const s = confSettings(home);
     expect(s.file).toBe(settingsFile(home));
-    expect(s.get()).toMatchObject({ dataDir: path.join(home, 'data'), runsDir: path.join(home, 'runs'), theme: 'light', recentRuns: [] });
+    expect(s.get()).toMatchObject({
+      dataDir: path.join(home, 'data'),
+      runsDir: path.join(home, 'runs'),
+      theme: 'light',
+      recentRuns: [],
+    });
     s.set({ language: 'zh', colorConvention: 'red-up' });
     const again = confSettings(home).get();
     expect(again.language).toBe('zh');
@@ -146,7 +200,9 @@ describe('settings file (conf, the same file electron-store uses)', () => {
   });
   it('uses the folder Electron uses for userData on each platform', () => {
     expect(userDataDir({ XDG_CONFIG_HOME: '/x' }, 'linux')).toBe('/x/factor-inception');
-    expect(userDataDir({ APPDATA: 'C:/Users/u/AppData/Roaming' }, 'win32')).toBe(path.join('C:/Users/u/AppData/Roaming', 'factor-inception'));
+    expect(userDataDir({ APPDATA: 'C:/Users/u/AppData/Roaming' }, 'win32')).toBe(
+      path.join('C:/Users/u/AppData/Roaming', 'factor-inception'),
+    );
     expect(userDataDir({}, 'darwin')).toMatch(/Library\/Application Support\/factor-inception$/);
     expect(userDataDir({ FACTOR_INCEPTION_HOME: '/h' }, 'linux')).toBe('/h');
   });
@@ -171,13 +227,26 @@ describe('runs service: a study folder', () => {
         reference: 'A_time-factor',
         cells: [cell('A_time-factor', 0.4, 0.35, 0.5), cell('A+B_time-factor', 0.45, 0.38, 0.7)],
         buyHold: { totalReturn: 0.05, sharpe: 0.3, maxDrawdown: -0.3 },
-        ablation: [{ key: 'A+B_time-factor', diff: { balancedAccuracy: { estimate: 0.03, lo: -0.01, hi: 0.07 } }, verdict: 'no-difference' }],
+        ablation: [
+          {
+            key: 'A+B_time-factor',
+            diff: { balancedAccuracy: { estimate: 0.03, lo: -0.01, hi: 0.07 } },
+            verdict: 'no-difference',
+          },
+        ],
         baselines: [{ name: 'majority', metrics: { accuracy: 0.5, balancedAccuracy: 0.333, macroF1: 0.2 } }],
       }),
     );
-    const header = 'date,target_close,p_down,p_flat,p_up,predicted_class,forward_return,realised_class,correct,position,strategy_equity,buy_hold_equity';
-    writeFileSync(path.join(dir, 'predictions.csv'), `\uFEFF${header}\n2023-01-03,3887.9,0.1,0.2,0.7,up,0.03,up,1,1,1,1\n2023-01-04,3900,0.5,0.3,0.2,down,,,,0,1.01,1.02\n`);
-    writeFileSync(path.join(dir, 'folds.csv'), '\uFEFFcell,seed,fold,test_start,test_end,train_samples,val_samples,test_samples,epochs,best_epoch,stopped_early,seconds,backend,accuracy,cached\nA_time-factor,42,0,2023-01-03,2023-06-30,300,40,120,3,2,false,1.5,wasm,0.4,false\n');
+    const header =
+      'date,target_close,p_down,p_flat,p_up,predicted_class,forward_return,realised_class,correct,position,strategy_equity,buy_hold_equity';
+    writeFileSync(
+      path.join(dir, 'predictions.csv'),
+      `\uFEFF${header}\n2023-01-03,3887.9,0.1,0.2,0.7,up,0.03,up,1,1,1,1\n2023-01-04,3900,0.5,0.3,0.2,down,,,,0,1.01,1.02\n`,
+    );
+    writeFileSync(
+      path.join(dir, 'folds.csv'),
+      '\uFEFFcell,seed,fold,test_start,test_end,train_samples,val_samples,test_samples,epochs,best_epoch,stopped_early,seconds,backend,accuracy,cached\nA_time-factor,42,0,2023-01-03,2023-06-30,300,40,120,3,2,false,1.5,wasm,0.4,false\n',
+    );
     const d = readRunDetail(dir);
     expect(d.metrics).toEqual({ accuracy: 0.45, balancedAccuracy: 0.38, macroF1: 0.3, logLoss: 1.1 });
     expect(d.stats.sharpe).toEqual([0.7, 0.3]);
@@ -189,11 +258,29 @@ describe('runs service: a study folder', () => {
     ]);
     expect(d.ablation[1].diffVsReference).toBe('3.0 pp [-1.0, 7.0]');
     expect(d.conclusion).toBe('Headline. No overlay helped.');
-    expect(d.folds).toEqual([{ cell: 'A_time-factor', seed: 42, fold: 0, testStart: '2023-01-03', testEnd: '2023-06-30', trainSamples: 300, testSamples: 120, accuracy: 0.4, balancedAccuracy: undefined }]);
+    expect(d.folds).toEqual([
+      {
+        cell: 'A_time-factor',
+        seed: 42,
+        fold: 0,
+        testStart: '2023-01-03',
+        testEnd: '2023-06-30',
+        trainSamples: 300,
+        testSamples: 120,
+        accuracy: 0.4,
+        balancedAccuracy: undefined,
+      },
+    ]);
     expect(d.predictions.map((p) => [p.predicted, p.actual, p.equity, p.buyHold])).toEqual([
       [2, 2, 1, 1],
       [0, null, 1.01, 1.02],
     ]);
-    expect(d.summary).toMatchObject({ kind: 'study', accuracy: 0.45, balancedAccuracy: 0.38, sharpe: 0.7, hasPredictions: true });
+    expect(d.summary).toMatchObject({
+      kind: 'study',
+      accuracy: 0.45,
+      balancedAccuracy: 0.38,
+      sharpe: 0.7,
+      hasPredictions: true,
+    });
   });
 });

@@ -114,7 +114,9 @@ describe('a run trained with the native kernels says so', () => {
       expect(lines.length).toBeGreaterThan(3);
       for (const l of lines) expect(l).toMatch(/^\S+ \[wasm\+native\] /);
       expect(listRuns(runs).map((x) => x.backend)).toEqual(['wasm+native']);
-      expect(JSON.parse(readFileSync(path.join(dir, 'predictions.json'), 'utf8')).backend).toBe('wasm+native');
+      expect(JSON.parse(readFileSync(path.join(dir, 'predictions.json'), 'utf8')).backend).toBe(
+        'wasm+native',
+      );
     } finally {
       rmSync(runs, { recursive: true, force: true });
     }

@@ -99,7 +99,10 @@ describe('cn-index-daily', () => {
     const all = DAILY.map((d) => load(dailyFile(d.code)).bars);
     expect(crossGaps(all)).toEqual([]);
     const cut = all[2].time.indexOf('2015-03-02');
-    const holed = selectBars(all[2], [...all[2].time.keys()].filter((i) => i !== cut));
+    const holed = selectBars(
+      all[2],
+      [...all[2].time.keys()].filter((i) => i !== cut),
+    );
     const gaps = crossGaps([all[0], all[1], holed, all[3]]);
     expect(gaps).toHaveLength(1);
     expect(gaps[0]).toMatchObject({ kind: 'gap', file: all[2].source });
@@ -116,26 +119,34 @@ describe('cn-index-daily', () => {
     expect(whole.report.kept).toBe(3302);
     // 4616 - 3302 = 1314 days before ChiNext's first day.
     expect(whole.report.dropped.slice(0, 3)).toEqual(
-      ['000300', '000001', '000905'].map((code) => ({ code, count: 1314, first: '2005-01-04', last: '2010-05-31' })),
+      ['000300', '000001', '000905'].map((code) => ({
+        code,
+        count: 1314,
+        first: '2005-01-04',
+        last: '2010-05-31',
+      })),
     );
     expect(whole.report.dropped[3]).toEqual({ code: '399006', count: 0, first: undefined, last: undefined });
   });
 });
 
 describe('raw vendor files', () => {
-  it.each(RAW_DAILY)('$file imports with format $format, unit $unit, every dated line kept', ({ file, code, format, unit, last }) => {
-    const { bars, report } = load(rawFile(file));
-    const plain = plainRows(rawFile(file));
-    expect(report.format).toBe(format);
-    expect(report.volumeUnit).toBe(unit);
-    expect(report.code).toBe(code);
-    expect(report.rowsRead).toBe(plain.length);
-    expect(report.rowsKept).toBe(plain.length);
-    expect(report.lastTime).toBe(last);
-    expect(report.firstTime).toBe(plain[0][0]);
-    expect(report.issues.filter((i) => i.severity === 'error')).toEqual([]);
-    expect(bars.time.length).toBe(plain.length);
-  });
+  it.each(RAW_DAILY)(
+    '$file imports with format $format, unit $unit, every dated line kept',
+    ({ file, code, format, unit, last }) => {
+      const { bars, report } = load(rawFile(file));
+      const plain = plainRows(rawFile(file));
+      expect(report.format).toBe(format);
+      expect(report.volumeUnit).toBe(unit);
+      expect(report.code).toBe(code);
+      expect(report.rowsRead).toBe(plain.length);
+      expect(report.rowsKept).toBe(plain.length);
+      expect(report.lastTime).toBe(last);
+      expect(report.firstTime).toBe(plain[0][0]);
+      expect(report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+      expect(bars.time.length).toBe(plain.length);
+    },
+  );
 
   it('baostock sh000001: the 18 rows before 1997 whose high/low miss open/close are warned with their lines', () => {
     const { report } = load(rawFile('baostock/sh000001.csv'));
@@ -199,7 +210,12 @@ describe('raw vendor files', () => {
     // Sina cuts to 2 decimals (sometimes truncating: 2407.3260 -> 2407.32), so agreement is within 0.01 point.
     // On 2013-08-06 its 000001 and 000905 closes differ from baostock and cn-index-daily (2061.06 vs 2060.50,
     // 3631.49 vs 3631.12): a real disagreement between vendors, listed here rather than hidden by a tolerance.
-    const known: Record<string, string[]> = { '000001': ['2013-08-06'], '000905': ['2013-08-06'], '000300': [], '399006': [] };
+    const known: Record<string, string[]> = {
+      '000001': ['2013-08-06'],
+      '000905': ['2013-08-06'],
+      '000300': [],
+      '399006': [],
+    };
     for (const code of ['000001', '000300', '000905', '399006']) {
       const raw = load(rawFile(`sina/${code}.csv`)).bars;
       const clean = load(dailyFile(code)).bars;
@@ -273,50 +289,79 @@ describe('raw vendor files', () => {
 
 describe('cross-file checks on raw files', () => {
   it('baostock files have no gaps against each other: the bad sh000905 row is a value error, not a gap', () => {
-    const gaps = crossGaps(['000001', '000300', '000905'].map((c) => load(rawFile(`baostock/sh${c}.csv`)).bars));
+    const gaps = crossGaps(
+      ['000001', '000300', '000905'].map((c) => load(rawFile(`baostock/sh${c}.csv`)).bars),
+    );
     expect(gaps).toEqual([]);
   });
 
   it('15-minute tdx series align on the 103 common days; SSE loses its 58 earlier days', () => {
-    const q = ['SH-000300.txt', 'SH-000001.txt'].map((f) => resampleMinutes(load(path.join(rawDir('tdx-1min'), f)).bars, 15));
+    const q = ['SH-000300.txt', 'SH-000001.txt'].map((f) =>
+      resampleMinutes(load(path.join(rawDir('tdx-1min'), f)).bars, 15),
+    );
     const { series, report } = alignSeries(q);
     expect(report.kept).toBe(103 * 16);
     expect(report.dropped[0]).toEqual({ code: '000300', count: 0, first: undefined, last: undefined });
-    expect(report.dropped[1]).toMatchObject({ code: '000001', count: (161 - 103) * 16, first: '2017-01-26 09:45' });
+    expect(report.dropped[1]).toMatchObject({
+      code: '000001',
+      count: (161 - 103) * 16,
+      first: '2017-01-26 09:45',
+    });
     expect(report.dropped[1].last! < '2017-04-27').toBe(true);
     expect(series[1].time).toEqual(series[0].time);
   });
 });
 
 describe('tdx 1-minute exports', () => {
-  it.each(TDX)('$file: GBK, title and footer skipped, 240 bars on each of $days days, 11:30 re-stamped', ({ file, code, days, first }) => {
-    const f = path.join(rawDir('tdx-1min'), file);
-    const { bars, report } = load(f);
-    const plain = plainRows(f, true);
-    expect(report).toMatchObject({ format: 'tdx', encoding: 'gbk', delimiter: 'tab', code, barsPerDay: 240, headerLine: 2 });
-    expect(report.rowsRead).toBe(plain.length);
-    expect(report.rowsKept).toBe(days * 240);
-    expect(report.firstTime).toBe(`${first} 09:31`);
-    expect(report.lastTime).toBe('2017-09-21 15:00');
-    expect(report.issues.map((i) => i.kind).sort()).toEqual(['footer', 'lunch-stamp', 'title-line', 'volume-unit']);
-    expect(report.issues.find((i) => i.kind === 'title-line')!.line).toBe(1);
-    expect(report.issues.find((i) => i.kind === 'footer')!.line).toBe(plain.length + 3);
-    const perDay = new Map<string, string[]>();
-    bars.time.forEach((t, i) => {
-      const d = bars.date[i];
-      if (!perDay.has(d)) perDay.set(d, []);
-      perDay.get(d)!.push(t.slice(11));
-    });
-    expect(perDay.size).toBe(days);
-    const expectedTimes: string[] = [];
-    for (let m = 9 * 60 + 31; m <= 11 * 60 + 30; m++) expectedTimes.push(`${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
-    for (let m = 13 * 60 + 1; m <= 15 * 60; m++) expectedTimes.push(`${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
-    for (const times of perDay.values()) expect(times).toEqual(expectedTimes);
-    // The row stamped 1300 in the file is the 11:30 bar.
-    const raw1300 = plain.find((r) => r[1] === '1300')!;
-    const i1130 = bars.time.indexOf(`${raw1300[0].replace(/\//g, '-')} 11:30`);
-    expect(bars.close[i1130]).toBe(Number(raw1300[5]));
-  });
+  it.each(TDX)(
+    '$file: GBK, title and footer skipped, 240 bars on each of $days days, 11:30 re-stamped',
+    ({ file, code, days, first }) => {
+      const f = path.join(rawDir('tdx-1min'), file);
+      const { bars, report } = load(f);
+      const plain = plainRows(f, true);
+      expect(report).toMatchObject({
+        format: 'tdx',
+        encoding: 'gbk',
+        delimiter: 'tab',
+        code,
+        barsPerDay: 240,
+        headerLine: 2,
+      });
+      expect(report.rowsRead).toBe(plain.length);
+      expect(report.rowsKept).toBe(days * 240);
+      expect(report.firstTime).toBe(`${first} 09:31`);
+      expect(report.lastTime).toBe('2017-09-21 15:00');
+      expect(report.issues.map((i) => i.kind).sort()).toEqual([
+        'footer',
+        'lunch-stamp',
+        'title-line',
+        'volume-unit',
+      ]);
+      expect(report.issues.find((i) => i.kind === 'title-line')!.line).toBe(1);
+      expect(report.issues.find((i) => i.kind === 'footer')!.line).toBe(plain.length + 3);
+      const perDay = new Map<string, string[]>();
+      bars.time.forEach((t, i) => {
+        const d = bars.date[i];
+        if (!perDay.has(d)) perDay.set(d, []);
+        perDay.get(d)!.push(t.slice(11));
+      });
+      expect(perDay.size).toBe(days);
+      const expectedTimes: string[] = [];
+      for (let m = 9 * 60 + 31; m <= 11 * 60 + 30; m++)
+        expectedTimes.push(
+          `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`,
+        );
+      for (let m = 13 * 60 + 1; m <= 15 * 60; m++)
+        expectedTimes.push(
+          `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`,
+        );
+      for (const times of perDay.values()) expect(times).toEqual(expectedTimes);
+      // The row stamped 1300 in the file is the 11:30 bar.
+      const raw1300 = plain.find((r) => r[1] === '1300')!;
+      const i1130 = bars.time.indexOf(`${raw1300[0].replace(/\//g, '-')} 11:30`);
+      expect(bars.close[i1130]).toBe(Number(raw1300[5]));
+    },
+  );
 
   it('the tdx volume column is the day turnover / 10,000 CNY (as the volume-unit note says)', () => {
     const { bars } = load(path.join(rawDir('tdx-1min'), 'SH-000300.txt'));
@@ -343,12 +388,21 @@ describe('real rows rewritten in other layouts import to the same bars', () => {
     const lines = ['ts_code,trade_date,close,open,high,low,pre_close,change,pct_chg,vol,amount'];
     for (const i of [...pick].reverse()) {
       const d = b.time[i].replace(/-/g, '');
-      lines.push(`000300.SH,${d},${b.close[i]},${b.open[i]},${b.high[i]},${b.low[i]},${b.close[i - 1]},0,0,${b.volume[i] / 100},${b.amount[i] / 1000}`);
+      lines.push(
+        `000300.SH,${d},${b.close[i]},${b.open[i]},${b.high[i]},${b.low[i]},${b.close[i - 1]},0,0,${b.volume[i] / 100},${b.amount[i] / 1000}`,
+      );
     }
     const f = path.join(tmp, 'index_daily.csv');
     writeFileSync(f, lines.join('\n'));
     const { bars, report } = importFile(f);
-    expect(report).toMatchObject({ format: 'tushare', volumeUnit: 'lots', amountScale: 1000, reversed: true, dateFormat: 'YYYYMMDD', code: '000300' });
+    expect(report).toMatchObject({
+      format: 'tushare',
+      volumeUnit: 'lots',
+      amountScale: 1000,
+      reversed: true,
+      dateFormat: 'YYYYMMDD',
+      code: '000300',
+    });
     expect(bars.time).toEqual(pick.map((i) => b.time[i]));
     pick.forEach((i, k) => {
       expect(bars.close[k]).toBe(b.close[i]);
@@ -360,11 +414,29 @@ describe('real rows rewritten in other layouts import to the same bars', () => {
   it('GBK, Chinese header in another column order, slash dates, tab-separated', () => {
     const b = clean();
     const lines = ['成交额\t收盘\t日期\t最高\t开盘\t最低\t成交量'];
-    for (const i of pick) lines.push([b.amount[i], b.close[i], b.time[i].replace(/-/g, '/'), b.high[i], b.open[i], b.low[i], b.volume[i]].join('\t'));
+    for (const i of pick)
+      lines.push(
+        [
+          b.amount[i],
+          b.close[i],
+          b.time[i].replace(/-/g, '/'),
+          b.high[i],
+          b.open[i],
+          b.low[i],
+          b.volume[i],
+        ].join('\t'),
+      );
     const f = path.join(tmp, 'SH000300.txt');
     writeFileSync(f, iconv.encode(lines.join('\r\n'), 'gbk'));
     const { bars, report } = importFile(f);
-    expect(report).toMatchObject({ format: 'generic', encoding: 'gbk', delimiter: 'tab', volumeUnit: 'shares', dateFormat: 'YYYY/MM/DD', code: '000300' });
+    expect(report).toMatchObject({
+      format: 'generic',
+      encoding: 'gbk',
+      delimiter: 'tab',
+      volumeUnit: 'shares',
+      dateFormat: 'YYYY/MM/DD',
+      code: '000300',
+    });
     expect(bars).toEqual(selectBars({ ...b, source: f }, pick));
   });
 });
@@ -376,8 +448,13 @@ describe('data check on several sources of one index', () => {
     try {
       const files = [rawFile('baostock/sh000905.csv'), rawFile('sina/000905.csv'), dailyFile('000905')];
       expect(await dataCli(['check', ...files, '--json'])).toBe(0);
-      const reports = JSON.parse(out.join('\n')) as { file: string; issues: { kind: string; message: string }[] }[];
-      const mism = reports.map((r) => r.issues.filter((i) => i.kind === 'source-mismatch').map((i) => i.message.slice(0, 10)));
+      const reports = JSON.parse(out.join('\n')) as {
+        file: string;
+        issues: { kind: string; message: string }[];
+      }[];
+      const mism = reports.map((r) =>
+        r.issues.filter((i) => i.kind === 'source-mismatch').map((i) => i.message.slice(0, 10)),
+      );
       expect(mism).toEqual([['2014-08-07', '2014-08-07'], ['2014-08-07'], ['2014-08-07']]);
     } finally {
       log.mockRestore();

@@ -26,7 +26,13 @@ function dataError(fn: () => unknown): DataError {
   throw new Error('expected a DataError, nothing was thrown');
 }
 
-function allFinite(bars: { open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; volume: Float64Array }) {
+function allFinite(bars: {
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}) {
   return [bars.open, bars.high, bars.low, bars.close, bars.volume].every((a) => a.every(Number.isFinite));
 }
 
@@ -37,7 +43,13 @@ describe('row-level problems are dropped and reported with file:line:field', () 
     expect(report.rowsRead).toBe(3);
     expect(report.rowsDropped).toBe(1);
     expect(report.issues).toEqual([
-      expect.objectContaining({ severity: 'error', kind: 'truncated', file: fx('truncated.csv'), line: 3, field: 'low' }),
+      expect.objectContaining({
+        severity: 'error',
+        kind: 'truncated',
+        file: fx('truncated.csv'),
+        line: 3,
+        field: 'low',
+      }),
     ]);
   });
 
@@ -65,9 +77,14 @@ describe('row-level problems are dropped and reported with file:line:field', () 
 
   it('a full-width last row with a bad date is a dropped row, not a footer', () => {
     const f = path.join(tmp, 'bad-last.csv');
-    writeFileSync(f, 'date,open,high,low,close,volume\n2017-04-26,1,2,1,2,5\n2017-04-27,1,2,1,2,5\nyesterday,1,2,1,2,5\n');
+    writeFileSync(
+      f,
+      'date,open,high,low,close,volume\n2017-04-26,1,2,1,2,5\n2017-04-27,1,2,1,2,5\nyesterday,1,2,1,2,5\n',
+    );
     const { report } = importFile(f);
-    expect(report.issues.map((i) => [i.severity, i.kind, i.line, i.field])).toEqual([['error', 'bad-date', 4, 'date']]);
+    expect(report.issues.map((i) => [i.severity, i.kind, i.line, i.field])).toEqual([
+      ['error', 'bad-date', 4, 'date'],
+    ]);
   });
 
   it('bad dates', () => {
@@ -105,7 +122,9 @@ describe('order of rows', () => {
   it('one row out of order (a mistyped year) drops that row only', () => {
     const { bars, report } = importFile(fx('one-out-of-order.csv'));
     expect(bars.time).toEqual(['2017-04-26', '2017-04-27', '2017-05-02', '2017-05-03', '2017-05-04']);
-    expect(report.issues.map((i) => [i.severity, i.kind, i.line, i.field])).toEqual([['error', 'out-of-order', 4, 'date']]);
+    expect(report.issues.map((i) => [i.severity, i.kind, i.line, i.field])).toEqual([
+      ['error', 'out-of-order', 4, 'date'],
+    ]);
     expect(report.issues[0].message).toContain('2071-04-28');
   });
 
@@ -166,7 +185,14 @@ describe('encodings', () => {
     const f = path.join(tmp, 'SH-000300.txt');
     writeFileSync(f, iconv.encode(tdxText, 'gbk'));
     const { bars, report } = importFile(f);
-    expect(report).toMatchObject({ encoding: 'gbk', format: 'tdx', code: '000300', rowsRead: 3, rowsKept: 3, headerLine: 2 });
+    expect(report).toMatchObject({
+      encoding: 'gbk',
+      format: 'tdx',
+      code: '000300',
+      rowsRead: 3,
+      rowsKept: 3,
+      headerLine: 2,
+    });
     expect(bars.time).toEqual(['2017-04-27 11:29', '2017-04-27 11:30', '2017-04-27 13:01']);
     expect(report.issues.find((i) => i.kind === 'footer')!.line).toBe(6);
   });
@@ -199,7 +225,13 @@ describe('encodings', () => {
 
   it('UTF-8 with BOM, semicolons, decimal commas, Chinese header with a unit, compact dates, any column order', () => {
     const { bars, report } = importFile(fx('bom-semicolon-zh.csv'), { code: '000300' });
-    expect(report).toMatchObject({ encoding: 'utf-8-bom', delimiter: ';', dateFormat: 'YYYYMMDD', volumeUnit: 'lots', code: '000300' });
+    expect(report).toMatchObject({
+      encoding: 'utf-8-bom',
+      delimiter: ';',
+      dateFormat: 'YYYYMMDD',
+      volumeUnit: 'lots',
+      code: '000300',
+    });
     expect(bars.time).toEqual(['2017-04-26', '2017-04-27']);
     expect([bars.open[1], bars.high[1], bars.low[1], bars.close[1], bars.volume[1], bars.amount[1]]).toEqual([
       3435.1, 3449.27, 3399.54, 3446.72, 1100, 5500,
@@ -210,7 +242,13 @@ describe('encodings', () => {
 describe('layouts', () => {
   it('whitespace-aligned text with a title and a footer line, slash dates', () => {
     const { bars, report } = importFile(fx('whitespace.txt'));
-    expect(report).toMatchObject({ delimiter: 'whitespace', headerLine: 2, rowsRead: 2, rowsKept: 2, dateFormat: 'YYYY/MM/DD' });
+    expect(report).toMatchObject({
+      delimiter: 'whitespace',
+      headerLine: 2,
+      rowsRead: 2,
+      rowsKept: 2,
+      dateFormat: 'YYYY/MM/DD',
+    });
     expect(report.issues.map((i) => [i.kind, i.line])).toEqual([
       ['title-line', 1],
       ['footer', 5],
@@ -225,28 +263,43 @@ describe('layouts', () => {
     expect(report.barsPerDay).toBe(240);
     expect(bars.time).toEqual(['2017-04-27 09:31', '2017-04-27 09:32', '2017-04-27 09:33']);
     expect(bars.date).toEqual(['2017-04-27', '2017-04-27', '2017-04-27']);
-    expect([bars.open[0], bars.high[0], bars.low[0], bars.close[0], bars.volume[0]]).toEqual([3435.1, 3435.1, 3428.78, 3428.78, 256470]);
+    expect([bars.open[0], bars.high[0], bars.low[0], bars.close[0], bars.volume[0]]).toEqual([
+      3435.1, 3435.1, 3428.78, 3428.78, 256470,
+    ]);
     // A partial day is reported, not padded.
     expect(report.issues.map((i) => i.kind)).toEqual(['incomplete-day']);
   });
 
   it('a 1-minute file stamped with bar start times is moved to bar-end stamps, and said so', () => {
     const lines = ['Date,Time,Open,High,Low,Close,Volume'];
-    const stamp = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}${String(m % 60).padStart(2, '0')}`;
-    const starts = [...Array(120).keys()].map((i) => 570 + i).concat([...Array(120).keys()].map((i) => 780 + i));
-    starts.forEach((m, i) => lines.push(`2017-04-27,${stamp(m)},${100 + i},${101 + i},${99 + i},${100.5 + i},10`));
+    const stamp = (m: number) =>
+      `${String(Math.floor(m / 60)).padStart(2, '0')}${String(m % 60).padStart(2, '0')}`;
+    const starts = [...Array(120).keys()]
+      .map((i) => 570 + i)
+      .concat([...Array(120).keys()].map((i) => 780 + i));
+    starts.forEach((m, i) =>
+      lines.push(`2017-04-27,${stamp(m)},${100 + i},${101 + i},${99 + i},${100.5 + i},10`),
+    );
     const f = path.join(tmp, 'start-stamped.csv');
     writeFileSync(f, lines.join('\n') + '\n');
     const { bars, report } = importFile(f, { code: '000300' });
     expect(report.issues.map((i) => [i.kind, i.line])).toEqual([['start-stamps', 2]]);
     expect(bars.time.length).toBe(240);
-    expect([bars.time[0], bars.time[119], bars.time[120], bars.time[239]].map((t) => t.slice(11))).toEqual(['09:31', '11:30', '13:01', '15:00']);
+    expect([bars.time[0], bars.time[119], bars.time[120], bars.time[239]].map((t) => t.slice(11))).toEqual([
+      '09:31',
+      '11:30',
+      '13:01',
+      '15:00',
+    ]);
     expect(bars.close[120]).toBe(220.5); // the row stamped 13:00 in the file
   });
 
   it('a daily export whose dates carry a 00:00 time is read as daily bars', () => {
     const f = path.join(tmp, 'midnight.csv');
-    writeFileSync(f, 'date,open,high,low,close,volume\n2017-04-26 00:00:00,1,2,1,2,5\n2017-04-27 00:00:00,1,2,1,2,5\n');
+    writeFileSync(
+      f,
+      'date,open,high,low,close,volume\n2017-04-26 00:00:00,1,2,1,2,5\n2017-04-27 00:00:00,1,2,1,2,5\n',
+    );
     const { bars, report } = importFile(f);
     expect(bars.time).toEqual(['2017-04-26', '2017-04-27']);
     expect(report.barsPerDay).toBe(1);
@@ -254,7 +307,9 @@ describe('layouts', () => {
   });
 
   it('an unknown --format is refused', () => {
-    expect(dataError(() => importFile(fx('truncated.csv'), { format: 'bloomberg' })).message).toContain("unknown format 'bloomberg'");
+    expect(dataError(() => importFile(fx('truncated.csv'), { format: 'bloomberg' })).message).toContain(
+      "unknown format 'bloomberg'",
+    );
   });
 });
 

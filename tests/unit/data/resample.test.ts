@@ -8,7 +8,13 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { Bars } from '../../../src/shared/domain';
 import { importFile } from '../../../src/main/training/data/import';
-import { completeDays, resampleMinutes, resampleMinutesWithReport, selectBars, toDaily } from '../../../src/main/training/data/resample';
+import {
+  completeDays,
+  resampleMinutes,
+  resampleMinutesWithReport,
+  selectBars,
+  toDaily,
+} from '../../../src/main/training/data/resample';
 import { ConfigError } from '../../../src/shared/errors';
 import { dailyFile, rawDir } from '../../helpers/data';
 
@@ -19,7 +25,24 @@ const TDX = [
   { file: 'SZ-399006.txt', code: '399006', days: 161 },
 ];
 
-const STAMPS_15 = ['09:45', '10:00', '10:15', '10:30', '10:45', '11:00', '11:15', '11:30', '13:15', '13:30', '13:45', '14:00', '14:15', '14:30', '14:45', '15:00'];
+const STAMPS_15 = [
+  '09:45',
+  '10:00',
+  '10:15',
+  '10:30',
+  '10:45',
+  '11:00',
+  '11:15',
+  '11:30',
+  '13:15',
+  '13:30',
+  '13:45',
+  '14:00',
+  '14:15',
+  '14:30',
+  '14:45',
+  '15:00',
+];
 
 describe.each(TDX)('$file resampled to 15 minutes', ({ file, code, days }) => {
   const minute = importFile(path.join(rawDir('tdx-1min'), file)).bars;
@@ -49,7 +72,10 @@ describe.each(TDX)('$file resampled to 15 minutes', ({ file, code, days }) => {
       expect(q.high[k]).toBe(Math.max(...g.map((r) => r[3])));
       expect(q.low[k]).toBe(Math.min(...g.map((r) => r[4])));
       expect(q.close[k]).toBe(g[14][5]);
-      expect(q.volume[k]).toBeCloseTo(g.reduce((s, r) => s + r[6], 0), 6);
+      expect(q.volume[k]).toBeCloseTo(
+        g.reduce((s, r) => s + r[6], 0),
+        6,
+      );
     }
   });
 
@@ -91,17 +117,32 @@ function syntheticDay(date: string, skip: Set<string> = new Set()): Bars {
   for (let s = 121; s <= 240; s++) add(13 * 60 + s - 120, s);
   const c = Float64Array.from(close);
   return {
-    code: 'TEST', source: 'synthetic', barsPerDay: 240, time, date: time.map((t) => t.slice(0, 10)),
-    open: c.map((x) => x - 0.5), high: c.map((x) => x + 1), low: c.map((x) => x - 1), close: c,
-    volume: new Float64Array(c.length).fill(1), amount: new Float64Array(c.length).fill(10),
+    code: 'TEST',
+    source: 'synthetic',
+    barsPerDay: 240,
+    time,
+    date: time.map((t) => t.slice(0, 10)),
+    open: c.map((x) => x - 0.5),
+    high: c.map((x) => x + 1),
+    low: c.map((x) => x - 1),
+    close: c,
+    volume: new Float64Array(c.length).fill(1),
+    amount: new Float64Array(c.length).fill(10),
   };
 }
 
 function concat(a: Bars, b: Bars): Bars {
   const cat = (x: Float64Array, y: Float64Array) => Float64Array.from([...x, ...y]);
   return {
-    ...a, time: [...a.time, ...b.time], date: [...a.date, ...b.date], open: cat(a.open, b.open), high: cat(a.high, b.high),
-    low: cat(a.low, b.low), close: cat(a.close, b.close), volume: cat(a.volume, b.volume), amount: cat(a.amount, b.amount),
+    ...a,
+    time: [...a.time, ...b.time],
+    date: [...a.date, ...b.date],
+    open: cat(a.open, b.open),
+    high: cat(a.high, b.high),
+    low: cat(a.low, b.low),
+    close: cat(a.close, b.close),
+    volume: cat(a.volume, b.volume),
+    amount: cat(a.amount, b.amount),
   };
 }
 
@@ -109,9 +150,20 @@ describe('resampleMinutes on hand-made bars', () => {
   it('30-minute bars: 8 a day, none spanning lunch, values by hand', () => {
     const q = resampleMinutes(syntheticDay('2020-01-02'), 30);
     expect(q.barsPerDay).toBe(8);
-    expect(q.time.map((t) => t.slice(11))).toEqual(['10:00', '10:30', '11:00', '11:30', '13:30', '14:00', '14:30', '15:00']);
+    expect(q.time.map((t) => t.slice(11))).toEqual([
+      '10:00',
+      '10:30',
+      '11:00',
+      '11:30',
+      '13:30',
+      '14:00',
+      '14:30',
+      '15:00',
+    ]);
     // Bar 4 (11:30) holds session minutes 91..120, bar 5 (13:30) minutes 121..150.
-    expect([q.open[3], q.close[3], q.high[3], q.low[3], q.volume[3], q.amount[3]]).toEqual([190.5, 220, 221, 190, 30, 300]);
+    expect([q.open[3], q.close[3], q.high[3], q.low[3], q.volume[3], q.amount[3]]).toEqual([
+      190.5, 220, 221, 190, 30, 300,
+    ]);
     expect([q.open[4], q.close[4], q.high[4], q.low[4]]).toEqual([220.5, 250, 251, 220]);
   });
 
@@ -157,7 +209,9 @@ describe('resampleMinutes on hand-made bars', () => {
     const d = toDaily(concat(syntheticDay('2020-01-02'), syntheticDay('2020-01-03')));
     expect(d.time).toEqual(['2020-01-02', '2020-01-03']);
     expect(d.barsPerDay).toBe(1);
-    expect([d.open[0], d.high[0], d.low[0], d.close[0], d.volume[0], d.amount[0]]).toEqual([100.5, 341, 100, 340, 240, 2400]);
+    expect([d.open[0], d.high[0], d.low[0], d.close[0], d.volume[0], d.amount[0]]).toEqual([
+      100.5, 341, 100, 340, 240, 2400,
+    ]);
     expect(selectBars(d, [1]).time).toEqual(['2020-01-03']);
   });
 });

@@ -48,7 +48,13 @@ describe('backtest (hand-computed)', () => {
       bars: b,
       signalDates: b.date,
       signals: [2, 0, 2, 2],
-      options: { positionMap: [-1, 0, 1], execution: 'next-close', commissionBps: 0, slippageBps: 0, holdDays: 2 },
+      options: {
+        positionMap: [-1, 0, 1],
+        execution: 'next-close',
+        commissionBps: 0,
+        slippageBps: 0,
+        holdDays: 2,
+      },
     });
     // positions 1, -1, 1, 1 -> tranche means 0.5, 0, 0, 1
     expect(Array.from(r.target)).toEqual([0.5, 0, 0, 1]);
@@ -82,7 +88,16 @@ describe('computeStats (hand-computed)', () => {
 
   it('turnover counts traded value per year in units of mean equity', () => {
     const eq = new Array(253).fill(1);
-    const trade = { signalDate: 'a', date: 'b', price: 1, units: 1, value: 1, cost: 0, fromTarget: 0, toTarget: 1 };
+    const trade = {
+      signalDate: 'a',
+      date: 'b',
+      price: 1,
+      units: 1,
+      value: 1,
+      cost: 0,
+      fromTarget: 0,
+      toTarget: 1,
+    };
     expect(computeStats(eq, undefined, [trade, { ...trade, value: 1 }]).turnover).toBeCloseTo(2, 12);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { blockBootstrap, blockIndices, meanOf, quantileSorted } from '../../../src/main/training/eval/bootstrap';
+import {
+  blockBootstrap,
+  blockIndices,
+  meanOf,
+  quantileSorted,
+} from '../../../src/main/training/eval/bootstrap';
 import { mulberry32, randNormal } from '../../../src/main/training/random';
 
 /** AR(1) with coefficient phi around a known mean, started from its stationary distribution. */
@@ -17,7 +22,8 @@ describe('block bootstrap', () => {
   it('blocks are runs of consecutive rows, wrapping around', () => {
     const idx = blockIndices(10, 4, mulberry32(3));
     expect(idx.length).toBe(10);
-    for (const start of [0, 4, 8]) for (let j = 1; j < 4 && start + j < 10; j++) expect(idx[start + j]).toBe((idx[start] + j) % 10);
+    for (const start of [0, 4, 8])
+      for (let j = 1; j < 4 && start + j < 10; j++) expect(idx[start + j]).toBe((idx[start] + j) % 10);
     expect(quantileSorted([1, 2, 3, 4, 5], 0.25)).toBe(2);
     expect(quantileSorted([0, 10], 0.05)).toBeCloseTo(0.5, 12);
   });

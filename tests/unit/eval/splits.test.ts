@@ -18,7 +18,14 @@ function calendar(n: number): string[] {
 describe('walkForwardSplits', () => {
   it('hand example: rolling, H=2, train span 10, val 20 %, test 5', () => {
     const dates = calendar(30);
-    const folds = walkForwardSplits(dates, 28, { horizonDays: 2, window: 'rolling', trainDays: 10, testDays: 5, validationFraction: 0.2, includeUnlabeled: true });
+    const folds = walkForwardSplits(dates, 28, {
+      horizonDays: 2,
+      window: 'rolling',
+      trainDays: 10,
+      testDays: 5,
+      validationFraction: 0.2,
+      includeUnlabeled: true,
+    });
     // span 0..9, val = last 2 (8, 9), embargo 2 before val -> train 0..5; embargo 10, 11; test 12..16
     expect(folds[0].train).toEqual([0, 1, 2, 3, 4, 5]);
     expect(folds[0].val).toEqual([8, 9]);
@@ -34,7 +41,13 @@ describe('walkForwardSplits', () => {
 
   it('hand example: anchored grows from sample 0', () => {
     const dates = calendar(40);
-    const folds = walkForwardSplits(dates, 40, { horizonDays: 3, window: 'anchored', trainDays: 12, testDays: 10, validationFraction: 0 });
+    const folds = walkForwardSplits(dates, 40, {
+      horizonDays: 3,
+      window: 'anchored',
+      trainDays: 12,
+      testDays: 10,
+      validationFraction: 0,
+    });
     expect(folds[0].train).toEqual([...Array(12).keys()]);
     expect(folds[0].test[0]).toBe(15);
     expect(folds[1].train).toEqual([...Array(22).keys()]);
@@ -74,16 +87,24 @@ describe('walkForwardSplits', () => {
         for (const i of [...f.train, ...f.val]) {
           if (i >= labeledCount) bad.push(`fold ${f.index}: unlabeled ${i} in train/val`);
           // the label window ends at dates[i + H]: strictly before the first test date
-          if (!(dates[i + H] < firstTestDate)) bad.push(`fold ${f.index}: label window of ${i} reaches test ${firstTestDate}`);
+          if (!(dates[i + H] < firstTestDate))
+            bad.push(`fold ${f.index}: label window of ${i} reaches test ${firstTestDate}`);
         }
-        if (f.val.length > 0) for (const i of f.train) if (!(dates[i + H] < dates[f.val[0]])) bad.push(`fold ${f.index}: train ${i} overlaps val`);
-        if (opts.window === 'rolling' && f.train.length + f.val.length + (f.val.length ? opts.embargoDays! : 0) !== opts.trainDays) bad.push('rolling span');
+        if (f.val.length > 0)
+          for (const i of f.train)
+            if (!(dates[i + H] < dates[f.val[0]])) bad.push(`fold ${f.index}: train ${i} overlaps val`);
+        if (
+          opts.window === 'rolling' &&
+          f.train.length + f.val.length + (f.val.length ? opts.embargoDays! : 0) !== opts.trainDays
+        )
+          bad.push('rolling span');
         for (const t of f.test) if (t >= labeledCount) bad.push(`unlabeled test ${t}`);
         for (const t of f.predictOnly) if (t < labeledCount) bad.push(`labeled predictOnly ${t}`);
         covered.push(...f.test);
       }
       // contiguous, no overlap, ends at the last labeled sample
-      for (let k = 1; k < covered.length; k++) if (covered[k] !== covered[k - 1] + 1) bad.push(`gap/overlap at ${covered[k]}`);
+      for (let k = 1; k < covered.length; k++)
+        if (covered[k] !== covered[k - 1] + 1) bad.push(`gap/overlap at ${covered[k]}`);
       if (covered[covered.length - 1] !== labeledCount - 1) bad.push('does not reach last labeled');
       expect(bad, JSON.stringify(opts)).toEqual([]);
       const predicted = folds.flatMap((f) => f.predictOnly);
@@ -94,11 +115,38 @@ describe('walkForwardSplits', () => {
 
   it('testFrom / testTo / maxFolds, and refuses an embargo below H', () => {
     const dates = calendar(300);
-    const folds = walkForwardSplits(dates, 290, { horizonDays: 10, window: 'anchored', trainDays: 100, testDays: 50, validationFraction: 0.15, testFrom: dates[150], testTo: dates[260], maxFolds: 5 });
+    const folds = walkForwardSplits(dates, 290, {
+      horizonDays: 10,
+      window: 'anchored',
+      trainDays: 100,
+      testDays: 50,
+      validationFraction: 0.15,
+      testFrom: dates[150],
+      testTo: dates[260],
+      maxFolds: 5,
+    });
     expect(folds[0].testStart).toBe(dates[150]);
     expect(folds[folds.length - 1].testEnd).toBe(dates[260]);
     expect(folds.map((f) => f.test.length)).toEqual([50, 61]); // 11-sample remainder joins the last fold
-    expect(() => walkForwardSplits(dates, 290, { horizonDays: 10, window: 'anchored', trainDays: 100, testDays: 50, validationFraction: 0, embargoDays: 5 })).toThrow(/embargoDays/);
-    expect(() => walkForwardSplits(dates, 290, { horizonDays: 10, window: 'anchored', trainDays: 100, testDays: 50, validationFraction: 0, stepDays: 20 })).toThrow(/stepDays/);
+    expect(() =>
+      walkForwardSplits(dates, 290, {
+        horizonDays: 10,
+        window: 'anchored',
+        trainDays: 100,
+        testDays: 50,
+        validationFraction: 0,
+        embargoDays: 5,
+      }),
+    ).toThrow(/embargoDays/);
+    expect(() =>
+      walkForwardSplits(dates, 290, {
+        horizonDays: 10,
+        window: 'anchored',
+        trainDays: 100,
+        testDays: 50,
+        validationFraction: 0,
+        stepDays: 20,
+      }),
+    ).toThrow(/stepDays/);
   });
 });

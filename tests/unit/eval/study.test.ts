@@ -23,9 +23,21 @@ let bars: Map<string, Bars>;
 const config = (outDir: string) =>
   parseStudyConfig(
     {
-      dataset: { from: '2017-01-03', to: '2019-12-31', lookbackDays: 20, normWindowDays: 20, factors: factorNames().slice(0, 6) },
+      dataset: {
+        from: '2017-01-03',
+        to: '2019-12-31',
+        lookbackDays: 20,
+        normWindowDays: 20,
+        factors: factorNames().slice(0, 6),
+      },
       model: { preset: 'cnn', width: 0.125, dropout: 0 },
-      train: { epochs: 2, batchSize: 64, validationFraction: 0.15, earlyStoppingPatience: 0, backend: 'wasm' },
+      train: {
+        epochs: 2,
+        batchSize: 64,
+        validationFraction: 0.15,
+        earlyStoppingPatience: 0,
+        backend: 'wasm',
+      },
       walkForward: { window: 'rolling', trainDays: 250, testDays: 120 },
       seeds: [3],
       ablation: { channelSets: [['000300'], ['000300', '000001']], layouts: ['time-factor', 'seed'] },
@@ -48,7 +60,14 @@ function perturbed(src: Map<string, Bars>, after: string): Map<string, Bars> {
   for (const [code, b] of src) {
     const k = b.date.map((d, i) => (d > after ? 1 + 0.2 * Math.sin(i) : 1));
     const scale = (a: Float64Array) => a.map((v, i) => v * k[i]);
-    out.set(code, { ...b, open: scale(b.open), high: scale(b.high), low: scale(b.low), close: scale(b.close), volume: scale(b.volume) });
+    out.set(code, {
+      ...b,
+      open: scale(b.open),
+      high: scale(b.high),
+      low: scale(b.low),
+      close: scale(b.close),
+      volume: scale(b.volume),
+    });
   }
   return out;
 }
@@ -104,8 +123,15 @@ describe('runStudy on real data (tiny network)', () => {
   });
 
   it('perturbation: changing prices after a test date changes no prediction, position or equity at or before it', async () => {
-    const T = a.folds[1].testStart < a.dates[Math.floor(a.dates.length / 2)] ? a.dates[Math.floor(a.dates.length / 2)] : a.folds[1].testStart;
-    const b = await runStudy(config(path.join(tmp, 'b')), { bars: perturbed(bars, T), backend, writeReports: false });
+    const T =
+      a.folds[1].testStart < a.dates[Math.floor(a.dates.length / 2)]
+        ? a.dates[Math.floor(a.dates.length / 2)]
+        : a.folds[1].testStart;
+    const b = await runStudy(config(path.join(tmp, 'b')), {
+      bars: perturbed(bars, T),
+      backend,
+      writeReports: false,
+    });
     expect(b.dates).toEqual(a.dates);
     const upto = a.dates.filter((d) => d <= T).length;
     expect(upto).toBeGreaterThan(100);
@@ -115,19 +141,31 @@ describe('runStudy on real data (tiny network)', () => {
       expect(Array.from(cb.probs.subarray(0, upto * 3))).toEqual(Array.from(ca.probs.subarray(0, upto * 3)));
       expect(Array.from(cb.pred.subarray(0, upto))).toEqual(Array.from(ca.pred.subarray(0, upto)));
       const n = ca.backtest.dates.indexOf(T) + 1;
-      expect(Array.from(cb.backtest.target.subarray(0, n))).toEqual(Array.from(ca.backtest.target.subarray(0, n)));
-      expect(Array.from(cb.backtest.equity.subarray(0, n))).toEqual(Array.from(ca.backtest.equity.subarray(0, n)));
-      expect(Array.from(cb.backtest.buyHold.subarray(0, n))).toEqual(Array.from(ca.backtest.buyHold.subarray(0, n)));
+      expect(Array.from(cb.backtest.target.subarray(0, n))).toEqual(
+        Array.from(ca.backtest.target.subarray(0, n)),
+      );
+      expect(Array.from(cb.backtest.equity.subarray(0, n))).toEqual(
+        Array.from(ca.backtest.equity.subarray(0, n)),
+      );
+      expect(Array.from(cb.backtest.buyHold.subarray(0, n))).toEqual(
+        Array.from(ca.backtest.buyHold.subarray(0, n)),
+      );
       // and the perturbation did reach the model after T (the test could fail)
       expect(Array.from(cb.probs.subarray(upto * 3))).not.toEqual(Array.from(ca.probs.subarray(upto * 3)));
     }
   });
 
   it('warm start: the first fold equals the fresh run, later folds start from the previous weights', async () => {
-    const cfg = { ...config(path.join(tmp, 'c')), warmStart: true, ablation: { channelSets: [['000300']], layouts: ['time-factor' as const] } };
+    const cfg = {
+      ...config(path.join(tmp, 'c')),
+      warmStart: true,
+      ablation: { channelSets: [['000300']], layouts: ['time-factor' as const] },
+    };
     const w = await runStudy(cfg, { bars, backend, writeReports: false });
     const n0 = a.folds[0].test.length * 3;
-    expect(Array.from(w.cells[0].probs.subarray(0, n0))).toEqual(Array.from(a.cells[0].probs.subarray(0, n0)));
+    expect(Array.from(w.cells[0].probs.subarray(0, n0))).toEqual(
+      Array.from(a.cells[0].probs.subarray(0, n0)),
+    );
     expect(Array.from(w.cells[0].probs.subarray(n0))).not.toEqual(Array.from(a.cells[0].probs.subarray(n0)));
   });
 });

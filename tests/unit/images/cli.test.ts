@@ -25,7 +25,26 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
 
 describe('dataset and image commands', () => {
   it('dataset --json reports samples, shape, classes and dates consistent with the close column', async () => {
-    const r = await capture(['dataset', '--data', dailyDir(), '--target', '000300', '--channels', '000300,000001,000905,399006', '--horizon', '14', '--up', '0.025', '--down', '-0.01', '--from', '2012-01-01', '--to', '2022-12-30', '--json']);
+    const r = await capture([
+      'dataset',
+      '--data',
+      dailyDir(),
+      '--target',
+      '000300',
+      '--channels',
+      '000300,000001,000905,399006',
+      '--horizon',
+      '14',
+      '--up',
+      '0.025',
+      '--down',
+      '-0.01',
+      '--from',
+      '2012-01-01',
+      '--to',
+      '2022-12-30',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.imageShape).toEqual([56, 56, 4]);
@@ -33,7 +52,9 @@ describe('dataset and image commands', () => {
     expect(j.lastDate).toBe('2022-12-30');
     // every date in range is a sample (warm-up ended in 2011) and all have labels (data runs to 2023)
     const csv = readDailyCsv(path.join(dailyDir(), '000300.csv'));
-    const inRange = csv.date.map((d, i) => [d, i] as const).filter(([d]) => d >= '2012-01-01' && d <= '2022-12-30');
+    const inRange = csv.date
+      .map((d, i) => [d, i] as const)
+      .filter(([d]) => d >= '2012-01-01' && d <= '2022-12-30');
     expect(j.samples).toBe(inRange.length);
     const want = { down: 0, flat: 0, up: 0 };
     for (const [, i] of inRange) {
@@ -49,14 +70,33 @@ describe('dataset and image commands', () => {
   it('image writes a PNG whose pixels are the z-scores of that date', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fi-img-'));
     const out = path.join(dir, 'img.png');
-    const r = await capture(['image', '--data', dailyDir(), '--date', '2020-03-23', '--channel', '000300', '--scale', '2', '--out', out]);
+    const r = await capture([
+      'image',
+      '--data',
+      dailyDir(),
+      '--date',
+      '2020-03-23',
+      '--channel',
+      '000300',
+      '--scale',
+      '2',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     const png = PNG.sync.read(readFileSync(out));
     expect([png.width, png.height]).toEqual([112, 112]);
-    const { dataset } = loadDataset({ target: '000300', channels: ['000300'], from: '2020-03-23', to: '2020-03-23' }, dailyDir());
+    const { dataset } = loadDataset(
+      { target: '000300', channels: ['000300'], from: '2020-03-23', to: '2020-03-23' },
+      dailyDir(),
+    );
     const img = new Float32Array(56 * 56);
     dataset.fillImage(0, img);
-    for (const [row, col] of [[0, 0], [55, 10], [30, 41]]) {
+    for (const [row, col] of [
+      [0, 0],
+      [55, 10],
+      [30, 41],
+    ]) {
       const o = (row * 2 * 112 + col * 2) * 4;
       expect([png.data[o], png.data[o + 1], png.data[o + 2]]).toEqual(divergingColor(img[row * 56 + col], 4));
     }
@@ -66,7 +106,15 @@ describe('dataset and image commands', () => {
   });
 
   it('image names the reason when a date has no image', async () => {
-    const r = await capture(['image', '--data', dailyDir(), '--date', '2005-01-10', '--out', '/tmp/never.png']);
+    const r = await capture([
+      'image',
+      '--data',
+      dailyDir(),
+      '--date',
+      '2005-01-10',
+      '--out',
+      '/tmp/never.png',
+    ]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/no factor image for 2005-01-10: fewer than lookbackDays days of history/);
   });

@@ -16,7 +16,15 @@ function loadBars(codes: string[]): Map<string, Bars> {
 /** Copy of bars with every bar after index `after` changed (prices scaled, volume changed). */
 function perturbAfter(b: Bars, after: number, seed: number): Bars {
   const copy = (a: Float64Array) => Float64Array.from(a);
-  const out: Bars = { ...b, open: copy(b.open), high: copy(b.high), low: copy(b.low), close: copy(b.close), volume: copy(b.volume), amount: copy(b.amount) };
+  const out: Bars = {
+    ...b,
+    open: copy(b.open),
+    high: copy(b.high),
+    low: copy(b.low),
+    close: copy(b.close),
+    volume: copy(b.volume),
+    amount: copy(b.amount),
+  };
   let s = seed;
   for (let i = after + 1; i < b.close.length; i++) {
     s = (s * 1103515245 + 12345) % 2147483648;
@@ -65,7 +73,7 @@ describe('dataset on the real daily files', () => {
     expect(ds.dates.length + dropped).toBe(3302);
   });
 
-  it('places each bar\'s z-scored factors in the right row and channel', () => {
+  it("places each bar's z-scored factors in the right row and channel", () => {
     const i = 1234;
     const img = new Float32Array(56 * F * 4);
     ds.fillImage(i, img);
@@ -85,7 +93,8 @@ describe('dataset on the real daily files', () => {
     }
     const last = new Float32Array(F * 4);
     ds.fillLastBar(i, last);
-    for (let c = 0; c < 4; c++) for (let g = 0; g < F; g++) expect(last[c * F + g]).toBe(img[(55 * F + g) * 4 + c]);
+    for (let c = 0; c < 4; c++)
+      for (let g = 0; g < F; g++) expect(last[c * F + g]).toBe(img[(55 * F + g) * 4 + c]);
     expect(img.every((v) => Number.isFinite(v) && Math.abs(v) <= 4)).toBe(true);
   });
 
@@ -117,28 +126,46 @@ describe('dataset on the real daily files', () => {
 
   it('seed layout on daily bars is the same raster as time-factor when L*F is square', () => {
     const names = ds.factorNames.slice(0, 56);
-    const tf = buildDataset({ target: '000300', channels: ['000300'], factors: names, layout: 'time-factor' }, bars);
-    const seed = buildDataset({ target: '000300', channels: ['000300'], factors: names, layout: 'seed' }, bars);
+    const tf = buildDataset(
+      { target: '000300', channels: ['000300'], factors: names, layout: 'time-factor' },
+      bars,
+    );
+    const seed = buildDataset(
+      { target: '000300', channels: ['000300'], factors: names, layout: 'seed' },
+      bars,
+    );
     expect(seed.imageShape).toEqual([56, 56, 1]);
     const a = new Float32Array(56 * 56);
     const b = new Float32Array(56 * 56);
     tf.fillImage(100, a);
     seed.fillImage(100, b);
     expect(Array.from(a)).toEqual(Array.from(b));
-    expect(() => buildDataset({ target: '000300', channels: ['000300'], factors: names.slice(0, 50), layout: 'seed' }, bars)).toThrow(
-      /perfect square/,
-    );
+    expect(() =>
+      buildDataset(
+        { target: '000300', channels: ['000300'], factors: names.slice(0, 50), layout: 'seed' },
+        bars,
+      ),
+    ).toThrow(/perfect square/);
   });
 
   it('refuses bad configs naming the field', () => {
-    expect(() => buildDataset({ target: '000300', channels: ['000001', '000300'] }, bars)).toThrow(/channels: the first channel/);
-    expect(() => buildDataset({ target: '000300', channels: ['000300'], upThreshold: -0.02 }, bars)).toThrow(/downThreshold/);
-    expect(() => buildDataset({ target: '000300', channels: ['000300'], lookbackDays: 0 }, bars)).toThrow(/lookbackDays/);
+    expect(() => buildDataset({ target: '000300', channels: ['000001', '000300'] }, bars)).toThrow(
+      /channels: the first channel/,
+    );
+    expect(() => buildDataset({ target: '000300', channels: ['000300'], upThreshold: -0.02 }, bars)).toThrow(
+      /downThreshold/,
+    );
+    expect(() => buildDataset({ target: '000300', channels: ['000300'], lookbackDays: 0 }, bars)).toThrow(
+      /lookbackDays/,
+    );
     expect(() => buildDataset({ target: '000300', channels: ['000300', '000016'] }, bars)).toThrow(/000016/);
   });
 
   it('loadDataset finds files by code', () => {
-    const { dataset, files } = loadDataset({ target: '000300', channels: ['000300', '399006'], from: '2020-01-01', to: '2020-12-31' }, dailyDir());
+    const { dataset, files } = loadDataset(
+      { target: '000300', channels: ['000300', '399006'], from: '2020-01-01', to: '2020-12-31' },
+      dailyDir(),
+    );
     expect(files.map((f) => path.basename(f))).toEqual(['000300.csv', '399006.csv']);
     expect(dataset.dates[0]).toBe('2020-01-02');
     expect(dataset.dates[dataset.dates.length - 1]).toBe('2020-12-31');
@@ -155,14 +182,33 @@ describe('dataset on 2017 1-minute bars resampled to 15 minutes', () => {
       ['000300', b],
       ['000905', s],
     ]);
-    const small = buildDataset({ target: '000300', channels: ['000300', '000905'], barsPerDay: 16, lookbackDays: 8, normWindowDays: 10 }, bars);
+    const small = buildDataset(
+      {
+        target: '000300',
+        channels: ['000300', '000905'],
+        barsPerDay: 16,
+        lookbackDays: 8,
+        normWindowDays: 10,
+      },
+      bars,
+    );
     const F = small.factorNames.length;
     expect(small.imageShape).toEqual([128, F, 2]);
     expect(small.dates.length).toBeGreaterThan(50);
     // labels are on the target's daily calendar: the last 14 trading days are unlabeled
     expect(small.counts.unlabeled).toBe(14);
     const names = small.factorNames.slice(0, 56);
-    const seed = buildDataset({ target: '000300', channels: ['000300'], barsPerDay: 16, layout: 'seed', factors: names, normWindowDays: 10 }, bars);
+    const seed = buildDataset(
+      {
+        target: '000300',
+        channels: ['000300'],
+        barsPerDay: 16,
+        layout: 'seed',
+        factors: names,
+        normWindowDays: 10,
+      },
+      bars,
+    );
     expect(seed.imageShape).toEqual([224, 224, 1]);
   });
 });

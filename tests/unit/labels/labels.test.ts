@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classify, countClasses, forwardReturns, labelSeries, validateThresholds } from '../../../src/main/training/labels/labels';
+import {
+  classify,
+  countClasses,
+  forwardReturns,
+  labelSeries,
+  validateThresholds,
+} from '../../../src/main/training/labels/labels';
 import { main } from '../../../src/cli/index';
 import { dailyDir, dailyFile } from '../../helpers/data';
 import { readDailyCsv } from '../../helpers/csv';
@@ -49,7 +55,22 @@ describe('labels', () => {
     const orig = console.log;
     console.log = (s: string) => lines.push(s);
     try {
-      const code = await main(['labels', '--data', dailyDir(), '--target', '000300', '--horizon', '14', '--up', '0.025', '--down', '-0.01', '--from', '2010-06-01', '--json']);
+      const code = await main([
+        'labels',
+        '--data',
+        dailyDir(),
+        '--target',
+        '000300',
+        '--horizon',
+        '14',
+        '--up',
+        '0.025',
+        '--down',
+        '-0.01',
+        '--from',
+        '2010-06-01',
+        '--json',
+      ]);
       expect(code).toBe(0);
     } finally {
       console.log = orig;

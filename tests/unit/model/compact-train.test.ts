@@ -28,7 +28,9 @@ describe('compact model trains', () => {
         xs[(i * 1024 + p) * 2 + 1] = rng.next() * 2 - 1;
       }
     }
-    const model = buildModel({ ...DEFAULT_MODEL, preset: 'compact', width: 0.125, dropout: 0 }, [32, 32, 2], { seed: 9 });
+    const model = buildModel({ ...DEFAULT_MODEL, preset: 'compact', width: 0.125, dropout: 0 }, [32, 32, 2], {
+      seed: 9,
+    });
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
     const x = tf.tensor4d(xs, [n, 32, 32, 2]);
     const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 3);

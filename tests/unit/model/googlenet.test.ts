@@ -1,6 +1,13 @@
 import { tf } from '../../../src/main/training/train/tf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, countParams, countTrainableParams, describeModel, lossWeights, stridePlan } from '../../../src/main/training/model/build';
+import {
+  buildModel,
+  countParams,
+  countTrainableParams,
+  describeModel,
+  lossWeights,
+  stridePlan,
+} from '../../../src/main/training/model/build';
 import { DEFAULT_MODEL, type ModelSpec } from '../../../src/main/training/model/spec';
 
 // The paper's Table 1 (Szegedy et al. 2014), typed in again here so the expected counts do not come from the code.
@@ -26,17 +33,28 @@ function expectedGoogLeNetParams(channels: number, classes: number, k3: 1 | 3, a
   let cin = 192;
   const auxInputs: number[] = [];
   for (const [id, [a, b, c, d, e, f]] of TABLE) {
-    n += conv(1, cin, a) + conv(1, cin, b) + conv(k3, b, c) + conv(1, cin, d) + conv(5, d, e) + conv(1, cin, f);
+    n +=
+      conv(1, cin, a) + conv(1, cin, b) + conv(k3, b, c) + conv(1, cin, d) + conv(5, d, e) + conv(1, cin, f);
     cin = a + c + e + f;
     if (id === '4a' || id === '4d') auxInputs.push(cin);
   }
   expect(cin).toBe(1024); // the paper's 5b output depth
   n += cin * classes + classes;
-  if (aux) for (const c of auxInputs) n += conv(1, c, 128) + (4 * 4 * 128 * 1024 + 1024) + (1024 * classes + classes);
+  if (aux)
+    for (const c of auxInputs)
+      n += conv(1, c, 128) + (4 * 4 * 128 * 1024 + 1024) + (1024 * classes + classes);
   return n;
 }
 
-const G: ModelSpec = { ...DEFAULT_MODEL, preset: 'googlenet', width: 1, branch3x3: 'paper', batchNorm: false, lrn: true, auxHeads: false };
+const G: ModelSpec = {
+  ...DEFAULT_MODEL,
+  preset: 'googlenet',
+  width: 1,
+  branch3x3: 'paper',
+  batchNorm: false,
+  lrn: true,
+  auxHeads: false,
+};
 
 describe('googlenet', () => {
   let m224: tf.LayersModel;
@@ -92,7 +110,11 @@ describe('googlenet', () => {
     const spec = { ...G, auxHeads: true };
     const m = buildModel(spec, [224, 224, 4], { seed: 1 });
     try {
-      expect(m.outputs.map((o) => o.shape)).toEqual([[null, 3], [null, 3], [null, 3]]);
+      expect(m.outputs.map((o) => o.shape)).toEqual([
+        [null, 3],
+        [null, 3],
+        [null, 3],
+      ]);
       expect(m.outputNames).toEqual(['probs', 'aux1_probs', 'aux2_probs']);
       const pool = m.getLayer('aux1_pool').getConfig();
       expect(pool.poolSize).toEqual([5, 5]);
@@ -110,7 +132,9 @@ describe('googlenet', () => {
     const plain = buildModel({ ...G, width: 0.25 }, [56, 56, 1], { seed: 1 });
     try {
       // every conv's bias (one per output channel) is replaced by 4 BN vectors of the same length
-      const convChannels = plain.layers.filter((l) => l.getClassName() === 'Conv2D').reduce((s, l) => s + (l.outputShape as number[])[3], 0);
+      const convChannels = plain.layers
+        .filter((l) => l.getClassName() === 'Conv2D')
+        .reduce((s, l) => s + (l.outputShape as number[])[3], 0);
       expect(countParams(m) - countParams(plain)).toBe(3 * convChannels);
       expect(countTrainableParams(m) - countTrainableParams(plain)).toBe(convChannels);
       expect(m.getLayer('stem_conv7x7').getConfig().useBias).toBe(false);
@@ -142,6 +166,8 @@ describe('input-size rule', () => {
     expect(p.cols.strides).toEqual([1, 1, 2, 2, 2]);
     const text = describeModel({ ...G, width: 0.125 }, [896, 56, 4]);
     expect(text).toContain('rows: 896 px -> 5 of 5 stride-2 stages -> final 28');
-    expect(text).toContain('cols: 56 px -> 3 of 5 stride-2 stages -> final 7; stride 1 at: stem conv 7x7, stem max-pool 1');
+    expect(text).toContain(
+      'cols: 56 px -> 3 of 5 stride-2 stages -> final 7; stride 1 at: stem conv 7x7, stem max-pool 1',
+    );
   });
 });

@@ -8,7 +8,12 @@ import { tf } from '../../../src/main/training/train/tf';
 const SPEC: ModelSpec = { ...DEFAULT_MODEL, preset: 'compact', width: 0.125, batchNorm: true };
 
 function weightBytes(m: tf.LayersModel): Map<string, Uint8Array> {
-  return new Map(m.weights.map((w) => [w.originalName, new Uint8Array((w.read().dataSync() as Float32Array).slice().buffer)]));
+  return new Map(
+    m.weights.map((w) => [
+      w.originalName,
+      new Uint8Array((w.read().dataSync() as Float32Array).slice().buffer),
+    ]),
+  );
 }
 
 describe('seeded initialisation', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { caffeLrn, GOOGLENET_LRN, lrn, LocalResponseNormalization } from '../../../src/main/training/model/lrn';
+import {
+  caffeLrn,
+  GOOGLENET_LRN,
+  lrn,
+  LocalResponseNormalization,
+} from '../../../src/main/training/model/lrn';
 import { tf } from '../../../src/main/training/train/tf';
 
 /** Reference LRN over the last axis in float64: a_c / (bias + alpha * sum_{|c'-c|<=r} a_c'^2)^beta. */
@@ -56,10 +61,14 @@ describe('LocalResponseNormalization', () => {
     const p = { depthRadius: 2, bias: 1.5, alpha: 0.3, beta: 0.75 };
     const layer = new LocalResponseNormalization(p);
     const g = tf.tidy(() => {
-      const f = (t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, tf.tensor4d(wts, [1, 1, 1, ch])));
-      return tf.grad(f)(tf.tensor4d(x, [1, 1, 1, ch])).dataSync();
+      const f = (t: tf.Tensor) =>
+        tf.sum(tf.mul(layer.apply(t) as tf.Tensor, tf.tensor4d(wts, [1, 1, 1, ch])));
+      return tf
+        .grad(f)(tf.tensor4d(x, [1, 1, 1, ch]))
+        .dataSync();
     });
-    const loss = (v: number[]) => reference(v, p.depthRadius, p.bias, p.alpha, p.beta).reduce((s, y, i) => s + y * wts[i], 0);
+    const loss = (v: number[]) =>
+      reference(v, p.depthRadius, p.bias, p.alpha, p.beta).reduce((s, y, i) => s + y * wts[i], 0);
     const h = 1e-5;
     for (let i = 0; i < ch; i++) {
       const up = x.slice();
@@ -73,7 +82,15 @@ describe('LocalResponseNormalization', () => {
 
   it('save / load round trip (in memory) restores the layer and reproduces outputs', async () => {
     const input = tf.input({ shape: [4, 4, 3] });
-    let y = tf.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'glorotUniform' }).apply(input) as tf.SymbolicTensor;
+    let y = tf.layers
+      .conv2d({
+        filters: 6,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: 'glorotUniform',
+      })
+      .apply(input) as tf.SymbolicTensor;
     y = lrn({ name: 'norm', depthRadius: 1, bias: 2, alpha: 0.1, beta: 0.6 }).apply(y) as tf.SymbolicTensor;
     y = tf.layers.globalAveragePooling2d({}).apply(y) as tf.SymbolicTensor;
     const out = tf.layers.dense({ units: 3, activation: 'softmax' }).apply(y) as tf.SymbolicTensor;
@@ -89,7 +106,10 @@ describe('LocalResponseNormalization', () => {
     const norm = loaded.getLayer('norm') as LocalResponseNormalization;
     expect(norm).toBeInstanceOf(LocalResponseNormalization);
     expect([norm.depthRadius, norm.bias, norm.alpha, norm.beta]).toEqual([1, 2, 0.1, 0.6]);
-    const x = tf.tensor4d(Array.from({ length: 2 * 48 }, (_, i) => Math.sin(i)), [2, 4, 4, 3]);
+    const x = tf.tensor4d(
+      Array.from({ length: 2 * 48 }, (_, i) => Math.sin(i)),
+      [2, 4, 4, 3],
+    );
     const a = (model.predict(x) as tf.Tensor).dataSync();
     const b = (loaded.predict(x) as tf.Tensor).dataSync();
     expect(Array.from(b)).toEqual(Array.from(a));

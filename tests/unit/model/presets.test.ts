@@ -11,20 +11,44 @@ function predictShape(m: tf.LayersModel, shape: number[]): number[] {
   return tf.tidy(() => (m.predict(tf.ones([1, ...shape])) as tf.Tensor).shape);
 }
 
-const COMPACT: ModelSpec = { ...DEFAULT_MODEL, preset: 'compact', width: 1, batchNorm: false, lrn: true, auxHeads: false };
+const COMPACT: ModelSpec = {
+  ...DEFAULT_MODEL,
+  preset: 'compact',
+  width: 1,
+  batchNorm: false,
+  lrn: true,
+  auxHeads: false,
+};
 
 describe('compact', () => {
   it('width 1: stem + 3a + 3b + 4a by hand (Table 1 counts), 7x7x512 before pooling at 56x56x4', () => {
     const m = buildModel(COMPACT, [56, 56, 4], { seed: 1 });
     try {
       const expected =
-        conv(7, 4, 64) + conv(1, 64, 64) + conv(3, 64, 192) +
+        conv(7, 4, 64) +
+        conv(1, 64, 64) +
+        conv(3, 64, 192) +
         // 3a on 192 channels: 64, 96->128, 16->32, pool->32 (out 256)
-        conv(1, 192, 64) + conv(1, 192, 96) + conv(3, 96, 128) + conv(1, 192, 16) + conv(5, 16, 32) + conv(1, 192, 32) +
+        conv(1, 192, 64) +
+        conv(1, 192, 96) +
+        conv(3, 96, 128) +
+        conv(1, 192, 16) +
+        conv(5, 16, 32) +
+        conv(1, 192, 32) +
         // 3b on 256: 128, 128->192, 32->96, pool->64 (out 480)
-        conv(1, 256, 128) + conv(1, 256, 128) + conv(3, 128, 192) + conv(1, 256, 32) + conv(5, 32, 96) + conv(1, 256, 64) +
+        conv(1, 256, 128) +
+        conv(1, 256, 128) +
+        conv(3, 128, 192) +
+        conv(1, 256, 32) +
+        conv(5, 32, 96) +
+        conv(1, 256, 64) +
         // 4a on 480: 192, 96->208, 16->48, pool->64 (out 512)
-        conv(1, 480, 192) + conv(1, 480, 96) + conv(3, 96, 208) + conv(1, 480, 16) + conv(5, 16, 48) + conv(1, 480, 64) +
+        conv(1, 480, 192) +
+        conv(1, 480, 96) +
+        conv(3, 96, 208) +
+        conv(1, 480, 16) +
+        conv(5, 16, 48) +
+        conv(1, 480, 64) +
         dense(512, 3);
       expect(countParams(m)).toBe(expected);
       expect(m.getLayer('inc4a_concat').outputShape).toEqual([null, 7, 7, 512]);
@@ -47,7 +71,9 @@ describe('compact', () => {
       expect(countParams(b)).toBe(countParams(a));
       expect(predictShape(a, [56, 56, 4])).toEqual([1, 3]);
       expect(predictShape(b, [896, 56, 4])).toEqual([1, 3]);
-      expect(describeModel(spec, [896, 56, 4])).toContain('rows: 896 px -> 4 of 4 stride-2 stages -> final 56');
+      expect(describeModel(spec, [896, 56, 4])).toContain(
+        'rows: 896 px -> 4 of 4 stride-2 stages -> final 56',
+      );
     } finally {
       a.dispose();
       b.dispose();
@@ -93,10 +119,20 @@ describe('baselines', () => {
   });
 
   it('rejects an input shape of the wrong kind and bad specs with ConfigError naming the field', () => {
-    expect(() => buildModel({ ...DEFAULT_MODEL, preset: 'logreg' }, [56, 56, 4], { seed: 1 })).toThrow(ConfigError);
-    expect(() => buildModel({ ...DEFAULT_MODEL, preset: 'compact' }, [224], { seed: 1 })).toThrow(/inputShape/);
-    expect(() => buildModel({ ...DEFAULT_MODEL, width: 0 }, [56, 56, 4], { seed: 1 })).toThrow(/model\.width/);
-    expect(() => buildModel({ ...DEFAULT_MODEL, dropout: 1 }, [56, 56, 4], { seed: 1 })).toThrow(/model\.dropout/);
-    expect(() => buildModel({ ...DEFAULT_MODEL, preset: 'compact', auxHeads: true }, [56, 56, 4], { seed: 1 })).toThrow(/model\.auxHeads/);
+    expect(() => buildModel({ ...DEFAULT_MODEL, preset: 'logreg' }, [56, 56, 4], { seed: 1 })).toThrow(
+      ConfigError,
+    );
+    expect(() => buildModel({ ...DEFAULT_MODEL, preset: 'compact' }, [224], { seed: 1 })).toThrow(
+      /inputShape/,
+    );
+    expect(() => buildModel({ ...DEFAULT_MODEL, width: 0 }, [56, 56, 4], { seed: 1 })).toThrow(
+      /model\.width/,
+    );
+    expect(() => buildModel({ ...DEFAULT_MODEL, dropout: 1 }, [56, 56, 4], { seed: 1 })).toThrow(
+      /model\.dropout/,
+    );
+    expect(() =>
+      buildModel({ ...DEFAULT_MODEL, preset: 'compact', auxHeads: true }, [56, 56, 4], { seed: 1 }),
+    ).toThrow(/model\.auxHeads/);
   });
 });

@@ -24,19 +24,64 @@ describe('batch queue', () => {
     writeFileSync(path.join(tmp, 'q1.json'), JSON.stringify(['cfgs/alpha.json']));
     const q1 = readQueue(path.join(tmp, 'q1.json'));
     expect(q1.entries.map((e) => e.name)).toEqual(['alpha']);
-    expect(q1.entries[0].config.train).toEqual({ ...DEFAULT_TRAIN, epochs: 2, batchSize: 16, backend: 'cpu', seed: 1 });
-    writeFileSync(path.join(tmp, 'q2.json'), JSON.stringify({ out: 'r', runs: [{ name: 'x', config: cfg(2) }, { name: 'x', config: 'cfgs/alpha.json' }] }));
+    expect(q1.entries[0].config.train).toEqual({
+      ...DEFAULT_TRAIN,
+      epochs: 2,
+      batchSize: 16,
+      backend: 'cpu',
+      seed: 1,
+    });
+    writeFileSync(
+      path.join(tmp, 'q2.json'),
+      JSON.stringify({
+        out: 'r',
+        runs: [
+          { name: 'x', config: cfg(2) },
+          { name: 'x', config: 'cfgs/alpha.json' },
+        ],
+      }),
+    );
     expect(() => readQueue(path.join(tmp, 'q2.json'))).toThrow(/run name 'x' appears twice/);
-    writeFileSync(path.join(tmp, 'q3.json'), JSON.stringify({ runs: [{ name: 'y', config: { train: { epoch: 2 } } }] }));
-    expect(() => readQueue(path.join(tmp, 'q3.json'))).toThrow(/train\.epoch: unknown field in .*q3\.json runs\[0\]\.config/);
+    writeFileSync(
+      path.join(tmp, 'q3.json'),
+      JSON.stringify({ runs: [{ name: 'y', config: { train: { epoch: 2 } } }] }),
+    );
+    expect(() => readQueue(path.join(tmp, 'q3.json'))).toThrow(
+      /train\.epoch: unknown field in .*q3\.json runs\[0\]\.config/,
+    );
   });
 
   it('runs a queue, skips finished runs and resumes an interrupted one when started again', () => {
     const queue = path.join(tmp, 'queue.json');
-    writeFileSync(queue, JSON.stringify({ out: 'runs', runs: [{ name: 'one', config: cfg(1) }, { name: 'two', config: cfg(2) }] }));
+    writeFileSync(
+      queue,
+      JSON.stringify({
+        out: 'runs',
+        runs: [
+          { name: 'one', config: cfg(1) },
+          { name: 'two', config: cfg(2) },
+        ],
+      }),
+    );
     const batch = () => {
-      const r = spawnSync(process.execPath, [path.join(repo, 'bin/factor-inception.js'), 'batch', queue, '--data', dailyDir()], { cwd: tmp, encoding: 'utf8' });
-      const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; label: string; status?: string; skipped?: boolean; message?: string });
+      const r = spawnSync(
+        process.execPath,
+        [path.join(repo, 'bin/factor-inception.js'), 'batch', queue, '--data', dailyDir()],
+        { cwd: tmp, encoding: 'utf8' },
+      );
+      const lines = r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              type: string;
+              label: string;
+              status?: string;
+              skipped?: boolean;
+              message?: string;
+            },
+        );
       return { code: r.status, lines, stderr: r.stderr };
     };
     const first = batch();
@@ -51,7 +96,10 @@ describe('batch queue', () => {
     // simulate a crash after the last checkpoint but before the model was written
     unlinkSync(path.join(two, 'model.json'));
     unlinkSync(path.join(two, 'weights.bin'));
-    writeFileSync(path.join(two, 'status.json'), JSON.stringify({ status: 'running', pid: 0, updatedAt: '' }));
+    writeFileSync(
+      path.join(two, 'status.json'),
+      JSON.stringify({ status: 'running', pid: 0, updatedAt: '' }),
+    );
 
     const second = batch();
     expect(second.code).toBe(0);
@@ -60,7 +108,11 @@ describe('batch queue', () => {
       ['1/2 one', 'finished', true],
       ['2/2 two', 'finished', undefined],
     ]);
-    expect(second.lines.some((l) => l.type === 'log' && /resumed from checkpoint after epoch 2/.test(l.message ?? ''))).toBe(true);
+    expect(
+      second.lines.some(
+        (l) => l.type === 'log' && /resumed from checkpoint after epoch 2/.test(l.message ?? ''),
+      ),
+    ).toBe(true);
     expect(existsSync(path.join(two, 'model.json'))).toBe(true);
     expect(readFileSync(path.join(two, 'weights.bin')).equals(weights)).toBe(true);
   });

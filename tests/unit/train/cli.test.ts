@@ -26,7 +26,12 @@ interface Child {
 function cli(args: string[], onLine?: (line: string, child: Child) => void): Child {
   const p = spawn(process.execPath, [bin, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  const child: Child = { lines: [], stderr: () => err, kill: () => p.kill('SIGKILL'), code: new Promise((resolve) => p.on('close', (c) => resolve(c))) };
+  const child: Child = {
+    lines: [],
+    stderr: () => err,
+    kill: () => p.kill('SIGKILL'),
+    code: new Promise((resolve) => p.on('close', (c) => resolve(c))),
+  };
   let buf = '';
   p.stdout.on('data', (d: Buffer) => {
     buf += d.toString();
@@ -46,7 +51,14 @@ function cli(args: string[], onLine?: (line: string, child: Child) => void): Chi
 const config = {
   dataset: { from: '2020-01-01', to: '2020-12-31', channels: ['000300', '000905'] },
   model: { preset: 'mlp', dropout: 0.2 },
-  train: { epochs: 4, batchSize: 4, backend: 'cpu', earlyStoppingPatience: 0, optimizer: 'adam', lrSchedule: 'cosine' },
+  train: {
+    epochs: 4,
+    batchSize: 4,
+    backend: 'cpu',
+    earlyStoppingPatience: 0,
+    optimizer: 'adam',
+    lrSchedule: 'cosine',
+  },
 };
 
 describe('train / resume / predict command line', () => {
@@ -57,18 +69,23 @@ describe('train / resume / predict command line', () => {
   it('kill -9 mid-epoch then resume ends with the same weights as an uninterrupted run; predict reproduces saved probabilities', async () => {
     const full = cli(['train', '--config', cfgFile, '--out', 'a', '--name', 'r', '--data', data]);
     let killedAt: { epoch: number; batch: number } | undefined;
-    const killed = cli(['train', '--config', cfgFile, '--out', 'b', '--name', 'r', '--data', data], (line, c) => {
-      if (killedAt || !line.startsWith('{')) return;
-      const m = JSON.parse(line) as { type: string; epoch?: number; batch?: number; phase?: string };
-      if (m.type === 'progress' && m.phase === 'train' && (m.epoch ?? 0) >= 2) {
-        killedAt = { epoch: m.epoch!, batch: m.batch! };
-        c.kill();
-      }
-    });
+    const killed = cli(
+      ['train', '--config', cfgFile, '--out', 'b', '--name', 'r', '--data', data],
+      (line, c) => {
+        if (killedAt || !line.startsWith('{')) return;
+        const m = JSON.parse(line) as { type: string; epoch?: number; batch?: number; phase?: string };
+        if (m.type === 'progress' && m.phase === 'train' && (m.epoch ?? 0) >= 2) {
+          killedAt = { epoch: m.epoch!, batch: m.batch! };
+          c.kill();
+        }
+      },
+    );
     expect(await killed.code).toBe(null); // died of the signal
     expect(killedAt).toBeDefined();
     const bDir = path.join(tmp, 'b/r');
-    const ck = JSON.parse(readFileSync(path.join(bDir, 'checkpoint/manifest.json'), 'utf8')) as { epoch: number };
+    const ck = JSON.parse(readFileSync(path.join(bDir, 'checkpoint/manifest.json'), 'utf8')) as {
+      epoch: number;
+    };
     expect(ck.epoch).toBeGreaterThanOrEqual(1);
     expect(ck.epoch).toBeLessThan(4);
     // killed inside epoch killedAt.epoch: its checkpoint was never written (unless the kill lost a race with a whole epoch)
@@ -84,18 +101,34 @@ describe('train / resume / predict command line', () => {
     const pred = cli(['predict', '--run', aDir, '--data', data, '--date', 'all', '--json']);
     const resumed = cli(['resume', bDir, '--data', data]);
     expect(await resumed.code).toBe(0);
-    expect(resumed.lines.some((l) => l.includes(`resumed from checkpoint after epoch ${ck.epoch}`))).toBe(true);
+    expect(resumed.lines.some((l) => l.includes(`resumed from checkpoint after epoch ${ck.epoch}`))).toBe(
+      true,
+    );
 
     const wa = readFileSync(path.join(aDir, 'weights.bin'));
     const wb = readFileSync(path.join(bDir, 'weights.bin'));
     expect(wa.byteLength).toBeGreaterThan(1000);
     expect(wa.equals(wb)).toBe(true);
-    const metrics = (d: string) => readFileSync(path.join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { loss: number; valLoss: number });
-    expect(metrics(bDir).map((m) => [m.loss, m.valLoss])).toEqual(metrics(aDir).map((m) => [m.loss, m.valLoss]));
+    const metrics = (d: string) =>
+      readFileSync(path.join(d, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { loss: number; valLoss: number });
+    expect(metrics(bDir).map((m) => [m.loss, m.valLoss])).toEqual(
+      metrics(aDir).map((m) => [m.loss, m.valLoss]),
+    );
     expect(JSON.parse(readFileSync(path.join(bDir, 'status.json'), 'utf8')).status).toBe('finished');
-    expect(readFileSync(path.join(aDir, 'train.log'), 'utf8').split('\n').filter(Boolean).every((l) => l.includes('[cpu]'))).toBe(true);
+    expect(
+      readFileSync(path.join(aDir, 'train.log'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => l.includes('[cpu]')),
+    ).toBe(true);
 
-    const saved = JSON.parse(readFileSync(path.join(aDir, 'predictions.json'), 'utf8')) as { dates: string[]; probs: number[][] };
+    const saved = JSON.parse(readFileSync(path.join(aDir, 'predictions.json'), 'utf8')) as {
+      dates: string[];
+      probs: number[][];
+    };
     expect(await pred.code).toBe(0);
     const out = JSON.parse(pred.lines.join('')) as { dates: string[]; probs: number[][]; labels: number[] };
     expect(saved.dates.length).toBe(30);

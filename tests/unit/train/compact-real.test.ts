@@ -20,13 +20,26 @@ beforeAll(async () => {
 
 describe('compact Inception on real daily factor images', () => {
   it('training loss falls over a few steps on a fixed batch', async () => {
-    const { dataset } = loadDataset({ from: '2020-03-01', to: '2020-04-30', channels: ['000300', '000905'] }, dailyDir());
+    const { dataset } = loadDataset(
+      { from: '2020-03-01', to: '2020-04-30', channels: ['000300', '000905'] },
+      dailyDir(),
+    );
     expect(dataset.imageShape).toEqual([56, 56, 2]);
-    const idx = dataset.dates.map((_, i) => i).filter((i) => dataset.labels[i] >= 0).slice(0, 16);
+    const idx = dataset.dates
+      .map((_, i) => i)
+      .filter((i) => dataset.labels[i] >= 0)
+      .slice(0, 16);
     expect(idx.length).toBe(16);
     const r = await trainModel({
       model: { ...DEFAULT_MODEL, preset: 'compact', width: 0.125, dropout: 0 },
-      settings: { ...DEFAULT_TRAIN, epochs: 6, batchSize: 16, learningRate: 3e-3, weightDecay: 0, backend: 'wasm' },
+      settings: {
+        ...DEFAULT_TRAIN,
+        epochs: 6,
+        batchSize: 16,
+        learningRate: 3e-3,
+        weightDecay: 0,
+        backend: 'wasm',
+      },
       trainSet: dataset.source(idx, 'image'),
       backend,
     });
@@ -40,12 +53,25 @@ describe('compact Inception on real daily factor images', () => {
   });
 
   it('GoogLeNet with auxiliary heads (3 outputs, aux loss weight 0.3) trains through the same loop', async () => {
-    const { dataset } = loadDataset({ from: '2020-03-01', to: '2020-04-30', channels: ['000300', '000905'] }, dailyDir());
-    const idx = dataset.dates.map((_, i) => i).filter((i) => dataset.labels[i] >= 0).slice(0, 8);
+    const { dataset } = loadDataset(
+      { from: '2020-03-01', to: '2020-04-30', channels: ['000300', '000905'] },
+      dailyDir(),
+    );
+    const idx = dataset.dates
+      .map((_, i) => i)
+      .filter((i) => dataset.labels[i] >= 0)
+      .slice(0, 8);
     let outputs = 0;
     const r = await trainModel({
       model: { ...DEFAULT_MODEL, preset: 'googlenet', width: 0.0625, auxHeads: true, dropout: 0 },
-      settings: { ...DEFAULT_TRAIN, epochs: 3, batchSize: 8, learningRate: 3e-3, weightDecay: 1e-4, backend: 'wasm' },
+      settings: {
+        ...DEFAULT_TRAIN,
+        epochs: 3,
+        batchSize: 8,
+        learningRate: 3e-3,
+        weightDecay: 1e-4,
+        backend: 'wasm',
+      },
       trainSet: dataset.source(idx, 'image'),
       backend,
       buildModel: (spec, shape, o) => {
@@ -71,7 +97,8 @@ describe('compact Inception on real daily factor images', () => {
     tf.dispose(heads);
     expect(Array.from(probs)).toEqual(Array.from(main));
     expect(Array.from(probs)).not.toEqual(Array.from(aux)); // the test could tell the heads apart
-    for (let k = 0; k < idx.length; k++) expect(probs[3 * k] + probs[3 * k + 1] + probs[3 * k + 2]).toBeCloseTo(1, 5);
+    for (let k = 0; k < idx.length; k++)
+      expect(probs[3 * k] + probs[3 * k + 1] + probs[3 * k + 2]).toBeCloseTo(1, 5);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fi-aux-'));
     await saveModel(dir, r.model);
     const loaded = await loadModel(dir);

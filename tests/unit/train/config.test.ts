@@ -7,22 +7,39 @@ import { splitTrainVal } from '../../../src/main/training/train/run-job';
 
 describe('parseRunConfig', () => {
   it('fills every default from an empty file', () => {
-    expect(parseRunConfig({}, 'c.json')).toEqual({ dataset: DEFAULT_DATASET, model: DEFAULT_MODEL, train: DEFAULT_TRAIN });
+    expect(parseRunConfig({}, 'c.json')).toEqual({
+      dataset: DEFAULT_DATASET,
+      model: DEFAULT_MODEL,
+      train: DEFAULT_TRAIN,
+    });
   });
   it('keeps given fields and fills the rest', () => {
-    const c = parseRunConfig({ model: { preset: 'mlp' }, train: { epochs: 3, lrSchedule: 'cosine' } }, 'c.json');
+    const c = parseRunConfig(
+      { model: { preset: 'mlp' }, train: { epochs: 3, lrSchedule: 'cosine' } },
+      'c.json',
+    );
     expect(c.model).toEqual({ ...DEFAULT_MODEL, preset: 'mlp' });
     expect(c.train).toEqual({ ...DEFAULT_TRAIN, epochs: 3, lrSchedule: 'cosine' });
   });
   it('names unknown fields, invalid values and the file', () => {
-    expect(() => parseRunConfig({ train: { epochz: 3 } }, 'c.json')).toThrow('train.epochz: unknown field in c.json');
+    expect(() => parseRunConfig({ train: { epochz: 3 } }, 'c.json')).toThrow(
+      'train.epochz: unknown field in c.json',
+    );
     expect(() => parseRunConfig({ modle: {} }, 'c.json')).toThrow('modle: unknown field in c.json');
     expect(() => parseRunConfig({ train: { epochs: 0 } }, 'c.json')).toThrow(/^train\.epochs: .* in c\.json/);
-    expect(() => parseRunConfig({ train: { optimizer: 'rmsprop' } }, 'c.json')).toThrow(/^train\.optimizer: /);
-    expect(() => parseRunConfig({ dataset: { from: '2020/01/01' } }, 'c.json')).toThrow(/^dataset\.from: must be YYYY-MM-DD/);
+    expect(() => parseRunConfig({ train: { optimizer: 'rmsprop' } }, 'c.json')).toThrow(
+      /^train\.optimizer: /,
+    );
+    expect(() => parseRunConfig({ dataset: { from: '2020/01/01' } }, 'c.json')).toThrow(
+      /^dataset\.from: must be YYYY-MM-DD/,
+    );
     // cross-field checks of the dataset and model owners keep the dotted name
-    expect(() => parseRunConfig({ dataset: { channels: ['000905', '000300'] } }, 'c.json')).toThrow(/^dataset\.channels: .*target/);
-    expect(() => parseRunConfig({ model: { preset: 'compact', auxHeads: true } }, 'c.json')).toThrow(/^model\.auxHeads: /);
+    expect(() => parseRunConfig({ dataset: { channels: ['000905', '000300'] } }, 'c.json')).toThrow(
+      /^dataset\.channels: .*target/,
+    );
+    expect(() => parseRunConfig({ model: { preset: 'compact', auxHeads: true } }, 'c.json')).toThrow(
+      /^model\.auxHeads: /,
+    );
   });
 });
 

@@ -8,7 +8,16 @@ import { selectBackend, type BackendInfo } from '../../../src/main/training/trai
 import { buildModel } from '../../../src/main/training/model/build';
 import { DEFAULT_MODEL } from '../../../src/main/training/model/spec';
 import { parseRunConfig } from '../../../src/main/training/train/config';
-import { createRun, dataFingerprint, deleteRun, listRuns, loadRunModel, runLogger, saveModel, setRunStatus } from '../../../src/main/training/train/runs';
+import {
+  createRun,
+  dataFingerprint,
+  deleteRun,
+  listRuns,
+  loadRunModel,
+  runLogger,
+  saveModel,
+  setRunStatus,
+} from '../../../src/main/training/train/runs';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-runs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -23,18 +32,27 @@ describe('run registry', () => {
     writeFileSync(f, 'abc');
     const config = parseRunConfig({});
     const fp = dataFingerprint([f], config.dataset);
-    expect(fp.files[0]).toEqual({ file: f, bytes: 3, sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' });
+    expect(fp.files[0]).toEqual({
+      file: f,
+      bytes: 3,
+      sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    });
     expect(fp.params).toBe(createHash('sha256').update(JSON.stringify(config.dataset)).digest('hex'));
     const other = dataFingerprint([f], { ...config.dataset, horizonDays: 5 });
     expect(other.combined).not.toBe(fp.combined);
   });
 
   it('saves a compact Inception (custom LRN layer) and loads it back in tfjs format with identical outputs', async () => {
-    const model = buildModel({ ...DEFAULT_MODEL, preset: 'compact', width: 0.0625, lrn: true }, [16, 16, 2], { seed: 3 });
+    const model = buildModel({ ...DEFAULT_MODEL, preset: 'compact', width: 0.0625, lrn: true }, [16, 16, 2], {
+      seed: 3,
+    });
     const dir = path.join(tmp, 'model');
     mkdirSync(dir);
     await saveModel(dir, model);
-    const json = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8')) as { format: string; weightsManifest: { paths: string[] }[] };
+    const json = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
+      format: string;
+      weightsManifest: { paths: string[] }[];
+    };
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
     const back = await loadRunModel(dir);
@@ -61,14 +79,19 @@ describe('run registry', () => {
     expect(run.versions.tfjs).toBe(tf.version.tfjs);
     expect(run.versions.node).toBe(process.version);
     runLogger(a, 'cpu')('hello');
-    expect(readFileSync(path.join(a, 'train.log'), 'utf8')).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z \[cpu\] hello\n$/);
+    expect(readFileSync(path.join(a, 'train.log'), 'utf8')).toMatch(
+      /^\d{4}-\d{2}-\d{2}T[\d:.]+Z \[cpu\] hello\n$/,
+    );
     setRunStatus(b, { status: 'finished' });
     // a 'running' status whose process is gone is shown as interrupted; ours is alive
     expect(listRuns(runs).map((r) => [r.name, r.status, r.preset])).toEqual([
       ['a', 'running', 'mlp'],
       ['b', 'finished', 'mlp'],
     ]);
-    writeFileSync(path.join(a, 'status.json'), JSON.stringify({ status: 'running', pid: 2 ** 22 + 12345, updatedAt: '' }));
+    writeFileSync(
+      path.join(a, 'status.json'),
+      JSON.stringify({ status: 'running', pid: 2 ** 22 + 12345, updatedAt: '' }),
+    );
     expect(listRuns(runs)[0].status).toBe('interrupted');
     deleteRun(a);
     expect(existsSync(a)).toBe(false);

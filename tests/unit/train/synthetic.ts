@@ -8,7 +8,11 @@ import type { ModelFactory } from '../../../src/main/training/train/trainer';
  * count samples of shape [h, w, 1]: Gaussian-ish noise plus a class-dependent shift of the top-left quadrant
  * (down: -1, flat: 0, up: +1), so a small network can learn it. `unlabeled` last samples get label -1.
  */
-export function syntheticSource(count: number, seed = 1, opts: { h?: number; w?: number; unlabeled?: number; labels?: number[] } = {}): SampleSource & { labels: number[] } {
+export function syntheticSource(
+  count: number,
+  seed = 1,
+  opts: { h?: number; w?: number; unlabeled?: number; labels?: number[] } = {},
+): SampleSource & { labels: number[] } {
   const h = opts.h ?? 6;
   const w = opts.w ?? 6;
   const rng = new Prng(seed);
@@ -40,16 +44,34 @@ export function tinyModelFactory(aux = false): ModelFactory {
   return (_spec, inputShape, { seed }) => {
     const input = tf.input({ shape: inputShape });
     const c = tf.layers
-      .conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) })
+      .conv2d({
+        filters: 4,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      })
       .apply(input) as tf.SymbolicTensor;
     const f = tf.layers.flatten().apply(c) as tf.SymbolicTensor;
     const d = tf.layers.dropout({ rate: 0.3 }).apply(f) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }).apply(d) as tf.SymbolicTensor;
+    const out = tf.layers
+      .dense({
+        units: 3,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      })
+      .apply(d) as tf.SymbolicTensor;
     const outputs = [out];
     if (aux) {
       for (let k = 0; k < 2; k++)
         outputs.push(
-          tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 + k }) }).apply(f) as tf.SymbolicTensor,
+          tf.layers
+            .dense({
+              units: 3,
+              activation: 'softmax',
+              kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 + k }),
+            })
+            .apply(f) as tf.SymbolicTensor,
         );
     }
     return tf.model({ inputs: input, outputs: aux ? outputs : out });

@@ -6,10 +6,23 @@ import { tf } from '../../../src/main/training/train/tf';
 import { selectBackend } from '../../../src/main/training/train/backend';
 import { DEFAULT_MODEL } from '../../../src/main/training/model/spec';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../../src/main/training/train/settings';
-import { computeClassWeights, learningRateAt, predictProba, trainModel, type ModelFactory } from '../../../src/main/training/train/trainer';
+import {
+  computeClassWeights,
+  learningRateAt,
+  predictProba,
+  trainModel,
+  type ModelFactory,
+} from '../../../src/main/training/train/trainer';
 import { flatWeights, syntheticSource, tinyModelFactory } from './synthetic';
 
-const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({ ...DEFAULT_TRAIN, epochs: 2, batchSize: 8, backend: 'cpu', earlyStoppingPatience: 0, ...over });
+const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({
+  ...DEFAULT_TRAIN,
+  epochs: 2,
+  batchSize: 8,
+  backend: 'cpu',
+  earlyStoppingPatience: 0,
+  ...over,
+});
 const tmp: string[] = [];
 
 beforeAll(async () => {
@@ -48,7 +61,12 @@ describe('trainModel', () => {
 
   it('is reproducible: same seed gives identical weights after 2 epochs, another seed differs', async () => {
     const run = async (seed: number, optimizer: 'adam' | 'sgd') => {
-      const r = await trainModel({ model: spec, settings: settings({ seed, optimizer }), trainSet: train, buildModel: tinyModelFactory() });
+      const r = await trainModel({
+        model: spec,
+        settings: settings({ seed, optimizer }),
+        trainSet: train,
+        buildModel: tinyModelFactory(),
+      });
       const w = flatWeights(r.model);
       r.model.dispose();
       return w;
@@ -65,8 +83,16 @@ describe('trainModel', () => {
   it('loss falls on a learnable problem, also with aux heads; unlabelled samples are not trained on', async () => {
     for (const aux of [false, true]) {
       const seen = new Set<number>();
-      const probe = { ...train, fill: (i: number, out: Float32Array, o: number) => (seen.add(i), train.fill(i, out, o)) };
-      const r = await trainModel({ model: spec, settings: settings({ epochs: 12, learningRate: 0.01, weightDecay: 0 }), trainSet: probe, buildModel: tinyModelFactory(aux) });
+      const probe = {
+        ...train,
+        fill: (i: number, out: Float32Array, o: number) => (seen.add(i), train.fill(i, out, o)),
+      };
+      const r = await trainModel({
+        model: spec,
+        settings: settings({ epochs: 12, learningRate: 0.01, weightDecay: 0 }),
+        trainSet: probe,
+        buildModel: tinyModelFactory(aux),
+      });
       const first = r.history[0].loss;
       const last = r.history.at(-1)!.loss;
       expect(last).toBeLessThan(first * 0.6);
@@ -96,7 +122,9 @@ describe('trainModel', () => {
     const bestIdx = losses.indexOf(Math.min(...losses));
     expect(r.bestEpoch).toBe(bestIdx + 1);
     expect(r.history.length).toBe(bestIdx + 1 + 2);
-    expect(Buffer.from(flatWeights(r.model).buffer).equals(Buffer.from(snapshots[bestIdx].buffer))).toBe(true);
+    expect(Buffer.from(flatWeights(r.model).buffer).equals(Buffer.from(snapshots[bestIdx].buffer))).toBe(
+      true,
+    );
     r.model.dispose();
   });
 
@@ -142,7 +170,12 @@ describe('trainModel', () => {
     // zero kernel + fixed bias: every sample gets p = softmax(bias); lr 0 keeps it fixed through the epoch
     const bias = [0.5, -0.2, 0.1];
     const fixed: ModelFactory = (_s, shape) => {
-      const m = tf.sequential({ layers: [tf.layers.flatten({ inputShape: shape }), tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: 'zeros' })] });
+      const m = tf.sequential({
+        layers: [
+          tf.layers.flatten({ inputShape: shape }),
+          tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: 'zeros' }),
+        ],
+      });
       const ws = [tf.zeros([shape.reduce((a, b) => a * b, 1), 3]), tf.tensor1d(bias)];
       m.layers[1].setWeights(ws);
       tf.dispose(ws);
@@ -156,7 +189,14 @@ describe('trainModel', () => {
     const expected = labels.reduce((a, l) => a - w[l] * Math.log(p[l]), 0) / 12;
     const r = await trainModel({
       model: spec,
-      settings: settings({ epochs: 1, batchSize: 12, optimizer: 'sgd', momentum: 0, learningRate: 0, weightDecay: 0 }),
+      settings: settings({
+        epochs: 1,
+        batchSize: 12,
+        optimizer: 'sgd',
+        momentum: 0,
+        learningRate: 0,
+        weightDecay: 0,
+      }),
       trainSet: src,
       valSet: src,
       buildModel: fixed,
@@ -171,8 +211,15 @@ describe('trainModel', () => {
 
   it('weight decay shrinks the kernels', async () => {
     const norm = async (weightDecay: number) => {
-      const r = await trainModel({ model: spec, settings: settings({ epochs: 3, weightDecay, learningRate: 0.01 }), trainSet: train, buildModel: tinyModelFactory() });
-      const k = r.model.trainableWeights.filter((v) => v.name.includes('kernel')).map((v) => tf.tidy(() => v.read().square().sum().dataSync()[0]));
+      const r = await trainModel({
+        model: spec,
+        settings: settings({ epochs: 3, weightDecay, learningRate: 0.01 }),
+        trainSet: train,
+        buildModel: tinyModelFactory(),
+      });
+      const k = r.model.trainableWeights
+        .filter((v) => v.name.includes('kernel'))
+        .map((v) => tf.tidy(() => v.read().square().sum().dataSync()[0]));
       r.model.dispose();
       return k.reduce((a, b) => a + b, 0);
     };
@@ -180,7 +227,12 @@ describe('trainModel', () => {
   });
 
   it('predictProba rows sum to 1', async () => {
-    const r = await trainModel({ model: spec, settings: settings({ epochs: 1 }), trainSet: train, buildModel: tinyModelFactory(true) });
+    const r = await trainModel({
+      model: spec,
+      settings: settings({ epochs: 1 }),
+      trainSet: train,
+      buildModel: tinyModelFactory(true),
+    });
     const p = predictProba(r.model, train, 5);
     expect(p.length).toBe(48 * 3);
     for (let i = 0; i < 48; i++) expect(p[i * 3] + p[i * 3 + 1] + p[i * 3 + 2]).toBeCloseTo(1, 5);

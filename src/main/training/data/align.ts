@@ -19,7 +19,10 @@ export function alignSeries(series: Bars[]): { series: Bars[]; report: AlignRepo
   const bpd = series[0].barsPerDay;
   const odd = series.find((s) => s.barsPerDay !== bpd);
   if (odd) {
-    throw new ConfigError('barsPerDay', `cannot align ${series[0].code} (${bpd} bars/day) with ${odd.code} (${odd.barsPerDay} bars/day)`);
+    throw new ConfigError(
+      'barsPerDay',
+      `cannot align ${series[0].code} (${bpd} bars/day) with ${odd.code} (${odd.barsPerDay} bars/day)`,
+    );
   }
   const k = series.length;
   const count = new Map<string, number>();

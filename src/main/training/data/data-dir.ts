@@ -9,7 +9,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 /** The shared data folder next to the checkout (../shared/data), or undefined when absent. */
 export function sharedDataRoot(): string | undefined {
-  const candidates = [path.resolve(repoRoot, '../shared/data'), path.resolve(process.cwd(), '../shared/data')];
+  const candidates = [
+    path.resolve(repoRoot, '../shared/data'),
+    path.resolve(process.cwd(), '../shared/data'),
+  ];
   return candidates.find((p) => existsSync(p));
 }
 
@@ -18,7 +21,8 @@ export function sharedDataRoot(): string | undefined {
  * else ../shared/data/cn-index-daily when it exists. Throws a message a person can act on otherwise.
  */
 export function resolveDataDir(explicit?: string): string {
-  const chosen = explicit ?? process.env[DATA_ENV] ?? (sharedDataRoot() && path.join(sharedDataRoot()!, 'cn-index-daily'));
+  const chosen =
+    explicit ?? process.env[DATA_ENV] ?? (sharedDataRoot() && path.join(sharedDataRoot()!, 'cn-index-daily'));
   if (!chosen) {
     throw new Error(
       `No data directory: pass --data <dir> or set ${DATA_ENV} (looked for ../shared/data/cn-index-daily beside the checkout).`,

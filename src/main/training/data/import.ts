@@ -60,16 +60,53 @@ type Field = 'date' | 'time' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'a
 
 /** Header names (lower case, units in brackets removed) -> field. */
 const ALIASES: Record<string, Field> = {
-  date: 'date', 日期: 'date', trade_date: 'date', tradedate: 'date', 交易日期: 'date', day: 'date', datetime: 'date',
-  timestamp: 'date', 'date/time': 'date', 时间日期: 'date',
-  time: 'time', 时间: 'time', 'trade_time': 'time',
-  open: 'open', 开盘: 'open', 开盘价: 'open', 今开: 'open', 'open price': 'open',
-  high: 'high', 最高: 'high', 最高价: 'high', 'high price': 'high',
-  low: 'low', 最低: 'low', 最低价: 'low', 'low price': 'low',
-  close: 'close', 收盘: 'close', 收盘价: 'close', 'close price': 'close', 最新价: 'close',
-  volume: 'volume', vol: 'volume', 成交量: 'volume', 'volume(shares)': 'volume',
-  amount: 'amount', turnover: 'amount', 成交额: 'amount', 成交金额: 'amount', value: 'amount', money: 'amount',
-  symbol: 'code', code: 'code', ts_code: 'code', 代码: 'code', 证券代码: 'code', 指数代码: 'code',
+  date: 'date',
+  日期: 'date',
+  trade_date: 'date',
+  tradedate: 'date',
+  交易日期: 'date',
+  day: 'date',
+  datetime: 'date',
+  timestamp: 'date',
+  'date/time': 'date',
+  时间日期: 'date',
+  time: 'time',
+  时间: 'time',
+  trade_time: 'time',
+  open: 'open',
+  开盘: 'open',
+  开盘价: 'open',
+  今开: 'open',
+  'open price': 'open',
+  high: 'high',
+  最高: 'high',
+  最高价: 'high',
+  'high price': 'high',
+  low: 'low',
+  最低: 'low',
+  最低价: 'low',
+  'low price': 'low',
+  close: 'close',
+  收盘: 'close',
+  收盘价: 'close',
+  'close price': 'close',
+  最新价: 'close',
+  volume: 'volume',
+  vol: 'volume',
+  成交量: 'volume',
+  'volume(shares)': 'volume',
+  amount: 'amount',
+  turnover: 'amount',
+  成交额: 'amount',
+  成交金额: 'amount',
+  value: 'amount',
+  money: 'amount',
+  symbol: 'code',
+  code: 'code',
+  ts_code: 'code',
+  代码: 'code',
+  证券代码: 'code',
+  指数代码: 'code',
 };
 
 const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
@@ -118,7 +155,10 @@ function decode(buf: Uint8Array, file: string, claimed?: 'utf-8' | 'gbk'): Decod
     try {
       return { text: new TextDecoder(enc, { fatal: true }).decode(buf.subarray(2)), encoding: enc };
     } catch {
-      throw new DataError(file, `starts with a ${enc.toUpperCase()} byte-order mark but is not valid ${enc.toUpperCase()}`);
+      throw new DataError(
+        file,
+        `starts with a ${enc.toUpperCase()} byte-order mark but is not valid ${enc.toUpperCase()}`,
+      );
     }
   }
   const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
@@ -131,7 +171,9 @@ function decode(buf: Uint8Array, file: string, claimed?: 'utf-8' | 'gbk'): Decod
       if (claimed === 'utf-8' || bom) {
         const loose = new TextDecoder('utf-8').decode(body);
         const at = loose.indexOf('\ufffd');
-        throw new DataError(file, 'not valid UTF-8 text (is it GBK? try encoding "gbk")', { line: lineOfOffset(loose, at) });
+        throw new DataError(file, 'not valid UTF-8 text (is it GBK? try encoding "gbk")', {
+          line: lineOfOffset(loose, at),
+        });
       }
     }
   }
@@ -181,8 +223,12 @@ function splitWs(line: string): string[] {
   return t === '' ? [] : t.split(/\s+/);
 }
 
-function tryHeader(line: string): { delimiter: string; cells: string[]; cols: Partial<Record<Field, number>> } | undefined {
-  let best: { delimiter: string; cells: string[]; cols: Partial<Record<Field, number>>; n: number } | undefined;
+function tryHeader(
+  line: string,
+): { delimiter: string; cells: string[]; cols: Partial<Record<Field, number>> } | undefined {
+  let best:
+    | { delimiter: string; cells: string[]; cols: Partial<Record<Field, number>>; n: number }
+    | undefined;
   for (const d of [...DELIMS, ' ']) {
     const cells = d === ' ' ? splitWs(line) : line.split(d);
     if (cells.length < 2) continue;
@@ -195,7 +241,8 @@ function tryHeader(line: string): { delimiter: string; cells: string[]; cols: Pa
         n++;
       }
     });
-    if (cols.date !== undefined && cols.close !== undefined && (!best || n > best.n)) best = { delimiter: d, cells, cols, n };
+    if (cols.date !== undefined && cols.close !== undefined && (!best || n > best.n))
+      best = { delimiter: d, cells, cols, n };
   }
   return best;
 }
@@ -217,7 +264,13 @@ function findHeader(lines: string[], file: string): HeaderInfo {
   );
 }
 
-function detectFormat(h: HeaderInfo, file: string, titleLines: string[], lastLines: string[], forced?: string): FormatName {
+function detectFormat(
+  h: HeaderInfo,
+  file: string,
+  titleLines: string[],
+  lastLines: string[],
+  forced?: string,
+): FormatName {
   if (forced) {
     if (!(FORMATS as readonly string[]).includes(forced)) {
       throw new DataError(file, `unknown format '${forced}' (use ${FORMATS.join(', ')})`);
@@ -227,10 +280,16 @@ function detectFormat(h: HeaderInfo, file: string, titleLines: string[], lastLin
   const names = h.cells.map(normHeader);
   const folder = path.basename(path.dirname(file)).toLowerCase();
   const tail = lastLines.slice(-3).join(' ');
-  if (tail.includes('通达信') || titleLines.some((l) => /分钟线|日线|通达信/.test(l)) || folder.startsWith('tdx')) return 'tdx';
+  if (
+    tail.includes('通达信') ||
+    titleLines.some((l) => /分钟线|日线|通达信/.test(l)) ||
+    folder.startsWith('tdx')
+  )
+    return 'tdx';
   if (names.includes('turn') && names.includes('pctchg')) return 'baostock';
   if (names.includes('ts_code') && names.includes('trade_date')) return 'tushare';
-  if (h.cols.code !== undefined && (names.includes('symbol') || folder.includes('eastmoney'))) return 'eastmoney';
+  if (h.cols.code !== undefined && (names.includes('symbol') || folder.includes('eastmoney')))
+    return 'eastmoney';
   if (names.join(',') === 'date,open,close,high,low,volume,amount' && folder.includes('sina')) return 'sina';
   return 'generic';
 }
@@ -403,25 +462,40 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
   const fieldName = (f: Field) => header.cells[cols[f]!]?.trim() || f;
   if (titleLines.length) {
     issues.push({
-      severity: 'info', kind: 'title-line', file, line: 1,
+      severity: 'info',
+      kind: 'title-line',
+      file,
+      line: 1,
       message: `${titleLines.length} line(s) before the header skipped: '${titleLines[0].trim().slice(0, 60)}'`,
     });
   }
   for (const f of ['open', 'high', 'low'] as const) {
     if (cols[f] === undefined) {
-      throw new DataError(file, `no '${f}' column in the header (columns: ${header.cells.map((c) => c.trim()).join(', ')})`, {
-        line: header.index + 1,
-      });
+      throw new DataError(
+        file,
+        `no '${f}' column in the header (columns: ${header.cells.map((c) => c.trim()).join(', ')})`,
+        {
+          line: header.index + 1,
+        },
+      );
     }
   }
   if (cols.volume === undefined) {
-    issues.push({ severity: 'warning', kind: 'missing-column', file, line: header.index + 1, field: 'volume', message: 'no volume column: volume set to 0' });
+    issues.push({
+      severity: 'warning',
+      kind: 'missing-column',
+      file,
+      line: header.index + 1,
+      field: 'volume',
+      message: 'no volume column: volume set to 0',
+    });
   }
 
   const volHint = cols.volume !== undefined ? unitHint(header.cells[cols.volume]) : undefined;
   const amtHint = cols.amount !== undefined ? unitHint(header.cells[cols.amount]) : undefined;
   // Vendor units: Sina, Eastmoney and Tushare give index volume in lots; Eastmoney and Tushare amount in 1000 CNY.
-  let volumeUnit: VolumeUnit = format === 'sina' || format === 'eastmoney' || format === 'tushare' ? 'lots' : 'shares';
+  let volumeUnit: VolumeUnit =
+    format === 'sina' || format === 'eastmoney' || format === 'tushare' ? 'lots' : 'shares';
   if (volHint && /^(手|lots?)$/.test(volHint)) volumeUnit = 'lots';
   if (volHint && /^(股|shares?)$/.test(volHint)) volumeUnit = 'shares';
   if (opts.volumeUnit) volumeUnit = opts.volumeUnit;
@@ -431,7 +505,10 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
   const volScale = volumeUnit === 'lots' ? 100 : 1;
   if (format === 'tdx') {
     issues.push({
-      severity: 'info', kind: 'volume-unit', file, field: fieldName('volume'),
+      severity: 'info',
+      kind: 'volume-unit',
+      file,
+      field: fieldName('volume'),
       message:
         "tdx index export: the '成交量' column is kept as in the file; on the shared 2017 data it equals the day's turnover / 10,000 CNY, not shares",
     });
@@ -449,12 +526,19 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
       .join('\n');
     delimiter = '\t';
   }
-  let rowsCells = Papa.parse<string[]>(body, { delimiter, newline: '\n', skipEmptyLines: false, header: false }).data;
+  let rowsCells = Papa.parse<string[]>(body, {
+    delimiter,
+    newline: '\n',
+    skipEmptyLines: false,
+    header: false,
+  }).data;
   let bodyLines = 1;
   for (let at = body.indexOf('\n'); at >= 0; at = body.indexOf('\n', at + 1)) bodyLines++;
   if (rowsCells.length !== bodyLines) {
     // A quoted field spanning lines would shift line numbers: parse line by line to keep them exact.
-    rowsCells = body.split('\n').map((l) => (Papa.parse<string[]>(l, { delimiter, header: false }).data[0] ?? []) as string[]);
+    rowsCells = body
+      .split('\n')
+      .map((l) => (Papa.parse<string[]>(l, { delimiter, header: false }).data[0] ?? []) as string[]);
   }
 
   // Trailing footer lines (e.g. 数据来源:通达信): short lines without a date after the last data row. A full-width
@@ -469,7 +553,10 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
     }
     if (cells.length > need || parseDate(cells[cols.date!] ?? '') !== undefined) break;
     issues.push({
-      severity: 'info', kind: 'footer', file, line: header.index + 2 + lastDataIdx,
+      severity: 'info',
+      kind: 'footer',
+      file,
+      line: header.index + 2 + lastDataIdx,
       message: `footer line skipped: '${cells.join(delimiter).trim().slice(0, 60)}'`,
     });
     lastDataIdx--;
@@ -489,15 +576,26 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
     if (cells.length === 0 || (cells.length === 1 && cells[0].trim() === '')) continue;
     rowsRead++;
     if (cells.length <= need) {
-      const missing = (Object.entries(cols) as [Field, number][]).filter(([, i]) => i >= cells.length).sort((a, b) => a[1] - b[1]);
-      drop('truncated', line, missing.length ? header.cells[missing[0][1]].trim() : undefined,
-        `truncated row: ${cells.length} of ${header.cells.length} fields`);
+      const missing = (Object.entries(cols) as [Field, number][])
+        .filter(([, i]) => i >= cells.length)
+        .sort((a, b) => a[1] - b[1]);
+      drop(
+        'truncated',
+        line,
+        missing.length ? header.cells[missing[0][1]].trim() : undefined,
+        `truncated row: ${cells.length} of ${header.cells.length} fields`,
+      );
       continue;
     }
     const dcell = cells[cols.date!];
     const pd = parseDate(dcell);
     if (!pd) {
-      drop('bad-date', line, fieldName('date'), `'${dcell.trim().slice(0, 30)}' is not a date (expected e.g. 2017-04-27, 2017/04/27 or 20170427)`);
+      drop(
+        'bad-date',
+        line,
+        fieldName('date'),
+        `'${dcell.trim().slice(0, 30)}' is not a date (expected e.g. 2017-04-27, 2017/04/27 or 20170427)`,
+      );
       continue;
     }
     if (!dateKind) dateKind = pd.kind;
@@ -505,7 +603,12 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
     if (cols.time !== undefined) {
       const t = parseTime(cells[cols.time]);
       if (t === undefined) {
-        drop('bad-time', line, fieldName('time'), `'${cells[cols.time].trim().slice(0, 20)}' is not a time (expected e.g. 0931 or 09:31)`);
+        drop(
+          'bad-time',
+          line,
+          fieldName('time'),
+          `'${cells[cols.time].trim().slice(0, 20)}' is not a time (expected e.g. 0931 or 09:31)`,
+        );
         continue;
       }
       minutes = t;
@@ -521,11 +624,25 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
       const vals = { open: o, high: h, low: l, close: c, volume: v, amount: a };
       const nan = VALUE_FIELDS.find((f) => Number.isNaN(vals[f]));
       if (nan) {
-        drop('non-numeric', line, fieldName(nan), `'${(cells[cols[nan]!] ?? '').trim().slice(0, 30)}' is not a number`);
+        drop(
+          'non-numeric',
+          line,
+          fieldName(nan),
+          `'${(cells[cols[nan]!] ?? '').trim().slice(0, 30)}' is not a number`,
+        );
       } else {
-        const f = VALUE_FIELDS.find((x) => (PRICE_FIELDS as readonly string[]).includes(x) ? vals[x] <= 0 : vals[x] < 0)!;
-        const what = (PRICE_FIELDS as readonly string[]).includes(f) ? `price ${vals[f]} is not positive` : `${f} ${vals[f]} is negative`;
-        drop((PRICE_FIELDS as readonly string[]).includes(f) ? 'non-positive' : 'negative', line, fieldName(f), what);
+        const f = VALUE_FIELDS.find((x) =>
+          (PRICE_FIELDS as readonly string[]).includes(x) ? vals[x] <= 0 : vals[x] < 0,
+        )!;
+        const what = (PRICE_FIELDS as readonly string[]).includes(f)
+          ? `price ${vals[f]} is not positive`
+          : `${f} ${vals[f]} is negative`;
+        drop(
+          (PRICE_FIELDS as readonly string[]).includes(f) ? 'non-positive' : 'negative',
+          line,
+          fieldName(f),
+          what,
+        );
       }
       continue;
     }
@@ -546,10 +663,14 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
   if (rowsRead === 0) throw new DataError(file, 'header only: no data rows', { line: header.index + 1 });
   if (rows.n === 0) {
     const first = issues.find((i) => i.severity === 'error');
-    throw new DataError(file, `no usable row: all ${rowsRead} rows dropped (first: ${first?.message ?? 'unknown'})`, {
-      line: first?.line,
-      field: first?.field,
-    });
+    throw new DataError(
+      file,
+      `no usable row: all ${rowsRead} rows dropped (first: ${first?.message ?? 'unknown'})`,
+      {
+        line: first?.line,
+        field: first?.field,
+      },
+    );
   }
 
   // Daily exports that print every date with a 00:00 time are daily bars, not midnight bars.
@@ -560,12 +681,20 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
       rows.minutes[k] = -1;
       rows.key[k] = rows.date[k];
     }
-    issues.push({ severity: 'info', kind: 'midnight-stamps', file, message: 'every row is stamped 00:00: read as daily bars' });
+    issues.push({
+      severity: 'info',
+      kind: 'midnight-stamps',
+      file,
+      message: 'every row is stamped 00:00: read as daily bars',
+    });
   }
   const intraday = rows.minutes[0] >= 0;
   for (let k = 1; k < rows.n; k++) {
     if (rows.minutes[k] >= 0 !== intraday) {
-      throw new DataError(file, 'mixes rows with and without a time of day', { line: rows.line[k], field: fieldName('date') });
+      throw new DataError(file, 'mixes rows with and without a time of day', {
+        line: rows.line[k],
+        field: fieldName('date'),
+      });
     }
   }
   if (intraday) normaliseStamps(rows, file, issues);
@@ -573,7 +702,12 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
   const { order, reversed } = orderRows(rows, file, issues, fieldName('date'));
   const n = order.length;
   const bars: Bars = {
-    code: opts.code ?? codeFromName(file) ?? codeFromColumn?.match(/\d{6}/)?.[0] ?? titleLines[0]?.match(/\d{6}/)?.[0] ?? path.parse(file).name,
+    code:
+      opts.code ??
+      codeFromName(file) ??
+      codeFromColumn?.match(/\d{6}/)?.[0] ??
+      titleLines[0]?.match(/\d{6}/)?.[0] ??
+      path.parse(file).name,
     source: file,
     barsPerDay: 1,
     time: new Array<string>(n),
@@ -600,7 +734,11 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
     if (h < (o > c ? o : c) || l > (o < c ? o : c) || h < l) {
       const f = h < (o > c ? o : c) || h < l ? fieldName('high') : fieldName('low');
       issues.push({
-        severity: 'warning', kind: 'high-low', file, line: rows.line[k], field: f,
+        severity: 'warning',
+        kind: 'high-low',
+        file,
+        line: rows.line[k],
+        field: f,
         message: `${rows.key[k]}: high ${h} / low ${l} do not contain open ${o} / close ${c}; row kept as is`,
       });
     }
@@ -661,7 +799,10 @@ function normaliseStamps(rows: Rows, file: string, issues: DataIssue[]) {
       rows.key[k] = `${rows.date[k]} ${hhmm(rows.minutes[k])}`;
     }
     issues.push({
-      severity: 'info', kind: 'start-stamps', file, line: rows.line[0],
+      severity: 'info',
+      kind: 'start-stamps',
+      file,
+      line: rows.line[0],
       message: `bars are stamped with their start time (first 09:30, last before 15:00): moved ${step} minute(s) forward to bar-end stamps`,
     });
     return;
@@ -680,7 +821,10 @@ function normaliseStamps(rows: Rows, file: string, issues: DataIssue[]) {
   }
   if (count) {
     issues.push({
-      severity: 'info', kind: 'lunch-stamp', file, line: firstLine,
+      severity: 'info',
+      kind: 'lunch-stamp',
+      file,
+      line: firstLine,
       message: `${count} bar(s) stamped 13:00 are the 11:30 bar (the export's stamping) and were re-stamped 11:30`,
     });
   }
@@ -691,7 +835,12 @@ function normaliseStamps(rows: Rows, file: string, issues: DataIssue[]) {
  * order; rows out of time order are dropped, keeping the longest time-ordered run so one mistyped date drops
  * one row, not every row after it.
  */
-function orderRows(rows: Rows, file: string, issues: DataIssue[], dateField: string): { order: Int32Array; reversed: boolean } {
+function orderRows(
+  rows: Rows,
+  file: string,
+  issues: DataIssue[],
+  dateField: string,
+): { order: Int32Array; reversed: boolean } {
   const { key, n } = rows;
   let up = 0;
   let down = 0;
@@ -701,7 +850,12 @@ function orderRows(rows: Rows, file: string, issues: DataIssue[], dateField: str
   }
   const reversed = down > up;
   if (reversed) {
-    issues.push({ severity: 'info', kind: 'reversed', file, message: 'rows are newest-first; reversed to oldest-first' });
+    issues.push({
+      severity: 'info',
+      kind: 'reversed',
+      file,
+      message: 'rows are newest-first; reversed to oldest-first',
+    });
   }
   const seq = new Int32Array(n);
   for (let i = 0; i < n; i++) seq[i] = reversed ? n - 1 - i : i;
@@ -714,10 +868,19 @@ function orderRows(rows: Rows, file: string, issues: DataIssue[], dateField: str
       first.set(key[k], k);
       continue;
     }
-    const same = rows.o[prev] === rows.o[k] && rows.h[prev] === rows.h[k] && rows.l[prev] === rows.l[k] && rows.c[prev] === rows.c[k] && rows.v[prev] === rows.v[k];
+    const same =
+      rows.o[prev] === rows.o[k] &&
+      rows.h[prev] === rows.h[k] &&
+      rows.l[prev] === rows.l[k] &&
+      rows.c[prev] === rows.c[k] &&
+      rows.v[prev] === rows.v[k];
     const pl = rows.line[prev];
     issues.push({
-      severity: 'error', kind: 'duplicate-time', file, line: rows.line[k], field: dateField,
+      severity: 'error',
+      kind: 'duplicate-time',
+      file,
+      line: rows.line[k],
+      field: dateField,
       message: `${key[k]} repeats line ${pl}${same ? ' (same values)' : ' with different values'}; row dropped, line ${pl} kept`,
     });
   }
@@ -755,7 +918,11 @@ function orderRows(rows: Rows, file: string, issues: DataIssue[], dateField: str
     if (keep[i]) order.push(k);
     else {
       issues.push({
-        severity: 'error', kind: 'out-of-order', file, line: rows.line[k], field: dateField,
+        severity: 'error',
+        kind: 'out-of-order',
+        file,
+        line: rows.line[k],
+        field: dateField,
         message: `${key[k]} is out of time order with the rows around it; row dropped`,
       });
     }
@@ -785,7 +952,10 @@ function checkDays(bars: Bars, lineOf: Int32Array, file: string, issues: DataIss
       const count = i - start;
       if (count !== bars.barsPerDay) {
         issues.push({
-          severity: 'warning', kind: 'incomplete-day', file, line: lineOf[start],
+          severity: 'warning',
+          kind: 'incomplete-day',
+          file,
+          line: lineOf[start],
           message: `${bars.date[start]} has ${count} bars, expected ${bars.barsPerDay}`,
         });
       }

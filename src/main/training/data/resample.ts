@@ -64,9 +64,16 @@ function trim(b: Bars): Bars {
  */
 export function resampleMinutesWithReport(bars: Bars, minutes = 15): { bars: Bars; issues: DataIssue[] } {
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > SESSION) {
-    throw new ConfigError('minutes', `must be a whole number of minutes from 1 to ${SESSION}, got ${minutes}`);
+    throw new ConfigError(
+      'minutes',
+      `must be a whole number of minutes from 1 to ${SESSION}, got ${minutes}`,
+    );
   }
-  if (bars.barsPerDay <= 1) throw new ConfigError('minutes', `${bars.code} has daily bars; only intraday bars can be resampled to minutes`);
+  if (bars.barsPerDay <= 1)
+    throw new ConfigError(
+      'minutes',
+      `${bars.code} has daily bars; only intraday bars can be resampled to minutes`,
+    );
   const inStep = 240 / bars.barsPerDay;
   if (!Number.isInteger(inStep) || minutes % inStep !== 0) {
     throw new ConfigError('minutes', `${minutes}-minute bars cannot be built from ${inStep}-minute bars`);
@@ -79,7 +86,9 @@ export function resampleMinutesWithReport(bars: Bars, minutes = 15): { bars: Bar
     return (Math.min((k + 1) * minutes, SESSION) - k * minutes) / inStep;
   };
   const stampOf = (b: number): number =>
-    b < perSession ? MORNING_OPEN + Math.min((b + 1) * minutes, SESSION) : AFTERNOON_OPEN + Math.min((b - perSession + 1) * minutes, SESSION);
+    b < perSession
+      ? MORNING_OPEN + Math.min((b + 1) * minutes, SESSION)
+      : AFTERNOON_OPEN + Math.min((b - perSession + 1) * minutes, SESSION);
 
   let j = -1;
   let curDate = '';
@@ -89,7 +98,10 @@ export function resampleMinutesWithReport(bars: Bars, minutes = 15): { bars: Bar
   const flushBucket = () => {
     if (j >= 0 && count !== expectedIn(curBucket)) {
       issues.push({
-        severity: 'warning', kind: 'incomplete-bar', file: bars.source, field: 'time',
+        severity: 'warning',
+        kind: 'incomplete-bar',
+        file: bars.source,
+        field: 'time',
         message: `${out.time[j]}: built from ${count} of ${expectedIn(curBucket)} input bars`,
       });
     }
@@ -97,14 +109,18 @@ export function resampleMinutesWithReport(bars: Bars, minutes = 15): { bars: Bar
   const flushDay = () => {
     if (curDate && dayBars !== out.barsPerDay) {
       issues.push({
-        severity: 'warning', kind: 'incomplete-day', file: bars.source, field: 'date',
+        severity: 'warning',
+        kind: 'incomplete-day',
+        file: bars.source,
+        field: 'date',
         message: `${curDate}: ${dayBars} of ${out.barsPerDay} ${minutes}-minute bars`,
       });
     }
   };
   for (let i = 0; i < bars.time.length; i++) {
     const s = sessionMinute(minutesOf(bars.time[i]));
-    const bucket = s <= SESSION ? Math.ceil(s / minutes) - 1 : perSession + Math.ceil((s - SESSION) / minutes) - 1;
+    const bucket =
+      s <= SESSION ? Math.ceil(s / minutes) - 1 : perSession + Math.ceil((s - SESSION) / minutes) - 1;
     const date = bars.date[i];
     if (date !== curDate || bucket !== curBucket) {
       flushBucket();

@@ -2,7 +2,12 @@
 
 /** Minutes after midnight of a 'YYYY-MM-DD HH:mm' stamp (no validation: stamps come from the importer). */
 export function minutesOf(time: string): number {
-  return (time.charCodeAt(11) - 48) * 600 + (time.charCodeAt(12) - 48) * 60 + (time.charCodeAt(14) - 48) * 10 + (time.charCodeAt(15) - 48);
+  return (
+    (time.charCodeAt(11) - 48) * 600 +
+    (time.charCodeAt(12) - 48) * 60 +
+    (time.charCodeAt(14) - 48) * 10 +
+    (time.charCodeAt(15) - 48)
+  );
 }
 
 /** 'HH:mm' of minutes after midnight. */

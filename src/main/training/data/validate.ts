@@ -51,9 +51,18 @@ export function checkOutliers(bars: Bars, lineOf?: Int32Array): DataIssue[] {
   for (let t = Math.max(1, from); t < n - 1; t++) {
     const r1 = c[t] / c[t - 1] - 1;
     const r2 = c[t + 1] / c[t] - 1;
-    if (Math.abs(r1) > SPIKE_THRESHOLD && Math.abs(r2) > SPIKE_THRESHOLD && r1 * r2 < 0 && Math.abs(c[t + 1] / c[t - 1] - 1) < SPIKE_THRESHOLD / 2) {
+    if (
+      Math.abs(r1) > SPIKE_THRESHOLD &&
+      Math.abs(r2) > SPIKE_THRESHOLD &&
+      r1 * r2 < 0 &&
+      Math.abs(c[t + 1] / c[t - 1] - 1) < SPIKE_THRESHOLD / 2
+    ) {
       issues.push({
-        severity: 'warning', kind: 'spike', file, line: line(t), field: 'close',
+        severity: 'warning',
+        kind: 'spike',
+        file,
+        line: line(t),
+        field: 'close',
         message: `${time[t]}: close ${c[t]} jumps ${(r1 * 100).toFixed(1)} % and reverts ${(r2 * 100).toFixed(1)} % next day; check this row`,
       });
     }
@@ -71,7 +80,11 @@ export function checkOutliers(bars: Bars, lineOf?: Int32Array): DataIssue[] {
     const med = medianInPlace(scratch, m);
     if (med > 0 && v[t] < PARTIAL_VOLUME_RATIO * med) {
       issues.push({
-        severity: 'warning', kind: 'partial-day', file, line: line(t), field: 'close',
+        severity: 'warning',
+        kind: 'partial-day',
+        file,
+        line: line(t),
+        field: 'close',
         message:
           `${time[t]}: next open is ${(gap * 100).toFixed(2)} % away from this close and volume is ${(v[t] / med).toFixed(2)} of ` +
           `the median of the ${2 * w} days around it: possibly a row captured before the close (or a real short session)`,
@@ -108,7 +121,10 @@ export function crossGaps(series: Bars[]): DataIssue[] {
       if (sets[k].has(d)) continue;
       const owners = union.get(d)!.map((j) => series[j].code);
       issues.push({
-        severity: 'warning', kind: 'gap', file: s.source, field: 'date',
+        severity: 'warning',
+        kind: 'gap',
+        file: s.source,
+        field: 'date',
         message: `${d} missing in ${s.code} but present in ${owners.join(', ')}`,
       });
     }
@@ -130,7 +146,10 @@ export function compareSources(a: Bars, b: Bars, tolerance = 0.002): DataIssue[]
     const diff = a.close[i] / b.close[j] - 1;
     if (Math.abs(diff) > tolerance) {
       issues.push({
-        severity: 'warning', kind: 'source-mismatch', file: a.source, field: 'close',
+        severity: 'warning',
+        kind: 'source-mismatch',
+        file: a.source,
+        field: 'close',
         message: `${t}: close ${a.close[i]} differs from ${b.close[j]} in ${b.source} by ${(diff * 100).toFixed(2)} %`,
       });
     }

@@ -98,7 +98,16 @@ function simulate(
       const cost = value * rate;
       cash -= du * price + cost;
       units = newUnits;
-      trades.push({ signalDate: dates[e - 1], date: dates[e], price, units: du, value, cost, fromTarget: current, toTarget: want });
+      trades.push({
+        signalDate: dates[e - 1],
+        date: dates[e],
+        price,
+        units: du,
+        value,
+        cost,
+        fromTarget: current,
+        toTarget: want,
+      });
       current = want;
     }
     equity[e] = cash + units * close[e];
@@ -110,15 +119,24 @@ function simulate(
 /** Runs the signal and buy-and-hold over the bars from the first to the last signal date. */
 export function backtest(input: BacktestInput): BacktestResult {
   const { bars, signalDates, signals, options: o } = input;
-  if (!Number.isInteger(o.holdDays) || o.holdDays < 1) throw new ConfigError('backtest.holdDays', `must be a whole number >= 1, got ${o.holdDays}`);
-  if (o.commissionBps < 0 || o.slippageBps < 0) throw new ConfigError('backtest.commissionBps', 'costs must be >= 0 basis points');
+  if (!Number.isInteger(o.holdDays) || o.holdDays < 1)
+    throw new ConfigError('backtest.holdDays', `must be a whole number >= 1, got ${o.holdDays}`);
+  if (o.commissionBps < 0 || o.slippageBps < 0)
+    throw new ConfigError('backtest.commissionBps', 'costs must be >= 0 basis points');
   if (o.positionMap.length !== 3 || o.positionMap.some((p) => !Number.isFinite(p)))
-    throw new ConfigError('backtest.positionMap', `must be three numbers [down, flat, up], got ${JSON.stringify(o.positionMap)}`);
+    throw new ConfigError(
+      'backtest.positionMap',
+      `must be three numbers [down, flat, up], got ${JSON.stringify(o.positionMap)}`,
+    );
   if (signalDates.length === 0) throw new ConfigError('backtest', 'no signals to trade');
   const index = new Map(bars.date.map((d, i) => [d, i] as const));
   const first = index.get(signalDates[0]);
   const last = index.get(signalDates[signalDates.length - 1]);
-  if (first === undefined || last === undefined) throw new ConfigError('backtest.signalDates', `signal date ${first === undefined ? signalDates[0] : signalDates[signalDates.length - 1]} is not a bar date`);
+  if (first === undefined || last === undefined)
+    throw new ConfigError(
+      'backtest.signalDates',
+      `signal date ${first === undefined ? signalDates[0] : signalDates[signalDates.length - 1]} is not a bar date`,
+    );
   const n = last - first + 1;
   const dates = bars.date.slice(first, last + 1);
   const open = Array.prototype.slice.call(bars.open, first, last + 1) as number[];
@@ -127,7 +145,8 @@ export function backtest(input: BacktestInput): BacktestResult {
   const pos = new Float64Array(n);
   for (let k = 0; k < signalDates.length; k++) {
     const i = index.get(signalDates[k]);
-    if (i === undefined) throw new ConfigError('backtest.signalDates', `signal date ${signalDates[k]} is not a bar date`);
+    if (i === undefined)
+      throw new ConfigError('backtest.signalDates', `signal date ${signalDates[k]} is not a bar date`);
     const c = signals[k];
     pos[i - first] = c >= 0 && c <= 2 ? o.positionMap[c] : 0;
   }
@@ -139,5 +158,13 @@ export function backtest(input: BacktestInput): BacktestResult {
   }
   const strat = simulate(dates, open, close, target, o);
   const bh = simulate(dates, open, close, new Float64Array(n).fill(1), o);
-  return { dates, equity: strat.equity, exposure: strat.exposure, target, trades: strat.trades, buyHold: bh.equity, buyHoldTrades: bh.trades };
+  return {
+    dates,
+    equity: strat.equity,
+    exposure: strat.exposure,
+    target,
+    trades: strat.trades,
+    buyHold: bh.equity,
+    buyHoldTrades: bh.trades,
+  };
 }

@@ -38,7 +38,12 @@ export function classRates(labels: ArrayLike<number>, trainIdx: number[]): [numb
  * Sample indices are consecutive trading days in a daily dataset (t-H samples is at least H trading days back).
  * Where t - H < 0 or unlabeled, `fallback` is used.
  */
-export function persistencePredictions(labels: ArrayLike<number>, testIdx: number[], horizonDays: number, fallback: number): Int8Array {
+export function persistencePredictions(
+  labels: ArrayLike<number>,
+  testIdx: number[],
+  horizonDays: number,
+  fallback: number,
+): Int8Array {
   const out = new Int8Array(testIdx.length);
   testIdx.forEach((t, k) => {
     const j = t - horizonDays;
@@ -71,7 +76,9 @@ export function averageMetrics(list: ClassMetrics[]): ClassMetrics {
     macroF1: avg(list.map((m) => m.macroF1)),
     precision: Array.from({ length: k }, (_, j) => avg(list.map((m) => m.precision[j]))),
     recall: Array.from({ length: k }, (_, j) => avg(list.map((m) => m.recall[j]))),
-    confusion: Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => avg(list.map((m) => m.confusion[a][b])))),
+    confusion: Array.from({ length: k }, (_, a) =>
+      Array.from({ length: k }, (_, b) => avg(list.map((m) => m.confusion[a][b]))),
+    ),
     logLoss: avg(list.map((m) => m.logLoss)),
   };
 }
@@ -80,7 +87,12 @@ export function averageMetrics(list: ClassMetrics[]): ClassMetrics {
  * Expected metrics of the random baseline: the mean over `draws` seeded draws, where row i is drawn with
  * rates[i] (each row carries its own fold's training rates). The log-loss uses the rates as probabilities.
  */
-export function expectedRandomMetrics(truth: ArrayLike<number>, rates: ArrayLike<number>[], draws: number, seed: number): ClassMetrics {
+export function expectedRandomMetrics(
+  truth: ArrayLike<number>,
+  rates: ArrayLike<number>[],
+  draws: number,
+  seed: number,
+): ClassMetrics {
   const rng = mulberry32(seed);
   const n = truth.length;
   const probs = new Float64Array(n * NUM_CLASSES);
@@ -114,7 +126,12 @@ export interface LogisticOptions {
 }
 
 /** Fits multinomial logistic regression on rows X (n x d, row-major) with labels y in 0..2; full-batch Adam from zero weights. */
-export function fitLogistic(X: ArrayLike<number>, y: ArrayLike<number>, d: number, opts: LogisticOptions = {}): LogisticModel {
+export function fitLogistic(
+  X: ArrayLike<number>,
+  y: ArrayLike<number>,
+  d: number,
+  opts: LogisticOptions = {},
+): LogisticModel {
   const n = y.length;
   const k = NUM_CLASSES;
   const l2 = opts.l2 ?? 1e-2;
@@ -127,7 +144,8 @@ export function fitLogistic(X: ArrayLike<number>, y: ArrayLike<number>, d: numbe
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j] += (finite(X[i * d + j]) - mean[j]) ** 2;
   for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j] / (n || 1)) || 1;
   const Z = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Z[i * d + j] = (finite(X[i * d + j]) - mean[j]) / std[j];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) Z[i * d + j] = (finite(X[i * d + j]) - mean[j]) / std[j];
   const counts = [0, 0, 0];
   for (let i = 0; i < n; i++) counts[y[i]]++;
   const cw = counts.map((c) => (opts.classWeights === 'none' ? 1 : c ? n / (k * c) : 0));

@@ -29,7 +29,12 @@ export interface Interval {
 }
 
 /** One resample: n row indices made of circular blocks of consecutive rows starting at random positions. */
-export function blockIndices(n: number, blockLength: number, rng: () => number, out = new Int32Array(n)): Int32Array {
+export function blockIndices(
+  n: number,
+  blockLength: number,
+  rng: () => number,
+  out = new Int32Array(n),
+): Int32Array {
   let k = 0;
   while (k < n) {
     const start = randInt(rng, n);
@@ -50,7 +55,11 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
  * Percentile interval of statistic(indices) over block-bootstrap resamples of rows 0..n-1.
  * For a paired comparison of two models on the same dates, let the statistic return their difference.
  */
-export function blockBootstrap(n: number, statistic: (idx: Int32Array) => number, opts: BootstrapOptions): Interval {
+export function blockBootstrap(
+  n: number,
+  statistic: (idx: Int32Array) => number,
+  opts: BootstrapOptions,
+): Interval {
   const reps = opts.reps ?? 1000;
   const level = opts.level ?? 0.9;
   const L = Math.max(1, Math.min(Math.round(opts.blockLength), n));

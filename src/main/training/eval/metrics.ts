@@ -21,14 +21,23 @@ export interface ClassMetrics {
 }
 
 /** confusion[true][predicted] counts over rows whose truth is a class (>= 0). */
-export function confusionMatrix(truth: ArrayLike<number>, pred: ArrayLike<number>, k = NUM_CLASSES): number[][] {
+export function confusionMatrix(
+  truth: ArrayLike<number>,
+  pred: ArrayLike<number>,
+  k = NUM_CLASSES,
+): number[][] {
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < truth.length; i++) if (truth[i] >= 0) m[truth[i]][pred[i]]++;
   return m;
 }
 
 /** Log-loss (natural log) with probabilities clipped to [eps, 1]; probs is row-major n x k. Skips unlabeled rows. */
-export function logLoss(truth: ArrayLike<number>, probs: ArrayLike<number>, k = NUM_CLASSES, eps = 1e-15): number {
+export function logLoss(
+  truth: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  k = NUM_CLASSES,
+  eps = 1e-15,
+): number {
   let s = 0;
   let n = 0;
   for (let i = 0; i < truth.length; i++) {
@@ -40,7 +49,12 @@ export function logLoss(truth: ArrayLike<number>, probs: ArrayLike<number>, k = 
 }
 
 /** All metrics from truth and predicted classes (and optionally the n x k probabilities for log-loss). */
-export function classMetrics(truth: ArrayLike<number>, pred: ArrayLike<number>, probs?: ArrayLike<number>, k = NUM_CLASSES): ClassMetrics {
+export function classMetrics(
+  truth: ArrayLike<number>,
+  pred: ArrayLike<number>,
+  probs?: ArrayLike<number>,
+  k = NUM_CLASSES,
+): ClassMetrics {
   const c = confusionMatrix(truth, pred, k);
   let n = 0;
   let correct = 0;

@@ -70,21 +70,46 @@ export function walkForwardSplits(dates: string[], labeledCount: number, opts: W
   const H = opts.horizonDays;
   req(Number.isInteger(H) && H >= 1, 'horizonDays', `must be a whole number >= 1, got ${H}`);
   const embargo = opts.embargoDays ?? H;
-  req(Number.isInteger(embargo) && embargo >= H, 'embargoDays', `must be a whole number >= horizonDays (${H}), got ${embargo}`);
-  req(Number.isInteger(opts.trainDays) && opts.trainDays >= 1, 'trainDays', `must be a whole number >= 1, got ${opts.trainDays}`);
-  req(Number.isInteger(opts.testDays) && opts.testDays >= 1, 'testDays', `must be a whole number >= 1, got ${opts.testDays}`);
+  req(
+    Number.isInteger(embargo) && embargo >= H,
+    'embargoDays',
+    `must be a whole number >= horizonDays (${H}), got ${embargo}`,
+  );
+  req(
+    Number.isInteger(opts.trainDays) && opts.trainDays >= 1,
+    'trainDays',
+    `must be a whole number >= 1, got ${opts.trainDays}`,
+  );
+  req(
+    Number.isInteger(opts.testDays) && opts.testDays >= 1,
+    'testDays',
+    `must be a whole number >= 1, got ${opts.testDays}`,
+  );
   const step = opts.stepDays ?? opts.testDays;
-  req(Number.isInteger(step) && step >= opts.testDays, 'stepDays', `must be a whole number >= testDays (${opts.testDays}) so test blocks never overlap, got ${step}`);
-  req(opts.validationFraction >= 0 && opts.validationFraction < 0.9, 'validationFraction', `must be in [0, 0.9), got ${opts.validationFraction}`);
+  req(
+    Number.isInteger(step) && step >= opts.testDays,
+    'stepDays',
+    `must be a whole number >= testDays (${opts.testDays}) so test blocks never overlap, got ${step}`,
+  );
+  req(
+    opts.validationFraction >= 0 && opts.validationFraction < 0.9,
+    'validationFraction',
+    `must be in [0, 0.9), got ${opts.validationFraction}`,
+  );
   req(labeledCount >= 0 && labeledCount <= dates.length, 'labeledCount', `must be within 0..${dates.length}`);
 
   // Smallest span that still leaves training samples after carving out validation and its embargo.
-  const valLen = (span: number) => (opts.validationFraction > 0 ? Math.max(1, Math.round(span * opts.validationFraction)) : 0);
+  const valLen = (span: number) =>
+    opts.validationFraction > 0 ? Math.max(1, Math.round(span * opts.validationFraction)) : 0;
   const trainLen = (span: number) => {
     const v = valLen(span);
     return v > 0 ? span - v - embargo : span;
   };
-  req(trainLen(opts.trainDays) >= 1, 'trainDays', `${opts.trainDays} leaves no training samples after validation and the ${embargo}-sample embargo`);
+  req(
+    trainLen(opts.trainDays) >= 1,
+    'trainDays',
+    `${opts.trainDays} leaves no training samples after validation and the ${embargo}-sample embargo`,
+  );
 
   let firstTest = opts.trainDays + embargo;
   if (opts.testFrom) {
@@ -103,7 +128,11 @@ export function walkForwardSplits(dates: string[], labeledCount: number, opts: W
     for (let i = 0; i < labeledCount; i++) if (dates[i] <= opts.testTo) j = i;
     lastTest = Math.min(lastTest, j);
   }
-  req(firstTest <= lastTest, 'trainDays', `no labeled samples left to test on (first test index ${firstTest}, last labeled ${lastTest})`);
+  req(
+    firstTest <= lastTest,
+    'trainDays',
+    `no labeled samples left to test on (first test index ${firstTest}, last labeled ${lastTest})`,
+  );
 
   const folds: Fold[] = [];
   for (let start = firstTest; start <= lastTest; start += step) {

@@ -39,12 +39,17 @@ export function drawdowns(equity: ArrayLike<number>): Float64Array {
 }
 
 /** Statistics of one equity curve; exposure per close and trades are optional (NaN / 0 without them). */
-export function computeStats(equity: ArrayLike<number>, exposure?: ArrayLike<number>, trades: Trade[] = []): Stats {
+export function computeStats(
+  equity: ArrayLike<number>,
+  exposure?: ArrayLike<number>,
+  trades: Trade[] = [],
+): Stats {
   const n = equity.length;
   const rets: number[] = [];
   for (let i = 1; i < n; i++) rets.push(equity[i] / equity[i - 1] - 1);
   const mean = rets.reduce((a, b) => a + b, 0) / (rets.length || 1);
-  const sd = rets.length > 1 ? Math.sqrt(rets.reduce((a, r) => a + (r - mean) ** 2, 0) / (rets.length - 1)) : NaN;
+  const sd =
+    rets.length > 1 ? Math.sqrt(rets.reduce((a, r) => a + (r - mean) ** 2, 0) / (rets.length - 1)) : NaN;
   const totalReturn = n ? equity[n - 1] / equity[0] - 1 : NaN;
   const years = (n - 1) / TRADING_DAYS_PER_YEAR;
   const annualReturn = years > 0 ? Math.pow(1 + totalReturn, 1 / years) - 1 : NaN;

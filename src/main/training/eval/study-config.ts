@@ -15,7 +15,10 @@ import { configErrorFromZod, parseRunConfig } from '../train/config';
 import { DEFAULT_BACKTEST, type BacktestOptions } from './backtest';
 import type { WalkForwardOptions } from './splits';
 
-export type StudyWalkForward = Omit<WalkForwardOptions, 'horizonDays' | 'validationFraction' | 'includeUnlabeled'>;
+export type StudyWalkForward = Omit<
+  WalkForwardOptions,
+  'horizonDays' | 'validationFraction' | 'includeUnlabeled'
+>;
 
 export interface StudyConfig {
   /** Base dataset; `channels` and `layout` are replaced by each ablation cell. */
@@ -28,7 +31,12 @@ export interface StudyConfig {
   seeds: number[];
   backtest: BacktestOptions;
   ablation: { channelSets: string[][]; layouts: ImageLayout[] };
-  bootstrap: { reps: number; /** rows per block; default: horizonDays */ blockLength?: number; level: number; seed: number };
+  bootstrap: {
+    reps: number;
+    /** rows per block; default: horizonDays */ blockLength?: number;
+    level: number;
+    seed: number;
+  };
   /** Start each fold from the previous fold's weights (same seed) instead of a fresh initialisation. */
   warmStart: boolean;
   /** Draws averaged for the random baseline. */
@@ -85,7 +93,15 @@ const studySchema = z.strictObject({
     })
     .partial()
     .optional(),
-  bootstrap: z.strictObject({ reps: posInt, blockLength: posInt, level: z.number().gt(0).lt(1), seed: z.number().int() }).partial().optional(),
+  bootstrap: z
+    .strictObject({
+      reps: posInt,
+      blockLength: posInt,
+      level: z.number().gt(0).lt(1),
+      seed: z.number().int(),
+    })
+    .partial()
+    .optional(),
   warmStart: z.boolean().optional(),
   randomDraws: posInt.optional(),
   language: z.enum(['en', 'zh']).optional(),
@@ -105,7 +121,10 @@ export function parseStudyConfig(raw: unknown, file = 'study config'): StudyConf
   const channelSets = p.ablation?.channelSets ?? DEFAULT_CHANNEL_SETS;
   channelSets.forEach((set, i) => {
     if (set[0] !== run.dataset.target)
-      throw new ConfigError(`ablation.channelSets.${i}`, `must start with the target ${run.dataset.target}, got ${set.join(',')} in ${file}`);
+      throw new ConfigError(
+        `ablation.channelSets.${i}`,
+        `must start with the target ${run.dataset.target}, got ${set.join(',')} in ${file}`,
+      );
   });
   const cfg: StudyConfig = {
     dataset: run.dataset,
@@ -122,13 +141,22 @@ export function parseStudyConfig(raw: unknown, file = 'study config'): StudyConf
     outDir: p.outDir ?? 'studies/study',
   };
   if (cfg.bootstrap.blockLength !== undefined && cfg.bootstrap.blockLength < cfg.dataset.horizonDays)
-    throw new ConfigError('bootstrap.blockLength', `must be >= horizonDays (${cfg.dataset.horizonDays}) because labels overlap, in ${file}`);
+    throw new ConfigError(
+      'bootstrap.blockLength',
+      `must be >= horizonDays (${cfg.dataset.horizonDays}) because labels overlap, in ${file}`,
+    );
   if ((cfg.walkForward.embargoDays ?? cfg.dataset.horizonDays) < cfg.dataset.horizonDays)
-    throw new ConfigError('walkForward.embargoDays', `must be >= horizonDays (${cfg.dataset.horizonDays}), in ${file}`);
+    throw new ConfigError(
+      'walkForward.embargoDays',
+      `must be >= horizonDays (${cfg.dataset.horizonDays}), in ${file}`,
+    );
   return cfg;
 }
 
-const presetDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../resources/study-presets');
+const presetDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../resources/study-presets',
+);
 
 /** Names of the bundled presets (resources/study-presets/*.json). */
 export const PRESETS = ['quick', 'medium', 'overnight'] as const;
@@ -142,22 +170,32 @@ export function readJson(file: string): Record<string, unknown> {
   } catch (err) {
     const m = /position (\d+)/.exec(String(err));
     const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
-    throw new ConfigError(file, `is not valid JSON${line ? ` (line ${line})` : ''}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(
+      file,
+      `is not valid JSON${line ? ` (line ${line})` : ''}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
 /** The raw JSON of a bundled preset. */
 export function readPreset(name: string): Record<string, unknown> {
-  if (!(PRESETS as readonly string[]).includes(name)) throw new ConfigError('--preset', `unknown preset '${name}' (known: ${PRESETS.join(', ')})`);
+  if (!(PRESETS as readonly string[]).includes(name))
+    throw new ConfigError('--preset', `unknown preset '${name}' (known: ${PRESETS.join(', ')})`);
   return readJson(path.join(presetDir, `${name}.json`));
 }
 
 /** Merges a config over a preset section by section (objects merged one level deep; arrays and scalars replaced). */
-export function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+export function mergeConfig(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = b && v && typeof b === 'object' && typeof v === 'object' && !Array.isArray(b) && !Array.isArray(v) ? { ...b, ...v } : v;
+    out[k] =
+      b && v && typeof b === 'object' && typeof v === 'object' && !Array.isArray(b) && !Array.isArray(v)
+        ? { ...b, ...v }
+        : v;
   }
   return out;
 }

@@ -162,7 +162,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 function packageVersions(): { app: string; tfjs: string } {
   try {
-    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      version: string;
+      dependencies: Record<string, string>;
+    };
     return { app: pkg.version, tfjs: pkg.dependencies['@tensorflow/tfjs'] ?? '?' };
   } catch {
     return { app: '?', tfjs: '?' };
@@ -174,7 +177,10 @@ export function cellKey(channels: string[], layout: ImageLayout): string {
   return `${channels.join('+')}_${layout}`;
 }
 
-const sha = (x: unknown) => createHash('sha256').update(typeof x === 'string' ? x : JSON.stringify(x)).digest('hex');
+const sha = (x: unknown) =>
+  createHash('sha256')
+    .update(typeof x === 'string' ? x : JSON.stringify(x))
+    .digest('hex');
 
 /** Fingerprint of bars (codes, dates and prices): changes whenever any input value changes. */
 export function barsFingerprint(bars: Map<string, Bars>): string {
@@ -183,7 +189,8 @@ export function barsFingerprint(bars: Map<string, Bars>): string {
     const b = bars.get(code)!;
     h.update(code);
     h.update(b.time.join(','));
-    for (const a of [b.open, b.high, b.low, b.close, b.volume, b.amount]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    for (const a of [b.open, b.high, b.low, b.close, b.volume, b.amount])
+      h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   }
   return h.digest('hex').slice(0, 16);
 }
@@ -208,7 +215,12 @@ function meanStd(xs: number[]): [number, number] {
 }
 
 /** Metrics of predictions restricted to resampled rows (the bootstrap statistic). */
-function metricsOnRows(truth: Int8Array, pred: Int8Array, probs: Float64Array | undefined, rows: Int32Array | number[]): ClassMetrics {
+function metricsOnRows(
+  truth: Int8Array,
+  pred: Int8Array,
+  probs: Float64Array | undefined,
+  rows: Int32Array | number[],
+): ClassMetrics {
   const t = new Int8Array(rows.length);
   const p = new Int8Array(rows.length);
   const pr = probs ? new Float64Array(rows.length * NUM_CLASSES) : undefined;
@@ -216,7 +228,8 @@ function metricsOnRows(truth: Int8Array, pred: Int8Array, probs: Float64Array | 
     const r = rows[k];
     t[k] = truth[r];
     p[k] = pred[r];
-    if (pr && probs) for (let c = 0; c < NUM_CLASSES; c++) pr[k * NUM_CLASSES + c] = probs[r * NUM_CLASSES + c];
+    if (pr && probs)
+      for (let c = 0; c < NUM_CLASSES; c++) pr[k * NUM_CLASSES + c] = probs[r * NUM_CLASSES + c];
   }
   return classMetrics(t, p, pr);
 }
@@ -247,7 +260,8 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
       files.push(file);
     }
   }
-  for (const code of codes) if (!bars.has(code)) throw new ConfigError('ablation.channelSets', `no bars for index ${code}`);
+  for (const code of codes)
+    if (!bars.has(code)) throw new ConfigError('ablation.channelSets', `no bars for index ${code}`);
   const fingerprint = barsFingerprint(new Map(codes.map((c) => [c, bars!.get(c)!])));
 
   // ---- cells, skipping layouts that produce the identical image
@@ -279,10 +293,13 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
       seen.push({ layout, shape });
       const ds = buildDataset(dcfg, new Map(channels.map((c) => [c, bars!.get(c)!])));
       cells.push({ key: cellKey(channels, layout), channels, layout, ds });
-      log(`dataset ${cellKey(channels, layout)}: ${ds.dates.length} samples ${ds.dates[0]}..${ds.dates[ds.dates.length - 1]}, image ${ds.imageShape.join('x')}`);
+      log(
+        `dataset ${cellKey(channels, layout)}: ${ds.dates.length} samples ${ds.dates[0]}..${ds.dates[ds.dates.length - 1]}, image ${ds.imageShape.join('x')}`,
+      );
     }
   }
-  if (cells.length === 0) throw new ConfigError('ablation', 'no channel set / layout combination can be built');
+  if (cells.length === 0)
+    throw new ConfigError('ablation', 'no channel set / layout combination can be built');
   for (const n of notes) log(n);
 
   // ---- common dates: every cell is scored on exactly the same samples
@@ -301,13 +318,17 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     fwdAll[j] = cells[0].ds.forwardReturns[i0];
     closeAll[j] = cells[0].ds.targetClose[i0];
     for (let c = 1; c < cells.length; c++) {
-      if (cells[c].ds.labels[cellIndex[c].get(d)!] !== labelsAll[j]) throw new Error(`label of ${d} differs between cells ${cells[0].key} and ${cells[c].key}`);
+      if (cells[c].ds.labels[cellIndex[c].get(d)!] !== labelsAll[j])
+        throw new Error(`label of ${d} differs between cells ${cells[0].key} and ${cells[c].key}`);
     }
   });
   let labeledCount = labelsAll.findIndex((l) => l < 0);
   if (labeledCount < 0) labeledCount = common.length;
-  for (let j = labeledCount; j < common.length; j++) if (labelsAll[j] >= 0) throw new Error(`labeled sample ${common[j]} after an unlabeled one`);
-  log(`common samples: ${common.length} (${common[0]}..${common[common.length - 1]}), ${labeledCount} labeled`);
+  for (let j = labeledCount; j < common.length; j++)
+    if (labelsAll[j] >= 0) throw new Error(`labeled sample ${common[j]} after an unlabeled one`);
+  log(
+    `common samples: ${common.length} (${common[0]}..${common[common.length - 1]}), ${labeledCount} labeled`,
+  );
 
   const folds = walkForwardSplits(common, labeledCount, {
     ...config.walkForward,
@@ -319,12 +340,15 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
   const rowFold = new Int32Array(rowsCommon.length);
   {
     let k = 0;
-    for (const f of folds) for (let j = 0; j < f.test.length + f.predictOnly.length; j++) rowFold[k++] = f.index;
+    for (const f of folds)
+      for (let j = 0; j < f.test.length + f.predictOnly.length; j++) rowFold[k++] = f.index;
   }
   const rowDates = rowsCommon.map((j) => common[j]);
   const truth = Int8Array.from(rowsCommon.map((j) => labelsAll[j]));
   const labeledRows = [...truth.keys()].filter((r) => truth[r] >= 0);
-  log(`${folds.length} folds, test ${folds[0].testStart}..${folds[folds.length - 1].testEnd} (${labeledRows.length} labeled test dates, ${rowsCommon.length - labeledRows.length} unlabeled predicted for output)`);
+  log(
+    `${folds.length} folds, test ${folds[0].testStart}..${folds[folds.length - 1].testEnd} (${labeledRows.length} labeled test dates, ${rowsCommon.length - labeledRows.length} unlabeled predicted for output)`,
+  );
 
   // ---- training
   const total = cells.length * config.seeds.length * folds.length;
@@ -391,7 +415,9 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
         if (cached && config.warmStart && !prevModel && fold.index > 0) {
           // a warm-started fold needs the previous fold's weights, which are not cached: keep the cached
           // predictions but the next computed fold will start from a fresh initialisation (noted)
-          notes.push(`${key}: warm start resumed from cached predictions; a later fold may start from fresh weights`);
+          notes.push(
+            `${key}: warm start resumed from cached predictions; a later fold may start from fresh weights`,
+          );
         }
         let probs: Float32Array | number[];
         let record: Omit<FoldRecord, 'cached'>;
@@ -423,7 +449,8 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
                   return m;
                 }
               : undefined,
-            onProgress: (p) => progress(key, `${key}: epoch ${p.epoch}/${p.epochs}`, { epoch: p.epoch, epochs: p.epochs }),
+            onProgress: (p) =>
+              progress(key, `${key}: epoch ${p.epoch}/${p.epochs}`, { epoch: p.epoch, epochs: p.epochs }),
           });
           if (result.cancelled) {
             result.model.dispose();
@@ -455,18 +482,31 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
             backend: result.backend,
             accuracy: fold.test.length ? correct / fold.test.length : NaN,
           };
-          const payload: CachedFold = { version: 1, hash, key, dates: testRows.map((j) => common[j]), probs: Array.from(probs), record };
+          const payload: CachedFold = {
+            version: 1,
+            hash,
+            key,
+            dates: testRows.map((j) => common[j]),
+            probs: Array.from(probs),
+            record,
+          };
           writeFileAtomic(file, JSON.stringify(payload));
           computed++;
           computeSeconds += seconds;
           computedWork += foldWork[fold.index];
           remainingWork -= foldWork[fold.index];
           done++;
-          progress(key, `${key}: done in ${seconds.toFixed(1)} s, test accuracy ${(record.accuracy * 100).toFixed(1)} %`);
-          log(`${key}: ${record.epochs} epochs, ${seconds.toFixed(1)} s, test accuracy ${(record.accuracy * 100).toFixed(1)} %`);
+          progress(
+            key,
+            `${key}: done in ${seconds.toFixed(1)} s, test accuracy ${(record.accuracy * 100).toFixed(1)} %`,
+          );
+          log(
+            `${key}: ${record.epochs} epochs, ${seconds.toFixed(1)} s, test accuracy ${(record.accuracy * 100).toFixed(1)} %`,
+          );
         }
         foldRecords.push({ ...record, cached: Boolean(cached) });
-        for (let k = 0; k < testRows.length * NUM_CLASSES; k++) seriesProbs[rowOffset * NUM_CLASSES + k] = probs[k];
+        for (let k = 0; k < testRows.length * NUM_CLASSES; k++)
+          seriesProbs[rowOffset * NUM_CLASSES + k] = probs[k];
         rowOffset += testRows.length;
       }
       prevModel?.dispose();
@@ -476,14 +516,22 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
 
   // ---- evaluation
   const targetDaily = cells[0].ds.targetDaily;
-  const bt = (pred: ArrayLike<number>) => backtest({ bars: targetDaily, signalDates: rowDates, signals: pred, options: config.backtest });
+  const bt = (pred: ArrayLike<number>) =>
+    backtest({ bars: targetDaily, signalDates: rowDates, signals: pred, options: config.backtest });
   const blockLength = config.bootstrap.blockLength ?? H;
-  const bootOpts = { blockLength, reps: config.bootstrap.reps, level: config.bootstrap.level, seed: config.bootstrap.seed };
+  const bootOpts = {
+    blockLength,
+    reps: config.bootstrap.reps,
+    level: config.bootstrap.level,
+    seed: config.bootstrap.seed,
+  };
   const lt = Int8Array.from(labeledRows.map((r) => truth[r]));
   const onLabeled = (x: Int8Array) => Int8Array.from(labeledRows.map((r) => x[r]));
   const probsOnLabeled = (p: Float64Array) => {
     const out = new Float64Array(labeledRows.length * NUM_CLASSES);
-    labeledRows.forEach((r, k) => out.set(p.subarray(r * NUM_CLASSES, (r + 1) * NUM_CLASSES), k * NUM_CLASSES));
+    labeledRows.forEach((r, k) =>
+      out.set(p.subarray(r * NUM_CLASSES, (r + 1) * NUM_CLASSES), k * NUM_CLASSES),
+    );
     return out;
   };
   const intervals = (pred: Int8Array, probs: Float64Array | undefined): Record<MetricName, Interval> => {
@@ -491,7 +539,11 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     const lpr = probs ? probsOnLabeled(probs) : undefined;
     const out = {} as Record<MetricName, Interval>;
     for (const m of METRIC_NAMES) {
-      out[m] = blockBootstrap(labeledRows.length, (idx) => metricValue(metricsOnRows(lt, lp, lpr, idx), m), bootOpts);
+      out[m] = blockBootstrap(
+        labeledRows.length,
+        (idx) => metricValue(metricsOnRows(lt, lp, lpr, idx), m),
+        bootOpts,
+      );
     }
     return out;
   };
@@ -506,7 +558,8 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     const pred = argmaxRows(probs);
     const seedMean = {} as Record<MetricName, number>;
     const seedStd = {} as Record<MetricName, number>;
-    for (const m of METRIC_NAMES) [seedMean[m], seedStd[m]] = meanStd(perSeed.map((s) => metricValue(s.metrics, m)));
+    for (const m of METRIC_NAMES)
+      [seedMean[m], seedStd[m]] = meanStd(perSeed.map((s) => metricValue(s.metrics, m)));
     const b = bt(pred);
     const foldAccuracy = folds.map((f) => {
       let n = 0;
@@ -538,7 +591,9 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
 
   // primary = the largest channel set (the original study's four indices), first layout
   const primaryCell = [...cellResults].sort((a, b) => b.channels.length - a.channels.length)[0];
-  const reference = cellResults.find((c) => c.channels.length === 1 && c.layout === primaryCell.layout) ?? cellResults.find((c) => c.channels.length === 1);
+  const reference =
+    cellResults.find((c) => c.channels.length === 1 && c.layout === primaryCell.layout) ??
+    cellResults.find((c) => c.channels.length === 1);
 
   // ---- baselines on the same rows
   const rowMajority = new Int8Array(rowsCommon.length);
@@ -626,12 +681,20 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
       for (const m of METRIC_NAMES) {
         diff[m] = blockBootstrap(
           labeledRows.length,
-          (idx) => metricValue(metricsOnRows(lt, cp, cpr, idx), m) - metricValue(metricsOnRows(lt, refPred, refProbs, idx), m),
+          (idx) =>
+            metricValue(metricsOnRows(lt, cp, cpr, idx), m) -
+            metricValue(metricsOnRows(lt, refPred, refProbs, idx), m),
           bootOpts,
         );
       }
       const ba = diff.balancedAccuracy;
-      ablation.push({ key: c.key, channels: c.channels, layout: c.layout, diff, verdict: ba.lo > 0 ? 'better' : ba.hi < 0 ? 'worse' : 'no-difference' });
+      ablation.push({
+        key: c.key,
+        channels: c.channels,
+        layout: c.layout,
+        diff,
+        verdict: ba.lo > 0 ? 'better' : ba.hi < 0 ? 'worse' : 'no-difference',
+      });
     }
   }
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -679,7 +742,13 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     headline,
     foldRecords,
     backend: hooks.backend,
-    data: { files, fingerprint, firstDate: common[0], lastDate: common[common.length - 1], samples: common.length },
+    data: {
+      files,
+      fingerprint,
+      firstDate: common[0],
+      lastDate: common[common.length - 1],
+      samples: common.length,
+    },
     versions,
     seconds: (Date.now() - t0) / 1000,
     computedFolds: computed,

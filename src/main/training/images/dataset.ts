@@ -62,21 +62,27 @@ export function resolveDatasetConfig(partial: Partial<DatasetConfig>): DatasetCo
   if (!partial.channels && partial.target) cfg.channels = [partial.target];
   if (cfg.channels.length === 0) throw new ConfigError('channels', 'needs at least the target index');
   if (cfg.channels[0] !== cfg.target)
-    throw new ConfigError('channels', `the first channel must be the target ${cfg.target}, got ${cfg.channels[0]}`);
+    throw new ConfigError(
+      'channels',
+      `the first channel must be the target ${cfg.target}, got ${cfg.channels[0]}`,
+    );
   if (new Set(cfg.channels).size !== cfg.channels.length)
     throw new ConfigError('channels', `lists an index twice: ${cfg.channels.join(',')}`);
   validateThresholds(cfg.upThreshold, cfg.downThreshold, cfg.horizonDays);
   for (const k of ['lookbackDays', 'barsPerDay', 'normWindowDays'] as const) {
-    if (!Number.isInteger(cfg[k]) || cfg[k] < 1) throw new ConfigError(k, `must be a whole number >= 1, got ${cfg[k]}`);
+    if (!Number.isInteger(cfg[k]) || cfg[k] < 1)
+      throw new ConfigError(k, `must be a whole number >= 1, got ${cfg[k]}`);
   }
   if (!(cfg.clip > 0)) throw new ConfigError('clip', `must be > 0, got ${cfg.clip}`);
   if (cfg.layout !== 'seed' && cfg.layout !== 'time-factor')
     throw new ConfigError('layout', `must be 'seed' or 'time-factor', got '${cfg.layout}'`);
   for (const k of ['from', 'to'] as const) {
     const v = cfg[k];
-    if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new ConfigError(k, `must be YYYY-MM-DD, got '${v}'`);
+    if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v))
+      throw new ConfigError(k, `must be YYYY-MM-DD, got '${v}'`);
   }
-  if (cfg.from && cfg.to && cfg.from > cfg.to) throw new ConfigError('from', `${cfg.from} is after to ${cfg.to}`);
+  if (cfg.from && cfg.to && cfg.from > cfg.to)
+    throw new ConfigError('from', `${cfg.from} is after to ${cfg.to}`);
   if (cfg.factors) {
     const known = new Set(registryNames());
     const unknown = cfg.factors.filter((f) => !known.has(f));

@@ -24,12 +24,20 @@ export function classify(r: number, upThreshold: number, downThreshold: number):
 
 /** Refuses thresholds that cannot define three classes; limits are fractions (0.025 = +2.5 %). */
 export function validateThresholds(upThreshold: number, downThreshold: number, horizonDays?: number): void {
-  if (!Number.isFinite(upThreshold)) throw new ConfigError('upThreshold', `must be a number, got ${upThreshold}`);
-  if (!Number.isFinite(downThreshold)) throw new ConfigError('downThreshold', `must be a number, got ${downThreshold}`);
+  if (!Number.isFinite(upThreshold))
+    throw new ConfigError('upThreshold', `must be a number, got ${upThreshold}`);
+  if (!Number.isFinite(downThreshold))
+    throw new ConfigError('downThreshold', `must be a number, got ${downThreshold}`);
   if (upThreshold <= -1 || upThreshold >= 1)
-    throw new ConfigError('upThreshold', `must be a fraction between -1 and 1 (0.025 = +2.5 %), got ${upThreshold}`);
+    throw new ConfigError(
+      'upThreshold',
+      `must be a fraction between -1 and 1 (0.025 = +2.5 %), got ${upThreshold}`,
+    );
   if (downThreshold <= -1 || downThreshold >= 1)
-    throw new ConfigError('downThreshold', `must be a fraction between -1 and 1 (-0.01 = -1 %), got ${downThreshold}`);
+    throw new ConfigError(
+      'downThreshold',
+      `must be a fraction between -1 and 1 (-0.01 = -1 %), got ${downThreshold}`,
+    );
   if (downThreshold >= upThreshold)
     throw new ConfigError(
       'downThreshold',
@@ -54,7 +62,12 @@ export function labelSeries(
 }
 
 /** Counts classes of the dates in [from, to] (inclusive, 'YYYY-MM-DD'); unlabeled dates counted apart. */
-export function countClasses(labels: ArrayLike<number>, dates?: string[], from?: string, to?: string): ClassCounts {
+export function countClasses(
+  labels: ArrayLike<number>,
+  dates?: string[],
+  from?: string,
+  to?: string,
+): ClassCounts {
   const counts: ClassCounts = { down: 0, flat: 0, up: 0, unlabeled: 0 };
   for (let i = 0; i < labels.length; i++) {
     if (dates && ((from && dates[i] < from) || (to && dates[i] > to))) continue;

@@ -43,7 +43,13 @@ export const AUX_DROPOUT = 0.7;
 
 /** Names of the stride-2 stages of each image preset, in input order (see the file comment). */
 export const STRIDE_STAGES: Readonly<Partial<Record<ModelPreset, readonly string[]>>> = {
-  googlenet: ['stem conv 7x7', 'stem max-pool 1', 'stem max-pool 2', 'max-pool after 3b', 'max-pool after 4e'],
+  googlenet: [
+    'stem conv 7x7',
+    'stem max-pool 1',
+    'stem max-pool 2',
+    'max-pool after 3b',
+    'max-pool after 4e',
+  ],
   compact: ['stem conv 7x7', 'stem max-pool 1', 'stem max-pool 2', 'max-pool after 3b'],
   cnn: ['block 1 max-pool', 'block 2 max-pool', 'block 3 max-pool'],
 };
@@ -71,7 +77,8 @@ export interface StridePlan {
 /** Per-axis stride plan for an image preset and an input [height, width, channels] (the input-size rule). */
 export function stridePlan(preset: ModelPreset, inputShape: number[]): StridePlan {
   const stages = STRIDE_STAGES[preset];
-  if (!stages) throw new ConfigError('model.preset', `'${preset}' reads the last-bar vector and has no stride plan`);
+  if (!stages)
+    throw new ConfigError('model.preset', `'${preset}' reads the last-bar vector and has no stride plan`);
   checkImageShape(inputShape);
   const axis = (size: number): AxisPlan => {
     const s = stages.length;
@@ -91,20 +98,34 @@ export function scaleFilters(n: number, width: number): number {
 /** Throws ConfigError for a spec the builders cannot use. */
 export function validateSpec(spec: ModelSpec): void {
   const presets: ModelPreset[] = ['googlenet', 'compact', 'logreg', 'mlp', 'cnn'];
-  if (!presets.includes(spec.preset)) throw new ConfigError('model.preset', `unknown preset '${spec.preset}' (one of ${presets.join(', ')})`);
-  if (!(Number.isFinite(spec.width) && spec.width > 0 && spec.width <= 8)) throw new ConfigError('model.width', `must be in (0, 8], got ${spec.width}`);
+  if (!presets.includes(spec.preset))
+    throw new ConfigError('model.preset', `unknown preset '${spec.preset}' (one of ${presets.join(', ')})`);
+  if (!(Number.isFinite(spec.width) && spec.width > 0 && spec.width <= 8))
+    throw new ConfigError('model.width', `must be in (0, 8], got ${spec.width}`);
   if (spec.branch3x3 !== 'paper' && spec.branch3x3 !== 'original-1x1') {
-    throw new ConfigError('model.branch3x3', `must be 'paper' or 'original-1x1', got '${String(spec.branch3x3)}'`);
+    throw new ConfigError(
+      'model.branch3x3',
+      `must be 'paper' or 'original-1x1', got '${String(spec.branch3x3)}'`,
+    );
   }
-  if (!(Number.isFinite(spec.dropout) && spec.dropout >= 0 && spec.dropout < 1)) throw new ConfigError('model.dropout', `must be in [0, 1), got ${spec.dropout}`);
-  if (spec.auxHeads && spec.preset !== 'googlenet') throw new ConfigError('model.auxHeads', `auxiliary heads exist only for googlenet, not '${spec.preset}'`);
+  if (!(Number.isFinite(spec.dropout) && spec.dropout >= 0 && spec.dropout < 1))
+    throw new ConfigError('model.dropout', `must be in [0, 1), got ${spec.dropout}`);
+  if (spec.auxHeads && spec.preset !== 'googlenet')
+    throw new ConfigError('model.auxHeads', `auxiliary heads exist only for googlenet, not '${spec.preset}'`);
 }
 
 function checkImageShape(inputShape: number[]): void {
   if (inputShape.length !== 3 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new ConfigError('inputShape', `image presets need [height, width, channels] of positive integers, got [${inputShape.join(', ')}]`);
+    throw new ConfigError(
+      'inputShape',
+      `image presets need [height, width, channels] of positive integers, got [${inputShape.join(', ')}]`,
+    );
   }
-  if (inputShape[0] < 2 || inputShape[1] < 2) throw new ConfigError('inputShape', `images must be at least 2x2 pixels, got ${inputShape[0]}x${inputShape[1]}`);
+  if (inputShape[0] < 2 || inputShape[1] < 2)
+    throw new ConfigError(
+      'inputShape',
+      `images must be at least 2x2 pixels, got ${inputShape[0]}x${inputShape[1]}`,
+    );
 }
 
 type SymbolicTensor = tf.SymbolicTensor;
@@ -118,7 +139,13 @@ class GraphBuilder {
   }
 
   /** Conv (SAME) + optional batch norm + ReLU; with batch norm the conv has no bias (BN's beta replaces it). */
-  conv(x: SymbolicTensor, filters: number, kernel: number | [number, number], strides: [number, number], name: string): SymbolicTensor {
+  conv(
+    x: SymbolicTensor,
+    filters: number,
+    kernel: number | [number, number],
+    strides: [number, number],
+    name: string,
+  ): SymbolicTensor {
     const bn = this.spec.batchNorm;
     let y = tf.layers
       .conv2d({
@@ -143,7 +170,9 @@ class GraphBuilder {
   pool(x: SymbolicTensor, strides: [number, number], name: string, size = 3): SymbolicTensor {
     if (strides[0] === 1 && strides[1] === 1) return x;
     const poolSize: [number, number] = [strides[0] === 1 ? 1 : size, strides[1] === 1 ? 1 : size];
-    return tf.layers.maxPooling2d({ name: name, poolSize, strides, padding: 'same' }).apply(x) as SymbolicTensor;
+    return tf.layers
+      .maxPooling2d({ name: name, poolSize, strides, padding: 'same' })
+      .apply(x) as SymbolicTensor;
   }
 
   lrn(x: SymbolicTensor, name: string): SymbolicTensor {
@@ -155,11 +184,27 @@ class GraphBuilder {
     const k3 = this.spec.branch3x3 === 'paper' ? 3 : 1;
     const s: [number, number] = [1, 1];
     const b1 = this.conv(x, this.f(n1), 1, s, `inc${id}_1x1`);
-    const b3 = this.conv(this.conv(x, this.f(n3r), 1, s, `inc${id}_3x3_reduce`), this.f(n3), k3, s, `inc${id}_3x3`);
-    const b5 = this.conv(this.conv(x, this.f(n5r), 1, s, `inc${id}_5x5_reduce`), this.f(n5), 5, s, `inc${id}_5x5`);
-    const p = tf.layers.maxPooling2d({ name: `inc${id}_pool`, poolSize: 3, strides: 1, padding: 'same' }).apply(x) as SymbolicTensor;
+    const b3 = this.conv(
+      this.conv(x, this.f(n3r), 1, s, `inc${id}_3x3_reduce`),
+      this.f(n3),
+      k3,
+      s,
+      `inc${id}_3x3`,
+    );
+    const b5 = this.conv(
+      this.conv(x, this.f(n5r), 1, s, `inc${id}_5x5_reduce`),
+      this.f(n5),
+      5,
+      s,
+      `inc${id}_5x5`,
+    );
+    const p = tf.layers
+      .maxPooling2d({ name: `inc${id}_pool`, poolSize: 3, strides: 1, padding: 'same' })
+      .apply(x) as SymbolicTensor;
     const bp = this.conv(p, this.f(np), 1, s, `inc${id}_pool_proj`);
-    return tf.layers.concatenate({ name: `inc${id}_concat`, axis: -1 }).apply([b1, b3, b5, bp]) as SymbolicTensor;
+    return tf.layers
+      .concatenate({ name: `inc${id}_concat`, axis: -1 })
+      .apply([b1, b3, b5, bp]) as SymbolicTensor;
   }
 
   /** GoogLeNet stem up to the second max-pool; strides are the first three stages of the plan. */
@@ -183,18 +228,27 @@ class GraphBuilder {
     };
     const [ph, sh] = adapt(h);
     const [pw, sw] = adapt(w);
-    let y = tf.layers.averagePooling2d({ name: `${name}_pool`, poolSize: [ph, pw], strides: [sh, sw], padding: 'valid' }).apply(x) as SymbolicTensor;
+    let y = tf.layers
+      .averagePooling2d({ name: `${name}_pool`, poolSize: [ph, pw], strides: [sh, sw], padding: 'valid' })
+      .apply(x) as SymbolicTensor;
     y = this.conv(y, this.f(128), 1, [1, 1], `${name}_conv`);
     y = tf.layers.flatten({ name: `${name}_flatten` }).apply(y) as SymbolicTensor;
-    y = tf.layers.dense({ name: `${name}_fc`, units: this.f(1024), activation: 'relu', kernelInitializer: 'zeros' }).apply(y) as SymbolicTensor;
+    y = tf.layers
+      .dense({ name: `${name}_fc`, units: this.f(1024), activation: 'relu', kernelInitializer: 'zeros' })
+      .apply(y) as SymbolicTensor;
     y = tf.layers.dropout({ name: `${name}_dropout`, rate: AUX_DROPOUT }).apply(y) as SymbolicTensor;
-    return tf.layers.dense({ name: `${name}_probs`, units: numClasses, activation: 'softmax', kernelInitializer: 'zeros' }).apply(y) as SymbolicTensor;
+    return tf.layers
+      .dense({ name: `${name}_probs`, units: numClasses, activation: 'softmax', kernelInitializer: 'zeros' })
+      .apply(y) as SymbolicTensor;
   }
 
   head(x: SymbolicTensor, numClasses: number): SymbolicTensor {
     let y = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as SymbolicTensor;
-    if (this.spec.dropout > 0) y = tf.layers.dropout({ name: 'dropout', rate: this.spec.dropout }).apply(y) as SymbolicTensor;
-    return tf.layers.dense({ name: 'probs', units: numClasses, activation: 'softmax', kernelInitializer: 'zeros' }).apply(y) as SymbolicTensor;
+    if (this.spec.dropout > 0)
+      y = tf.layers.dropout({ name: 'dropout', rate: this.spec.dropout }).apply(y) as SymbolicTensor;
+    return tf.layers
+      .dense({ name: 'probs', units: numClasses, activation: 'softmax', kernelInitializer: 'zeros' })
+      .apply(y) as SymbolicTensor;
   }
 }
 
@@ -207,10 +261,15 @@ function stageStrides(plan: StridePlan): [number, number][] {
  * last-bar presets); outputs class probabilities (softmax over numClasses, default 3). googlenet with auxHeads has
  * three outputs: main, aux after 4a, aux after 4d. Weights come from a seeded generator (opts.seed).
  */
-export function buildModel(spec: ModelSpec, inputShape: number[], opts: { seed: number; numClasses?: number }): tf.LayersModel {
+export function buildModel(
+  spec: ModelSpec,
+  inputShape: number[],
+  opts: { seed: number; numClasses?: number },
+): tf.LayersModel {
   validateSpec(spec);
   const numClasses = opts.numClasses ?? 3;
-  if (!Number.isInteger(numClasses) || numClasses < 2) throw new ConfigError('numClasses', `must be an integer >= 2, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 2)
+    throw new ConfigError('numClasses', `must be an integer >= 2, got ${numClasses}`);
   if (!Number.isInteger(opts.seed)) throw new ConfigError('seed', `must be an integer, got ${opts.seed}`);
   const g = new GraphBuilder(spec);
   const name = `${spec.preset}_w${spec.width}`;
@@ -218,17 +277,25 @@ export function buildModel(spec: ModelSpec, inputShape: number[], opts: { seed: 
 
   if (modelInput(spec.preset) === 'last-bar') {
     if (inputShape.length !== 1 || !Number.isInteger(inputShape[0]) || inputShape[0] < 1) {
-      throw new ConfigError('inputShape', `'${spec.preset}' reads the last-bar vector: expected [features], got [${inputShape.join(', ')}]`);
+      throw new ConfigError(
+        'inputShape',
+        `'${spec.preset}' reads the last-bar vector: expected [features], got [${inputShape.join(', ')}]`,
+      );
     }
     const input = tf.input({ name: 'input', shape: inputShape });
     let y: SymbolicTensor = input;
     if (spec.preset === 'mlp') {
       for (const [i, units] of [g.f(256), g.f(128)].entries()) {
-        y = tf.layers.dense({ name: `hidden${i + 1}`, units, activation: 'relu', kernelInitializer: 'zeros' }).apply(y) as SymbolicTensor;
-        if (spec.dropout > 0) y = tf.layers.dropout({ name: `dropout${i + 1}`, rate: spec.dropout }).apply(y) as SymbolicTensor;
+        y = tf.layers
+          .dense({ name: `hidden${i + 1}`, units, activation: 'relu', kernelInitializer: 'zeros' })
+          .apply(y) as SymbolicTensor;
+        if (spec.dropout > 0)
+          y = tf.layers.dropout({ name: `dropout${i + 1}`, rate: spec.dropout }).apply(y) as SymbolicTensor;
       }
     }
-    const out = tf.layers.dense({ name: 'probs', units: numClasses, activation: 'softmax', kernelInitializer: 'zeros' }).apply(y) as SymbolicTensor;
+    const out = tf.layers
+      .dense({ name: 'probs', units: numClasses, activation: 'softmax', kernelInitializer: 'zeros' })
+      .apply(y) as SymbolicTensor;
     model = tf.model({ name, inputs: input, outputs: out });
   } else {
     const plan = stridePlan(spec.preset, inputShape);
@@ -257,7 +324,8 @@ export function buildModel(spec: ModelSpec, inputShape: number[], opts: { seed: 
         y = g.inception(y, '5a');
         y = g.inception(y, '5b');
         outputs.push(g.head(y, numClasses));
-        if (spec.auxHeads) outputs.push(g.auxHead(at4a, 'aux1', numClasses), g.auxHead(at4d, 'aux2', numClasses));
+        if (spec.auxHeads)
+          outputs.push(g.auxHead(at4a, 'aux1', numClasses), g.auxHead(at4d, 'aux2', numClasses));
       } else {
         outputs.push(g.head(y, numClasses));
       }
@@ -297,7 +365,10 @@ export function describeModel(spec: ModelSpec, inputShape: number[]): string {
       `input-size rule: per axis of n px keep r = max r <= ${plan.stages.length} with n >= 7 * 2^r stride-2 stages; ` +
         `the first ${plan.stages.length} - r stages get stride 1 on that axis; final map = ceil(n / 2^r)`,
     );
-    for (const [label, a] of [['rows', plan.rows], ['cols', plan.cols]] as const) {
+    for (const [label, a] of [
+      ['rows', plan.rows],
+      ['cols', plan.cols],
+    ] as const) {
       const dropped = plan.stages.filter((_, i) => a.strides[i] === 1);
       lines.push(
         `  ${label}: ${a.size} px -> ${a.reductions} of ${plan.stages.length} stride-2 stages -> final ${a.finalSize}` +
@@ -309,9 +380,13 @@ export function describeModel(spec: ModelSpec, inputShape: number[]): string {
   try {
     for (const layer of model.layers) {
       const shape = layer.outputShape;
-      const shapeText = Array.isArray(shape[0]) ? (shape as number[][]).map((s) => `[${s.join(',')}]`).join(' ') : `[${(shape as number[]).join(',')}]`;
+      const shapeText = Array.isArray(shape[0])
+        ? (shape as number[][]).map((s) => `[${s.join(',')}]`).join(' ')
+        : `[${(shape as number[]).join(',')}]`;
       const params = layer.countParams();
-      lines.push(`  ${layer.name.padEnd(24)} ${layer.getClassName().padEnd(26)} ${shapeText.padEnd(22)} ${params}`);
+      lines.push(
+        `  ${layer.name.padEnd(24)} ${layer.getClassName().padEnd(26)} ${shapeText.padEnd(22)} ${params}`,
+      );
     }
     lines.push(`parameters: ${countParams(model)} (trainable ${countTrainableParams(model)})`);
   } finally {

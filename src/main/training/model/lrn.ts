@@ -20,7 +20,8 @@ export interface LrnParams {
 
 /** Converts Caffe's LRN (window size n channels, alpha divided by n, k) to tfjs' parameters. */
 export function caffeLrn(size: number, alpha: number, beta: number, k = 1): LrnParams {
-  if (!Number.isInteger(size) || size < 1 || size % 2 === 0) throw new Error(`LRN size must be an odd integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1 || size % 2 === 0)
+    throw new Error(`LRN size must be an odd integer, got ${size}`);
   return { depthRadius: (size - 1) / 2, bias: k, alpha: alpha / size, beta };
 }
 
@@ -60,7 +61,13 @@ export class LocalResponseNormalization extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), depthRadius: this.depthRadius, bias: this.bias, alpha: this.alpha, beta: this.beta };
+    return {
+      ...super.getConfig(),
+      depthRadius: this.depthRadius,
+      bias: this.bias,
+      alpha: this.alpha,
+      beta: this.beta,
+    };
   }
 }
 

@@ -8,13 +8,71 @@ import type { StudyResult } from '../eval/study';
 export const BOM = '\uFEFF';
 
 export const PREDICTION_COLUMNS = {
-  en: ['date', 'target_close', 'p_down', 'p_flat', 'p_up', 'predicted_class', 'forward_return', 'realised_class', 'correct', 'position', 'strategy_equity', 'buy_hold_equity'],
-  zh: ['日期', '收盘价', '下跌概率', '持平概率', '上涨概率', '预测类别', '实际远期收益', '实际类别', '是否正确', '仓位', '策略净值', '买入持有净值'],
+  en: [
+    'date',
+    'target_close',
+    'p_down',
+    'p_flat',
+    'p_up',
+    'predicted_class',
+    'forward_return',
+    'realised_class',
+    'correct',
+    'position',
+    'strategy_equity',
+    'buy_hold_equity',
+  ],
+  zh: [
+    '日期',
+    '收盘价',
+    '下跌概率',
+    '持平概率',
+    '上涨概率',
+    '预测类别',
+    '实际远期收益',
+    '实际类别',
+    '是否正确',
+    '仓位',
+    '策略净值',
+    '买入持有净值',
+  ],
 } as const;
 
 export const FOLD_COLUMNS = {
-  en: ['cell', 'seed', 'fold', 'test_start', 'test_end', 'train_samples', 'val_samples', 'test_samples', 'epochs', 'best_epoch', 'stopped_early', 'seconds', 'backend', 'accuracy', 'cached'],
-  zh: ['组合', '种子', '折', '测试开始', '测试结束', '训练样本', '验证样本', '测试样本', '轮数', '最佳轮', '提前停止', '秒', '后端', '准确率', '来自缓存'],
+  en: [
+    'cell',
+    'seed',
+    'fold',
+    'test_start',
+    'test_end',
+    'train_samples',
+    'val_samples',
+    'test_samples',
+    'epochs',
+    'best_epoch',
+    'stopped_early',
+    'seconds',
+    'backend',
+    'accuracy',
+    'cached',
+  ],
+  zh: [
+    '组合',
+    '种子',
+    '折',
+    '测试开始',
+    '测试结束',
+    '训练样本',
+    '验证样本',
+    '测试样本',
+    '轮数',
+    '最佳轮',
+    '提前停止',
+    '秒',
+    '后端',
+    '准确率',
+    '来自缓存',
+  ],
 } as const;
 
 const CLASS_LABELS = { en: ['down', 'flat', 'up'], zh: ['下跌', '持平', '上涨'] } as const;
@@ -48,7 +106,9 @@ export function predictionsCsv(r: StudyResult, lang: 'en' | 'zh' = 'en'): string
       fmt(bt.buyHold[i], 6),
     ];
   });
-  return BOM + Papa.unparse({ fields: [...PREDICTION_COLUMNS[lang]], data: rows }, { newline: '\r\n' }) + '\r\n';
+  return (
+    BOM + Papa.unparse({ fields: [...PREDICTION_COLUMNS[lang]], data: rows }, { newline: '\r\n' }) + '\r\n'
+  );
 }
 
 /** folds.csv: one row per trained (or cached) fold of every cell and seed. */

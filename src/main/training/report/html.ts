@@ -9,10 +9,12 @@ import type { Stats } from '../eval/stats';
 import { drawdowns } from '../eval/stats';
 import { describeBackend } from '../train/backend-info';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const pct = (x: number, d = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(d)} %` : '–');
 const num = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
-const ivl = (i: Interval | undefined, f: (x: number) => string) => (i ? `${f(i.estimate)} <small>[${f(i.lo)}, ${f(i.hi)}]</small>` : '–');
+const ivl = (i: Interval | undefined, f: (x: number) => string) =>
+  i ? `${f(i.estimate)} <small>[${f(i.lo)}, ${f(i.hi)}]</small>` : '–';
 
 /** Renders an ECharts option to an inline SVG string without a DOM; namespace URIs are dropped (HTML5 needs none). */
 export function renderSvg(option: echarts.EChartsCoreOption, width = 900, height = 320): string {
@@ -23,14 +25,29 @@ export function renderSvg(option: echarts.EChartsCoreOption, width = 900, height
   return svg.replace(/\s+xmlns(:\w+)?="[^"]*"/g, '');
 }
 
-function lineChart(title: string, dates: string[], series: { name: string; data: ArrayLike<number> }[], yPercent = false): string {
+function lineChart(
+  title: string,
+  dates: string[],
+  series: { name: string; data: ArrayLike<number> }[],
+  yPercent = false,
+): string {
   return renderSvg({
     title: { text: title, left: 'center', top: 4, textStyle: { fontSize: 14 } },
     legend: { top: 32, type: 'scroll' },
     grid: { left: 60, right: 20, top: 70, bottom: 40 },
     xAxis: { type: 'category', data: dates, axisLabel: { fontSize: 10 } },
-    yAxis: { type: 'value', scale: true, axisLabel: yPercent ? { formatter: (v: number) => `${Math.round(v * 100)}%` } : {} },
-    series: series.map((s) => ({ name: s.name, type: 'line', showSymbol: false, lineStyle: { width: 1.2 }, data: Array.from(s.data, (v) => (Number.isFinite(v) ? Number(v.toFixed(5)) : null)) })),
+    yAxis: {
+      type: 'value',
+      scale: true,
+      axisLabel: yPercent ? { formatter: (v: number) => `${Math.round(v * 100)}%` } : {},
+    },
+    series: series.map((s) => ({
+      name: s.name,
+      type: 'line',
+      showSymbol: false,
+      lineStyle: { width: 1.2 },
+      data: Array.from(s.data, (v) => (Number.isFinite(v) ? Number(v.toFixed(5)) : null)),
+    })),
   });
 }
 
@@ -42,7 +59,10 @@ function confusionTable(title: string, m: number[][]): string {
     .map(
       (row, a) =>
         `<tr><th>${names[a]}</th>${row
-          .map((v, b) => `<td style="background:rgba(${a === b ? '40,140,60' : '200,60,40'},${(0.08 + (0.6 * v) / max).toFixed(2)})">${Math.round(v)}<br><small>${pct(v / total)}</small></td>`)
+          .map(
+            (v, b) =>
+              `<td style="background:rgba(${a === b ? '40,140,60' : '200,60,40'},${(0.08 + (0.6 * v) / max).toFixed(2)})">${Math.round(v)}<br><small>${pct(v / total)}</small></td>`,
+          )
           .join('')}</tr>`,
     )
     .join('');
@@ -53,7 +73,6 @@ function statsRow(name: string, s: Stats | undefined): string {
   if (!s) return `<tr><td>${esc(name)}</td><td colspan="9">–</td></tr>`;
   return `<tr><td>${esc(name)}</td><td>${pct(s.totalReturn)}</td><td>${pct(s.annualReturn)}</td><td>${pct(s.annualVolatility)}</td><td>${num(s.sharpe)}</td><td>${pct(s.maxDrawdown)}</td><td>${num(s.calmar)}</td><td>${num(s.turnover, 1)}</td><td>${pct(s.exposure)}</td><td>${pct(s.hitRate)}</td></tr>`;
 }
-
 
 /** The report page of a finished study. */
 export function reportHtml(r: StudyResult): string {
@@ -89,16 +108,25 @@ export function reportHtml(r: StudyResult): string {
     .map(
       (cell) =>
         `<tr><td>${esc(cell.key)}</td>${(['accuracy', 'balancedAccuracy', 'macroF1'] as MetricName[])
-          .map((m) => `<td>${ivl(cell.ci[m], (x) => pct(x))}<br><small>seeds ${pct(cell.seedMean[m])} ± ${pct(cell.seedStd[m])}</small></td>`)
-          .join('')}<td>${ivl(cell.ci.logLoss, (x) => num(x, 3))}<br><small>seeds ${num(cell.seedMean.logLoss, 3)} ± ${num(cell.seedStd.logLoss, 3)}</small></td></tr>`,
+          .map(
+            (m) =>
+              `<td>${ivl(cell.ci[m], (x) => pct(x))}<br><small>seeds ${pct(cell.seedMean[m])} ± ${pct(cell.seedStd[m])}</small></td>`,
+          )
+          .join(
+            '',
+          )}<td>${ivl(cell.ci.logLoss, (x) => num(x, 3))}<br><small>seeds ${num(cell.seedMean.logLoss, 3)} ± ${num(cell.seedStd.logLoss, 3)}</small></td></tr>`,
     )
     .join('');
   const baselineRows = r.baselines
     .map(
       (b) =>
-        `<tr><td>${esc(b.name)}<br><small>${esc(b.description)}</small></td>${(['accuracy', 'balancedAccuracy', 'macroF1'] as MetricName[])
+        `<tr><td>${esc(b.name)}<br><small>${esc(b.description)}</small></td>${(
+          ['accuracy', 'balancedAccuracy', 'macroF1'] as MetricName[]
+        )
           .map((m) => `<td>${b.ci ? ivl(b.ci[m], (x) => pct(x)) : pct(b.metrics[m])}</td>`)
-          .join('')}<td>${b.ci?.logLoss && Number.isFinite(b.ci.logLoss.estimate) ? ivl(b.ci.logLoss, (x) => num(x, 3)) : num(b.metrics.logLoss, 3)}</td></tr>`,
+          .join(
+            '',
+          )}<td>${b.ci?.logLoss && Number.isFinite(b.ci.logLoss.estimate) ? ivl(b.ci.logLoss, (x) => num(x, 3)) : num(b.metrics.logLoss, 3)}</td></tr>`,
     )
     .join('');
   const ablationRows = r.ablation

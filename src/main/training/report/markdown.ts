@@ -2,8 +2,10 @@
 import type { StudyResult } from '../eval/study';
 import { describeBackend } from '../train/backend-info';
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)} %`);
-const num = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)} %`;
+const num = (x: number | null | undefined, d = 2) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d);
 
 /** One row per CNN cell and per baseline; metrics on the same out-of-sample dates, backtest beside buy-and-hold. */
 export function headlineTable(r: StudyResult): string {
@@ -12,7 +14,10 @@ export function headlineTable(r: StudyResult): string {
     '| model | accuracy | balanced accuracy [90 % CI] | macro-F1 | log-loss | strategy annual return | Sharpe | max drawdown |\n' +
     '|---|---|---|---|---|---|---|---|';
   const rows = r.cells.map((c) => {
-    const seedNote = seeds > 1 ? ` (seeds: ${pct(c.seedMean.balancedAccuracy)} ± ${(100 * c.seedStd.balancedAccuracy).toFixed(1)})` : '';
+    const seedNote =
+      seeds > 1
+        ? ` (seeds: ${pct(c.seedMean.balancedAccuracy)} ± ${(100 * c.seedStd.balancedAccuracy).toFixed(1)})`
+        : '';
     const ci = c.ci.balancedAccuracy;
     return `| CNN ${c.channels.join('+')} ${c.layout} | ${pct(c.metrics.accuracy)} | ${pct(c.metrics.balancedAccuracy)} [${pct(ci.lo)}, ${pct(ci.hi)}]${seedNote} | ${pct(c.metrics.macroF1)} | ${num(c.metrics.logLoss, 3)} | ${pct(c.stats.annualReturn)} | ${num(c.stats.sharpe)} | ${pct(c.stats.maxDrawdown)} |`;
   });

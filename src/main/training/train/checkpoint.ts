@@ -40,7 +40,13 @@ interface Manifest {
   stoppedEarly: boolean;
   /** Shuffles and dropout masks are derived from (seed, epoch, batch), so the RNG state is the seed and the epoch. */
   rng: { kind: 'derived'; seed: number; epoch: number };
-  optimizer: { className: string; iterations: number; accBeta1?: number; accBeta2?: number; tensors: TensorEntry[] };
+  optimizer: {
+    className: string;
+    iterations: number;
+    accBeta1?: number;
+    accBeta2?: number;
+    tensors: TensorEntry[];
+  };
   weights: TensorEntry[];
   bin: string;
   binBytes: number;
@@ -52,7 +58,13 @@ const DIR = 'checkpoint';
 const MANIFEST = 'manifest.json';
 
 /** Identifies what a checkpoint belongs to; resuming with a different model, settings or data size is refused. */
-export function checkpointKey(spec: ModelSpec, s: TrainSettings, inputShape: number[], trainCount: number, valCount: number): string {
+export function checkpointKey(
+  spec: ModelSpec,
+  s: TrainSettings,
+  inputShape: number[],
+  trainCount: number,
+  valCount: number,
+): string {
   // the backend may change between sessions (results then match only to float tolerance)
   const { backend: _backend, ...rest } = s;
   const text = JSON.stringify({ spec, settings: rest, inputShape, trainCount, valCount });
@@ -65,7 +77,9 @@ export function hasCheckpoint(runDir: string): boolean {
 }
 
 /** Reads only the manifest's progress fields (for listing runs). */
-export function readCheckpointInfo(runDir: string): { epoch: number; stopped: boolean; history: EpochMetrics[] } | undefined {
+export function readCheckpointInfo(
+  runDir: string,
+): { epoch: number; stopped: boolean; history: EpochMetrics[] } | undefined {
   if (!hasCheckpoint(runDir)) return undefined;
   const m = JSON.parse(readFileSync(path.join(runDir, DIR, MANIFEST), 'utf8')) as Manifest;
   return { epoch: m.epoch, stopped: m.stopped, history: m.history };
@@ -85,7 +99,10 @@ export async function saveCheckpoint(
   const dir = path.join(runDir, DIR);
   mkdirSync(dir, { recursive: true });
   const chunks: Float32Array[] = [];
-  const weights: TensorEntry[] = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }));
+  const weights: TensorEntry[] = model.weights.map((w) => ({
+    name: w.originalName,
+    shape: w.shape as number[],
+  }));
   for (const t of model.getWeights()) chunks.push(asFloat32(t));
   const named = await optimizer.getWeights();
   // the first entry is the iteration count, a fresh scalar owned by us
@@ -115,7 +132,12 @@ export async function saveCheckpoint(
     key,
     epoch: state.epoch,
     history: state.history,
-    best: { valLoss: Number.isFinite(state.best.valLoss) ? state.best.valLoss : null, epoch: state.best.epoch, wait: state.best.wait, hasWeights: !!state.best.weights },
+    best: {
+      valLoss: Number.isFinite(state.best.valLoss) ? state.best.valLoss : null,
+      epoch: state.best.epoch,
+      wait: state.best.wait,
+      hasWeights: !!state.best.weights,
+    },
     stopped: state.stopped,
     stoppedEarly: state.stoppedEarly,
     rng: { kind: 'derived', seed, epoch: state.epoch },
@@ -143,16 +165,28 @@ function asFloat32(t: tf.Tensor): Float32Array {
 }
 
 /** Restores model weights and optimizer state from <runDir>/checkpoint and returns the loop state. */
-export async function loadCheckpoint(runDir: string, model: tf.LayersModel, optimizer: tf.Optimizer, key: string): Promise<TrainState> {
+export async function loadCheckpoint(
+  runDir: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  key: string,
+): Promise<TrainState> {
   const dir = path.join(runDir, DIR);
   const file = path.join(dir, MANIFEST);
   const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-  if (m.format !== 'factor-inception-checkpoint') throw new ConfigError(file, 'is not a factor-inception checkpoint');
+  if (m.format !== 'factor-inception-checkpoint')
+    throw new ConfigError(file, 'is not a factor-inception checkpoint');
   if (m.key !== key)
-    throw new ConfigError(file, `belongs to a different model, settings or dataset (key ${m.key}, this run ${key}); start a new run instead`);
+    throw new ConfigError(
+      file,
+      `belongs to a different model, settings or dataset (key ${m.key}, this run ${key}); start a new run instead`,
+    );
   const raw = readFileSync(path.join(dir, m.bin));
   if (raw.byteLength !== m.binBytes || createHash('sha256').update(raw).digest('hex') !== m.binSha256)
-    throw new ConfigError(path.join(dir, m.bin), 'is incomplete or corrupt (size or sha256 differs from the manifest)');
+    throw new ConfigError(
+      path.join(dir, m.bin),
+      'is incomplete or corrupt (size or sha256 differs from the manifest)',
+    );
   const bin = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   let off = 0;
   const take = (shape: number[]) => {
@@ -161,18 +195,27 @@ export async function loadCheckpoint(runDir: string, model: tf.LayersModel, opti
     off += n;
     return out;
   };
-  if (m.weights.length !== model.weights.length) throw new ConfigError(file, `has ${m.weights.length} weight tensors, the model ${model.weights.length}`);
+  if (m.weights.length !== model.weights.length)
+    throw new ConfigError(file, `has ${m.weights.length} weight tensors, the model ${model.weights.length}`);
   const ws = m.weights.map((e, i) => {
     const shape = model.weights[i].shape as number[];
-    if (JSON.stringify(shape) !== JSON.stringify(e.shape)) throw new ConfigError(file, `weight ${e.name} has shape ${e.shape}, the model ${shape}`);
+    if (JSON.stringify(shape) !== JSON.stringify(e.shape))
+      throw new ConfigError(file, `weight ${e.name} has shape ${e.shape}, the model ${shape}`);
     return tf.tensor(take(e.shape), e.shape);
   });
   model.setWeights(ws);
   tf.dispose(ws);
 
-  if (m.optimizer.className !== optimizer.getClassName()) throw new ConfigError(file, `optimizer ${m.optimizer.className} differs from ${optimizer.getClassName()}`);
-  const named: { name: string; tensor: tf.Tensor }[] = [{ name: 'iter', tensor: tf.scalar(m.optimizer.iterations, 'int32') }];
-  for (const e of m.optimizer.tensors) named.push({ name: e.name, tensor: tf.tensor(take(e.shape), e.shape) });
+  if (m.optimizer.className !== optimizer.getClassName())
+    throw new ConfigError(
+      file,
+      `optimizer ${m.optimizer.className} differs from ${optimizer.getClassName()}`,
+    );
+  const named: { name: string; tensor: tf.Tensor }[] = [
+    { name: 'iter', tensor: tf.scalar(m.optimizer.iterations, 'int32') },
+  ];
+  for (const e of m.optimizer.tensors)
+    named.push({ name: e.name, tensor: tf.tensor(take(e.shape), e.shape) });
   if (m.optimizer.tensors.length > 0) await optimizer.setWeights(named);
   tf.dispose(named.map((n) => n.tensor));
   const adam = optimizer as unknown as AdamInternals;
@@ -188,7 +231,12 @@ export async function loadCheckpoint(runDir: string, model: tf.LayersModel, opti
   return {
     epoch: m.epoch,
     history: m.history,
-    best: { valLoss: m.best.valLoss ?? Infinity, epoch: m.best.epoch, wait: m.best.wait, weights: bestWeights },
+    best: {
+      valLoss: m.best.valLoss ?? Infinity,
+      epoch: m.best.epoch,
+      wait: m.best.wait,
+      weights: bestWeights,
+    },
     stopped: m.stopped,
     stoppedEarly: m.stoppedEarly,
   };

@@ -91,14 +91,16 @@ export function parseRunConfig(raw: unknown, file = 'config'): RunConfig {
   try {
     dataset = resolveDatasetConfig({ ...(p.dataset ?? {}) });
   } catch (err) {
-    if (err instanceof ConfigError) throw new ConfigError(`dataset.${err.field}`, `${err.message.slice(err.field.length + 2)} in ${file}`);
+    if (err instanceof ConfigError)
+      throw new ConfigError(`dataset.${err.field}`, `${err.message.slice(err.field.length + 2)} in ${file}`);
     throw err;
   }
   const model: ModelSpec = { ...DEFAULT_MODEL, ...(p.model ?? {}) };
   try {
     validateSpec(model);
   } catch (err) {
-    if (err instanceof ConfigError) throw new ConfigError(err.field, `${err.message.slice(err.field.length + 2)} in ${file}`);
+    if (err instanceof ConfigError)
+      throw new ConfigError(err.field, `${err.message.slice(err.field.length + 2)} in ${file}`);
     throw err;
   }
   const train: TrainSettings = { ...DEFAULT_TRAIN, ...(p.train ?? {}) };
@@ -117,8 +119,10 @@ export function readRunConfig(file: string): RunConfig {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError('--config', `${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(
+      '--config',
+      `${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return parseRunConfig(raw, file);
 }
-

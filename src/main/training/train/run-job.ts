@@ -7,10 +7,24 @@ import path from 'node:path';
 import { ConfigError } from '../../../shared/errors';
 import { loadDataset, type FactorDataset } from '../images/dataset';
 import { modelInput } from '../model/spec';
-import { backendLabel, describeBackend, usesNativeKernels as isNative, type BackendInfo } from './backend-info';
+import {
+  backendLabel,
+  describeBackend,
+  usesNativeKernels as isNative,
+  type BackendInfo,
+} from './backend-info';
 import { readCheckpointInfo } from './checkpoint';
 import type { RunConfig } from './config';
-import { createRun, dataFingerprint, readRunConfigOf, readRunMeta, runLogger, saveModel, setRunStatus, writeMetrics } from './runs';
+import {
+  createRun,
+  dataFingerprint,
+  readRunConfigOf,
+  readRunMeta,
+  runLogger,
+  saveModel,
+  setRunStatus,
+  writeMetrics,
+} from './runs';
 import { writeFileAtomic } from './atomic';
 import type { EpochMetrics, TrainProgress } from './settings';
 import { predictProba, trainModel, type ModelFactory, type TrainResult } from './trainer';
@@ -23,7 +37,11 @@ export const SAVED_PREDICTIONS = 30;
  * fraction is > 0) are validation; the `embargoDays` samples before them are dropped so no training label's
  * horizon overlaps a validation date. Indices are sample indices, ascending.
  */
-export function splitTrainVal(labels: ArrayLike<number>, validationFraction: number, embargoDays: number): { train: number[]; val: number[] } {
+export function splitTrainVal(
+  labels: ArrayLike<number>,
+  validationFraction: number,
+  embargoDays: number,
+): { train: number[]; val: number[] } {
   const labelled: number[] = [];
   for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) labelled.push(i);
   const nVal = validationFraction > 0 ? Math.max(1, Math.ceil(labelled.length * validationFraction)) : 0;
@@ -31,7 +49,11 @@ export function splitTrainVal(labels: ArrayLike<number>, validationFraction: num
   const val = labelled.slice(labelled.length - nVal);
   const firstVal = val[0];
   const train = labelled.slice(0, labelled.length - nVal).filter((i) => i < firstVal - embargoDays);
-  if (train.length === 0) throw new ConfigError('train.validationFraction', `leaves no training samples (${labelled.length} labelled, embargo ${embargoDays})`);
+  if (train.length === 0)
+    throw new ConfigError(
+      'train.validationFraction',
+      `leaves no training samples (${labelled.length} labelled, embargo ${embargoDays})`,
+    );
   return { train, val };
 }
 
@@ -45,7 +67,13 @@ export interface PredictionsFile {
 }
 
 /** Probabilities of the given sample indices, as saved with a run and printed by predict. */
-export function predictDates(model: Parameters<typeof predictProba>[0], ds: FactorDataset, indices: number[], input: 'image' | 'last-bar', backend: string): PredictionsFile {
+export function predictDates(
+  model: Parameters<typeof predictProba>[0],
+  ds: FactorDataset,
+  indices: number[],
+  input: 'image' | 'last-bar',
+  backend: string,
+): PredictionsFile {
   const p = predictProba(model, ds.source(indices, input));
   return {
     dates: indices.map((i) => ds.dates[i]),
@@ -68,9 +96,19 @@ export interface RunJobOptions {
 }
 
 /** Creates the run folder for a config (fingerprinting the data) without training. */
-export function prepareRun(runsDir: string, name: string, config: RunConfig, dataDir: string, backend: BackendInfo): string {
+export function prepareRun(
+  runsDir: string,
+  name: string,
+  config: RunConfig,
+  dataDir: string,
+  backend: BackendInfo,
+): string {
   const { files } = loadDataset(config.dataset, dataDir);
-  return createRun(runsDir, name, config, { dataDir: path.resolve(dataDir), fingerprint: dataFingerprint(files, config.dataset), backend });
+  return createRun(runsDir, name, config, {
+    dataDir: path.resolve(dataDir),
+    fingerprint: dataFingerprint(files, config.dataset),
+    backend,
+  });
 }
 
 /** Trains (or continues) the run in runDir; sets its status and writes the model and predictions when done. */
@@ -90,14 +128,21 @@ export async function executeRun(runDir: string, opts: RunJobOptions): Promise<T
     const { dataset, files } = loadDataset(config.dataset, dataDir);
     const fp = dataFingerprint(files, config.dataset);
     if (fp.combined !== meta.fingerprint.combined)
-      log(`warning: the data in ${dataDir} differs from the data this run started with (fingerprint ${fp.combined.slice(0, 12)} vs ${meta.fingerprint.combined.slice(0, 12)}); results will not match an uninterrupted run`);
-    if (meta.backend.name !== opts.backend.name) log(`note: run started on backend ${meta.backend.name}, continuing on ${opts.backend.name}`);
+      log(
+        `warning: the data in ${dataDir} differs from the data this run started with (fingerprint ${fp.combined.slice(0, 12)} vs ${meta.fingerprint.combined.slice(0, 12)}); results will not match an uninterrupted run`,
+      );
+    if (meta.backend.name !== opts.backend.name)
+      log(`note: run started on backend ${meta.backend.name}, continuing on ${opts.backend.name}`);
     else if (isNative(meta.backend) !== isNative(opts.backend))
-      log(`note: run started ${isNative(meta.backend) ? 'with' : 'without'} the native kernels, continuing ${isNative(opts.backend) ? 'with' : 'without'} them: the weights will differ in the last bits from an uninterrupted run`);
+      log(
+        `note: run started ${isNative(meta.backend) ? 'with' : 'without'} the native kernels, continuing ${isNative(opts.backend) ? 'with' : 'without'} them: the weights will differ in the last bits from an uninterrupted run`,
+      );
     log(`backend ${describeBackend(opts.backend)} (requested ${opts.backend.requested})`);
     const input = modelInput(config.model.preset);
     const split = splitTrainVal(dataset.labels, config.train.validationFraction, config.dataset.horizonDays);
-    log(`dataset ${dataset.dates.length} samples ${dataset.dates[0]}..${dataset.dates.at(-1)}, train ${split.train.length}, validation ${split.val.length}, embargo ${config.dataset.horizonDays} days, input ${input}`);
+    log(
+      `dataset ${dataset.dates.length} samples ${dataset.dates[0]}..${dataset.dates.at(-1)}, train ${split.train.length}, validation ${split.val.length}, embargo ${config.dataset.horizonDays} days, input ${input}`,
+    );
     const history: EpochMetrics[] = readCheckpointInfo(runDir)?.history.slice() ?? [];
     writeMetrics(runDir, history);
     const result = await trainModel({
@@ -117,15 +162,32 @@ export async function executeRun(runDir: string, opts: RunJobOptions): Promise<T
       },
     });
     if (result.cancelled) {
-      setRunStatus(runDir, { status: 'cancelled', epoch: result.history.length, message: 'cancelled; resume continues from the last checkpoint' });
+      setRunStatus(runDir, {
+        status: 'cancelled',
+        epoch: result.history.length,
+        message: 'cancelled; resume continues from the last checkpoint',
+      });
       log('cancelled');
       return result;
     }
     await saveModel(runDir, result.model);
-    const last = Array.from({ length: Math.min(SAVED_PREDICTIONS, dataset.dates.length) }, (_, k) => dataset.dates.length - Math.min(SAVED_PREDICTIONS, dataset.dates.length) + k);
-    writeFileAtomic(path.join(runDir, 'predictions.json'), JSON.stringify(predictDates(result.model, dataset, last, input, backend), null, 1) + '\n');
-    setRunStatus(runDir, { status: 'finished', epoch: result.history.length, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly });
-    log(`finished after ${result.history.length} epoch(s)${result.stoppedEarly ? ' (early stop)' : ''}${result.bestEpoch ? `, weights of epoch ${result.bestEpoch}` : ''}`);
+    const last = Array.from(
+      { length: Math.min(SAVED_PREDICTIONS, dataset.dates.length) },
+      (_, k) => dataset.dates.length - Math.min(SAVED_PREDICTIONS, dataset.dates.length) + k,
+    );
+    writeFileAtomic(
+      path.join(runDir, 'predictions.json'),
+      JSON.stringify(predictDates(result.model, dataset, last, input, backend), null, 1) + '\n',
+    );
+    setRunStatus(runDir, {
+      status: 'finished',
+      epoch: result.history.length,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+    });
+    log(
+      `finished after ${result.history.length} epoch(s)${result.stoppedEarly ? ' (early stop)' : ''}${result.bestEpoch ? `, weights of epoch ${result.bestEpoch}` : ''}`,
+    );
     return result;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -75,13 +75,19 @@ const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 export function versions(): RunMeta['versions'] {
   let app = 'unknown';
   try {
-    app = (JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    app = (JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     /* packaged builds may not ship package.json beside the engine */
   }
   let commit: string | undefined;
   try {
-    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: appRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    commit =
+      execFileSync('git', ['rev-parse', 'HEAD'], {
+        cwd: appRoot,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || undefined;
   } catch {
     /* not a git checkout (installed app) */
   }
@@ -92,7 +98,11 @@ export function versions(): RunMeta['versions'] {
 export function dataFingerprint(files: string[], dataset: DatasetConfig): DataFingerprint {
   const fs = files.map((file) => {
     const buf = readFileSync(file);
-    return { file: path.resolve(file), bytes: buf.byteLength, sha256: createHash('sha256').update(buf).digest('hex') };
+    return {
+      file: path.resolve(file),
+      bytes: buf.byteLength,
+      sha256: createHash('sha256').update(buf).digest('hex'),
+    };
   });
   const params = createHash('sha256').update(JSON.stringify(dataset)).digest('hex');
   const combined = createHash('sha256')
@@ -102,10 +112,20 @@ export function dataFingerprint(files: string[], dataset: DatasetConfig): DataFi
 }
 
 /** Creates a run folder (fails if it already holds a run) and writes run.json, config.json and status 'running'. */
-export function createRun(runsDir: string, name: string, config: RunConfig, meta: Omit<RunMeta, 'name' | 'createdAt' | 'versions'>): string {
-  if (!/^[\w.@+-]+$/.test(name)) throw new ConfigError('name', `'${name}' may only hold letters, digits and . _ - + @`);
+export function createRun(
+  runsDir: string,
+  name: string,
+  config: RunConfig,
+  meta: Omit<RunMeta, 'name' | 'createdAt' | 'versions'>,
+): string {
+  if (!/^[\w.@+-]+$/.test(name))
+    throw new ConfigError('name', `'${name}' may only hold letters, digits and . _ - + @`);
   const dir = path.resolve(runsDir, name);
-  if (existsSync(path.join(dir, 'run.json'))) throw new ConfigError('name', `a run named ${name} already exists in ${runsDir} (continue it with: factor-inception resume ${dir})`);
+  if (existsSync(path.join(dir, 'run.json')))
+    throw new ConfigError(
+      'name',
+      `a run named ${name} already exists in ${runsDir} (continue it with: factor-inception resume ${dir})`,
+    );
   mkdirSync(dir, { recursive: true });
   const full: RunMeta = { name, createdAt: new Date().toISOString(), versions: versions(), ...meta };
   writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
@@ -146,13 +166,20 @@ export function readRunStatus(dir: string): RunStatusFile | undefined {
 
 /** Updates run.json's companion status.json atomically; 'running' records this process id. */
 export function setRunStatus(dir: string, s: Omit<RunStatusFile, 'updatedAt' | 'pid'>): void {
-  const full: RunStatusFile = { ...s, updatedAt: new Date().toISOString(), ...(s.status === 'running' ? { pid: process.pid } : {}) };
+  const full: RunStatusFile = {
+    ...s,
+    updatedAt: new Date().toISOString(),
+    ...(s.status === 'running' ? { pid: process.pid } : {}),
+  };
   writeFileAtomic(path.join(dir, 'status.json'), JSON.stringify(full, null, 2) + '\n');
 }
 
 /** Rewrites metrics.jsonl from the full history (atomic; histories are short). */
 export function writeMetrics(dir: string, history: EpochMetrics[]): void {
-  writeFileAtomic(path.join(dir, 'metrics.jsonl'), history.map((m) => JSON.stringify(m)).join('\n') + (history.length ? '\n' : ''));
+  writeFileAtomic(
+    path.join(dir, 'metrics.jsonl'),
+    history.map((m) => JSON.stringify(m)).join('\n') + (history.length ? '\n' : ''),
+  );
 }
 
 /** A logger that appends `<ISO time> [<backend>] line` to the run's train.log. */
@@ -165,7 +192,8 @@ export function runLogger(dir: string, backend: string): (line: string) => void 
 export async function saveModel(dir: string, model: tf.LayersModel): Promise<void> {
   await model.save({
     save: async (a: tf.io.ModelArtifacts) => {
-      const data = a.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(a.weightData);
+      const data =
+        a.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(a.weightData);
       writeFileAtomic(path.join(dir, 'weights.bin'), new Uint8Array(data));
       const json = {
         modelTopology: a.modelTopology,
@@ -175,7 +203,13 @@ export async function saveModel(dir: string, model: tf.LayersModel): Promise<voi
         weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs ?? [] }],
       };
       writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: data.byteLength } };
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          weightDataBytes: data.byteLength,
+        },
+      };
     },
   });
 }
@@ -183,8 +217,15 @@ export async function saveModel(dir: string, model: tf.LayersModel): Promise<voi
 /** Loads model.json + weights.bin from dir with a file-free handler (works in plain Node, any backend). */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const jsonFile = path.join(dir, 'model.json');
-  if (!existsSync(jsonFile)) throw new ConfigError('run', `${dir} has no model.json (the run has not finished)`);
-  const json = readJson<{ modelTopology: object; format?: string; generatedBy?: string; convertedBy?: string | null; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] }>(jsonFile);
+  if (!existsSync(jsonFile))
+    throw new ConfigError('run', `${dir} has no model.json (the run has not finished)`);
+  const json = readJson<{
+    modelTopology: object;
+    format?: string;
+    generatedBy?: string;
+    convertedBy?: string | null;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  }>(jsonFile);
   const buf = readFileSync(path.join(dir, json.weightsManifest[0].paths[0]));
   const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
   return tf.loadLayersModel({
@@ -243,7 +284,16 @@ export function listRuns(runsDir: string): RunListEntry[] {
       });
     } catch {
       // a half-written or foreign folder: list it as failed rather than hide it
-      out.push({ name, dir, status: 'failed', createdAt: '', preset: '?', epochsDone: 0, epochs: 0, backend: '?' });
+      out.push({
+        name,
+        dir,
+        status: 'failed',
+        createdAt: '',
+        preset: '?',
+        epochsDone: 0,
+        epochs: 0,
+        backend: '?',
+      });
     }
   }
   return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
@@ -251,7 +301,8 @@ export function listRuns(runsDir: string): RunListEntry[] {
 
 /** Deletes a run folder; refuses folders that are not runs and runs whose process is still alive. */
 export function deleteRun(runDir: string): void {
-  if (!isRunDir(runDir)) throw new ConfigError('run', `${runDir} is not a run folder (no run.json); nothing deleted`);
+  if (!isRunDir(runDir))
+    throw new ConfigError('run', `${runDir} is not a run folder (no run.json); nothing deleted`);
   const st = readRunStatus(runDir);
   if (st?.status === 'running' && st.pid !== process.pid && processAlive(st.pid))
     throw new ConfigError('run', `${runDir} is being trained by process ${st.pid}; stop it first`);

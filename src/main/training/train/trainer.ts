@@ -25,7 +25,11 @@ export const NUM_CLASSES = 3;
 const EPS = 1e-7;
 
 /** Builds the network for a spec; the trainer's default loads engineer C's model/build. */
-export type ModelFactory = (spec: ModelSpec, inputShape: number[], opts: { seed: number; numClasses?: number }) => tf.LayersModel;
+export type ModelFactory = (
+  spec: ModelSpec,
+  inputShape: number[],
+  opts: { seed: number; numClasses?: number },
+) => tf.LayersModel;
 
 export interface TrainOptions {
   model: ModelSpec;
@@ -70,7 +74,10 @@ export function computeClassWeights(labels: ArrayLike<number>, mode: 'balanced' 
 }
 
 /** Learning rate of a 0-based epoch: constant, cosine from lr to 10 % of lr, or step (x0.1 from 2/3 of the epochs). */
-export function learningRateAt(s: Pick<TrainSettings, 'learningRate' | 'lrSchedule' | 'epochs'>, epoch: number): number {
+export function learningRateAt(
+  s: Pick<TrainSettings, 'learningRate' | 'lrSchedule' | 'epochs'>,
+  epoch: number,
+): number {
   const lr = s.learningRate;
   if (s.lrSchedule === 'cosine') {
     const t = s.epochs > 1 ? epoch / (s.epochs - 1) : 0;
@@ -82,7 +89,9 @@ export function learningRateAt(s: Pick<TrainSettings, 'learningRate' | 'lrSchedu
 
 /** The optimizer of the settings: Adam, or SGD with momentum. */
 export function makeOptimizer(s: TrainSettings): tf.Optimizer {
-  return s.optimizer === 'adam' ? tf.train.adam(s.learningRate) : tf.train.momentum(s.learningRate, s.momentum);
+  return s.optimizer === 'adam'
+    ? tf.train.adam(s.learningRate)
+    : tf.train.momentum(s.learningRate, s.momentum);
 }
 
 function setLearningRate(opt: tf.Optimizer, lr: number): void {
@@ -129,7 +138,12 @@ export function predictProba(model: tf.LayersModel, source: SampleSource, batchS
 }
 
 /** Class-weighted loss and accuracy of the main output over all labelled samples of a source (inference mode). */
-export function evaluate(model: tf.LayersModel, source: SampleSource, classWeights: number[], batchSize = 64): { loss: number; accuracy: number } {
+export function evaluate(
+  model: tf.LayersModel,
+  source: SampleSource,
+  classWeights: number[],
+  batchSize = 64,
+): { loss: number; accuracy: number } {
   const probs = predictProba(model, source, batchSize);
   let loss = 0;
   let correct = 0;
@@ -174,7 +188,13 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const optimizer = makeOptimizer(s);
   const key = checkpointKey(opts.model, s, trainSet.shape, trainIdx.length, valSet?.count ?? 0);
 
-  let state: TrainState = { epoch: 0, history: [], best: { valLoss: Infinity, epoch: 0, wait: 0 }, stopped: false, stoppedEarly: false };
+  let state: TrainState = {
+    epoch: 0,
+    history: [],
+    best: { valLoss: Infinity, epoch: 0, wait: 0 },
+    stopped: false,
+    stoppedEarly: false,
+  };
   if (runDir && hasCheckpoint(runDir)) {
     state = await loadCheckpoint(runDir, model, optimizer, key);
     log(`resumed from checkpoint after epoch ${state.epoch}`);
@@ -189,7 +209,9 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   let samplesThisSession = 0;
   let sps = 0;
   let cancelled = false;
-  log(`training ${trainIdx.length} samples (${batches} batches of ${s.batchSize}), val ${valSet?.count ?? 0}, class weights ${classWeights.map((w) => w.toFixed(3)).join('/')}`);
+  log(
+    `training ${trainIdx.length} samples (${batches} batches of ${s.batchSize}), val ${valSet?.count ?? 0}, class weights ${classWeights.map((w) => w.toFixed(3)).join('/')}`,
+  );
 
   try {
     for (let epoch = state.epoch; epoch < s.epochs && !state.stopped; epoch++) {
@@ -223,7 +245,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
               const outs = Array.isArray(res) ? res : [res];
               const main = weightedCE(outs[0], oneHot, w);
               let total: tf.Scalar = main;
-              for (const aux of outs.slice(1)) total = tf.add(total, tf.mul(weightedCE(aux, oneHot, w), AUX_LOSS_WEIGHT));
+              for (const aux of outs.slice(1))
+                total = tf.add(total, tf.mul(weightedCE(aux, oneHot, w), AUX_LOSS_WEIGHT));
               if (s.weightDecay > 0 && kernels.length) {
                 const l2 = tf.addN(kernels.map((k) => tf.sum(tf.square(k))));
                 total = tf.add(total, tf.mul(l2, s.weightDecay));
@@ -264,14 +287,36 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         log(`cancelled during epoch ${epoch + 1}; the checkpoint after epoch ${state.epoch} is kept`);
         break;
       }
-      const m: EpochMetrics = { epoch: epoch + 1, loss: lossSum / seen, accuracy: correctSum / seen, learningRate: lr, seconds: 0 };
+      const m: EpochMetrics = {
+        epoch: epoch + 1,
+        loss: lossSum / seen,
+        accuracy: correctSum / seen,
+        learningRate: lr,
+        seconds: 0,
+      };
       if (valSet && valSet.count > 0) {
-        opts.onProgress?.({ epoch: epoch + 1, epochs: s.epochs, batch: batches, batches, loss: m.loss, accuracy: m.accuracy, samplesPerSecond: sps, etaSeconds: NaN, backend, phase: 'validate' });
+        opts.onProgress?.({
+          epoch: epoch + 1,
+          epochs: s.epochs,
+          batch: batches,
+          batches,
+          loss: m.loss,
+          accuracy: m.accuracy,
+          samplesPerSecond: sps,
+          etaSeconds: NaN,
+          backend,
+          phase: 'validate',
+        });
         const v = evaluate(model, valSet, classWeights, Math.max(s.batchSize, 32));
         m.valLoss = v.loss;
         m.valAccuracy = v.accuracy;
         if (v.loss < state.best.valLoss) {
-          state.best = { valLoss: v.loss, epoch: epoch + 1, wait: 0, weights: model.getWeights().map((t) => t.dataSync().slice() as Float32Array) };
+          state.best = {
+            valLoss: v.loss,
+            epoch: epoch + 1,
+            wait: 0,
+            weights: model.getWeights().map((t) => t.dataSync().slice() as Float32Array),
+          };
         } else {
           state.best.wait++;
           if (s.earlyStoppingPatience > 0 && state.best.wait >= s.earlyStoppingPatience) {
@@ -287,7 +332,9 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       if (runDir) await saveCheckpoint(runDir, model, optimizer, state, key, s.seed);
       log(
         `epoch ${m.epoch}/${s.epochs} loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(3)}` +
-          (m.valLoss !== undefined ? ` val_loss ${m.valLoss.toFixed(4)} val_acc ${m.valAccuracy!.toFixed(3)}` : '') +
+          (m.valLoss !== undefined
+            ? ` val_loss ${m.valLoss.toFixed(4)} val_acc ${m.valAccuracy!.toFixed(3)}`
+            : '') +
           ` lr ${lr.toExponential(2)} ${m.seconds.toFixed(1)} s` +
           (state.stoppedEarly ? ` early stop (best epoch ${state.best.epoch})` : ''),
       );
@@ -317,5 +364,13 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     backend,
     phase: 'done',
   });
-  return { model, history: state.history, backend, stoppedEarly: state.stoppedEarly, cancelled, bestEpoch, classWeights };
+  return {
+    model,
+    history: state.history,
+    backend,
+    stoppedEarly: state.stoppedEarly,
+    cancelled,
+    bestEpoch,
+    classWeights,
+  };
 }

@@ -2,7 +2,16 @@
  * The contract over HTTP, for the web host: POST /api/<channel> with the access token, events over SSE.
  * The two dialog channels run in the browser (a download, a file input) since the host has no window.
  */
-import { buildApi, unwrap, type Channel, type ContractApi, type Envelope, type EventName, type Req, type Res } from '../../../shared/ipc-contract';
+import {
+  buildApi,
+  unwrap,
+  type Channel,
+  type ContractApi,
+  type Envelope,
+  type EventName,
+  type Req,
+  type Res,
+} from '../../../shared/ipc-contract';
 
 const TOKEN_KEY = 'fi-access-token';
 
@@ -20,7 +29,9 @@ export function accessToken(): string {
 
 /** Saves text as a download (UTF-8; a BOM in the content is kept so Excel reads Chinese text right). */
 export function downloadText(name: string, content: string): void {
-  const blob = new Blob([content], { type: name.endsWith('.csv') ? 'text/csv;charset=utf-8' : 'application/json;charset=utf-8' });
+  const blob = new Blob([content], {
+    type: name.endsWith('.csv') ? 'text/csv;charset=utf-8' : 'application/json;charset=utf-8',
+  });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;
@@ -52,7 +63,10 @@ export function createHttpApi(token = accessToken()): ContractApi {
     if (source) return;
     source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
     source.addEventListener('message', (e) => {
-      const { event, payload } = JSON.parse((e as MessageEvent<string>).data) as { event: EventName; payload: unknown };
+      const { event, payload } = JSON.parse((e as MessageEvent<string>).data) as {
+        event: EventName;
+        payload: unknown;
+      };
       for (const cb of listeners.get(event) ?? []) cb(payload);
     });
   };
@@ -79,7 +93,8 @@ export function createHttpApi(token = accessToken()): ContractApi {
       } catch {
         throw new Error('The workstation host does not answer: is it still running?');
       }
-      if (res.status === 401) throw new Error('Access token missing or wrong: open the URL the host printed.');
+      if (res.status === 401)
+        throw new Error('Access token missing or wrong: open the URL the host printed.');
       return unwrap((await res.json()) as Envelope<unknown>);
     },
     (event, cb) => {

@@ -8,7 +8,11 @@ export function zoomStart(total: number, visibleBars: number): number {
   return Math.round((1 - visibleBars / total) * 1000) / 10;
 }
 
-export function candleOption(bars: BarsDto, p: Palette, opts: { name: string; visibleBars?: number } = { name: '' }): Record<string, unknown> {
+export function candleOption(
+  bars: BarsDto,
+  p: Palette,
+  opts: { name: string; visibleBars?: number } = { name: '' },
+): Record<string, unknown> {
   // echarts candlestick data order is [open, close, low, high]
   const ohlc = bars.time.map((_, i) => [bars.open[i], bars.close[i], bars.low[i], bars.high[i]]);
   const vol = bars.time.map((_, i) => ({
@@ -28,8 +32,21 @@ export function candleOption(bars: BarsDto, p: Palette, opts: { name: string; vi
       { left: 64, right: 24, top: '74%', height: '14%' },
     ],
     xAxis: [
-      { type: 'category', data: bars.time, boundaryGap: true, axisLine: { lineStyle: { color: p.grid } }, axisLabel: { color: p.muted } },
-      { type: 'category', gridIndex: 1, data: bars.time, boundaryGap: true, axisLabel: { show: false }, axisTick: { show: false } },
+      {
+        type: 'category',
+        data: bars.time,
+        boundaryGap: true,
+        axisLine: { lineStyle: { color: p.grid } },
+        axisLabel: { color: p.muted },
+      },
+      {
+        type: 'category',
+        gridIndex: 1,
+        data: bars.time,
+        boundaryGap: true,
+        axisLabel: { show: false },
+        axisTick: { show: false },
+      },
     ],
     yAxis: [
       { scale: true, splitLine: { lineStyle: { color: p.grid } }, axisLabel: { color: p.muted } },

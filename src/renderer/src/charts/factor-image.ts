@@ -39,14 +39,20 @@ function tooltipText(img: FactorImageDto, x: number, y: number, z: number): stri
   return `${columnName(img, x)}<br/>${rowName(img, y)} (${img.date})<br/>z = ${z.toFixed(3)}`;
 }
 
-export function heatmapOption(img: FactorImageDto, channel: number, p: Palette, title: string): Record<string, unknown> {
+export function heatmapOption(
+  img: FactorImageDto,
+  channel: number,
+  p: Palette,
+  title: string,
+): Record<string, unknown> {
   const range = symmetricRange(img, channel);
   return {
     animation: false,
     backgroundColor: 'transparent',
     title: { text: title, left: 8, top: 2, textStyle: { fontSize: 12, fontWeight: 600, color: p.text } },
     tooltip: {
-      formatter: (prm: { value: [number, number, number] }) => tooltipText(img, prm.value[0], prm.value[1], prm.value[2]),
+      formatter: (prm: { value: [number, number, number] }) =>
+        tooltipText(img, prm.value[0], prm.value[1], prm.value[2]),
     },
     grid: { left: 48, right: 64, top: 28, bottom: 92 },
     xAxis: {
@@ -77,14 +83,21 @@ export function heatmapOption(img: FactorImageDto, channel: number, p: Palette, 
 
 export type SurfaceMode = 'wireframe' | 'shaded';
 
-export function surfaceOption(img: FactorImageDto, channel: number, p: Palette, mode: SurfaceMode, title: string): Record<string, unknown> {
+export function surfaceOption(
+  img: FactorImageDto,
+  channel: number,
+  p: Palette,
+  mode: SurfaceMode,
+  title: string,
+): Record<string, unknown> {
   const range = symmetricRange(img, channel);
   const wire = mode === 'wireframe';
   return {
     backgroundColor: 'transparent',
     title: { text: title, left: 8, top: 2, textStyle: { fontSize: 12, fontWeight: 600, color: p.text } },
     tooltip: {
-      formatter: (prm: { value: [number, number, number] }) => tooltipText(img, prm.value[0], prm.value[1], prm.value[2]),
+      formatter: (prm: { value: [number, number, number] }) =>
+        tooltipText(img, prm.value[0], prm.value[1], prm.value[2]),
     },
     visualMap: {
       show: true,
@@ -104,7 +117,11 @@ export function surfaceOption(img: FactorImageDto, channel: number, p: Palette, 
       min: 0,
       max: img.width - 1,
       interval: Math.max(1, Math.ceil(img.width / 8)),
-      axisLabel: { formatter: (x: number) => (Number.isInteger(x) ? columnName(img, x) : ''), fontSize: 11, color: p.text },
+      axisLabel: {
+        formatter: (x: number) => (Number.isInteger(x) ? columnName(img, x) : ''),
+        fontSize: 11,
+        color: p.text,
+      },
       nameTextStyle: { color: p.muted },
     },
     yAxis3D: {
@@ -113,16 +130,34 @@ export function surfaceOption(img: FactorImageDto, channel: number, p: Palette, 
       min: 0,
       max: img.height - 1,
       interval: Math.max(1, Math.ceil(img.height / 6)),
-      axisLabel: { formatter: (y: number) => (Number.isInteger(y) ? rowName(img, y) : ''), fontSize: 11, color: p.text },
+      axisLabel: {
+        formatter: (y: number) => (Number.isInteger(y) ? rowName(img, y) : ''),
+        fontSize: 11,
+        color: p.text,
+      },
       nameTextStyle: { color: p.muted },
     },
-    zAxis3D: { type: 'value', name: 'z', min: -range, max: range, axisLabel: { color: p.text, fontSize: 11 }, nameTextStyle: { color: p.muted } },
+    zAxis3D: {
+      type: 'value',
+      name: 'z',
+      min: -range,
+      max: range,
+      axisLabel: { color: p.text, fontSize: 11 },
+      nameTextStyle: { color: p.muted },
+    },
     grid3D: {
       boxWidth: 150,
       boxDepth: 100,
       boxHeight: 55,
       top: -40,
-      viewControl: { projection: 'perspective', alpha: 24, beta: 32, distance: 225, rotateSensitivity: 1, zoomSensitivity: 1 },
+      viewControl: {
+        projection: 'perspective',
+        alpha: 24,
+        beta: 32,
+        distance: 225,
+        rotateSensitivity: 1,
+        zoomSensitivity: 1,
+      },
       temporalSuperSampling: { enable: true },
       light: { main: { intensity: 1.1, shadow: false, alpha: 40, beta: 30 }, ambient: { intensity: 0.35 } },
       axisLine: { lineStyle: { color: p.muted } },

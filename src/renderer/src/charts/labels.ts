@@ -32,7 +32,12 @@ export function labelChartOption(
     tooltip: { trigger: 'axis' },
     grid: { left: 64, right: 24, top: 36, bottom: 56 },
     xAxis: { type: 'time', axisLabel: { color: p.muted }, axisLine: { lineStyle: { color: p.grid } } },
-    yAxis: { type: 'value', scale: true, splitLine: { lineStyle: { color: p.grid } }, axisLabel: { color: p.muted } },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      splitLine: { lineStyle: { color: p.grid } },
+      axisLabel: { color: p.muted },
+    },
     dataZoom: [
       { type: 'inside', start: zoomStart(l.dates.length, 500), end: 100 },
       { type: 'slider', start: zoomStart(l.dates.length, 500), end: 100, bottom: 8, height: 20 },
@@ -61,7 +66,11 @@ export function labelChartOption(
 }
 
 /** Horizontal bar of class shares (percent of labeled dates). */
-export function distributionOption(c: ClassCounts, p: Palette, names: { down: string; flat: string; up: string }): Record<string, unknown> {
+export function distributionOption(
+  c: ClassCounts,
+  p: Palette,
+  names: { down: string; flat: string; up: string },
+): Record<string, unknown> {
   const total = c.down + c.flat + c.up || 1;
   const rows = [
     { name: names.down, value: c.down, color: p.down },
@@ -73,12 +82,22 @@ export function distributionOption(c: ClassCounts, p: Palette, names: { down: st
     backgroundColor: 'transparent',
     grid: { left: 56, right: 64, top: 8, bottom: 8 },
     xAxis: { type: 'value', max: 100, show: false },
-    yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name), axisLabel: { color: p.text }, axisTick: { show: false }, axisLine: { show: false } },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: rows.map((r) => r.name),
+      axisLabel: { color: p.text },
+      axisTick: { show: false },
+      axisLine: { show: false },
+    },
     series: [
       {
         type: 'bar',
         barWidth: 14,
-        data: rows.map((r) => ({ value: Math.round((r.value / total) * 1000) / 10, itemStyle: { color: r.color, borderRadius: 3 } })),
+        data: rows.map((r) => ({
+          value: Math.round((r.value / total) * 1000) / 10,
+          itemStyle: { color: r.color, borderRadius: 3 },
+        })),
         label: { show: true, position: 'right', formatter: '{c} %', color: p.text },
       },
     ],

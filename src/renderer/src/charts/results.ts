@@ -17,7 +17,11 @@ export function drawdown(equity: number[]): number[] {
  * (long the next H days when 'up' is predicted is not computable without daily prices), so buy-and-hold is
  * rebuilt from the target close and the strategy is left out.
  */
-export function equitySeries(rows: PredictionRow[]): { dates: string[]; strategy: number[] | null; buyHold: number[] } {
+export function equitySeries(rows: PredictionRow[]): {
+  dates: string[];
+  strategy: number[] | null;
+  buyHold: number[];
+} {
   const dates = rows.map((r) => r.date);
   const hasStudy = rows.length > 0 && rows.every((r) => r.equity !== undefined && Number.isFinite(r.equity));
   const hasBh = rows.length > 0 && rows.every((r) => r.buyHold !== undefined && Number.isFinite(r.buyHold));
@@ -26,7 +30,11 @@ export function equitySeries(rows: PredictionRow[]): { dates: string[]; strategy
   return { dates, strategy: hasStudy ? rows.map((r) => r.equity!) : null, buyHold };
 }
 
-export function equityOption(rows: PredictionRow[], p: Palette, names: { strategy: string; buyHold: string; drawdown: string }): Record<string, unknown> {
+export function equityOption(
+  rows: PredictionRow[],
+  p: Palette,
+  names: { strategy: string; buyHold: string; drawdown: string },
+): Record<string, unknown> {
   const { dates, strategy, buyHold } = equitySeries(rows);
   const dd = drawdown(strategy ?? buyHold);
   const ddBh = drawdown(buyHold);
@@ -46,20 +54,77 @@ export function equityOption(rows: PredictionRow[], p: Palette, names: { strateg
       { type: 'category', data: dates, gridIndex: 1, axisLabel: { show: false } },
     ],
     yAxis: [
-      { type: 'value', scale: true, axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid } } },
-      { type: 'value', gridIndex: 1, max: 0, splitNumber: 2, axisLabel: { color: p.muted, formatter: (v: number) => `${Math.round(v * 100)}%` }, splitLine: { lineStyle: { color: p.grid } } },
+      {
+        type: 'value',
+        scale: true,
+        axisLabel: { color: p.muted },
+        splitLine: { lineStyle: { color: p.grid } },
+      },
+      {
+        type: 'value',
+        gridIndex: 1,
+        max: 0,
+        splitNumber: 2,
+        axisLabel: { color: p.muted, formatter: (v: number) => `${Math.round(v * 100)}%` },
+        splitLine: { lineStyle: { color: p.grid } },
+      },
     ],
     series: [
-      ...(strategy ? [{ name: names.strategy, type: 'line', data: strategy, showSymbol: false, lineStyle: { color: p.accent, width: 1.8 }, itemStyle: { color: p.accent } }] : []),
-      { name: names.buyHold, type: 'line', data: buyHold, showSymbol: false, lineStyle: { color: p.muted, width: 1.4 }, itemStyle: { color: p.muted } },
-      { name: names.drawdown, type: 'line', xAxisIndex: 1, yAxisIndex: 1, data: dd, showSymbol: false, areaStyle: { color: p.down, opacity: 0.25 }, lineStyle: { color: p.down, width: 1 }, itemStyle: { color: p.down } },
-      ...(strategy ? [{ name: `${names.drawdown} (${names.buyHold})`, type: 'line', xAxisIndex: 1, yAxisIndex: 1, data: ddBh, showSymbol: false, lineStyle: { color: p.muted, width: 1, type: 'dashed' }, itemStyle: { color: p.muted } }] : []),
+      ...(strategy
+        ? [
+            {
+              name: names.strategy,
+              type: 'line',
+              data: strategy,
+              showSymbol: false,
+              lineStyle: { color: p.accent, width: 1.8 },
+              itemStyle: { color: p.accent },
+            },
+          ]
+        : []),
+      {
+        name: names.buyHold,
+        type: 'line',
+        data: buyHold,
+        showSymbol: false,
+        lineStyle: { color: p.muted, width: 1.4 },
+        itemStyle: { color: p.muted },
+      },
+      {
+        name: names.drawdown,
+        type: 'line',
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        data: dd,
+        showSymbol: false,
+        areaStyle: { color: p.down, opacity: 0.25 },
+        lineStyle: { color: p.down, width: 1 },
+        itemStyle: { color: p.down },
+      },
+      ...(strategy
+        ? [
+            {
+              name: `${names.drawdown} (${names.buyHold})`,
+              type: 'line',
+              xAxisIndex: 1,
+              yAxisIndex: 1,
+              data: ddBh,
+              showSymbol: false,
+              lineStyle: { color: p.muted, width: 1, type: 'dashed' },
+              itemStyle: { color: p.muted },
+            },
+          ]
+        : []),
     ],
   };
 }
 
 /** Confusion matrix cells [predicted x, actual y, count] with row shares for labels. */
-export function confusionOption(m: number[][], p: Palette, names: { down: string; flat: string; up: string; actual: string; predicted: string }): Record<string, unknown> {
+export function confusionOption(
+  m: number[][],
+  p: Palette,
+  names: { down: string; flat: string; up: string; actual: string; predicted: string },
+): Record<string, unknown> {
   const cls = [names.down, names.flat, names.up];
   const data: [number, number, number][] = [];
   let max = 1;
@@ -72,10 +137,28 @@ export function confusionOption(m: number[][], p: Palette, names: { down: string
   return {
     animation: false,
     backgroundColor: 'transparent',
-    tooltip: { formatter: (prm: { value: [number, number, number] }) => `${names.actual} ${cls[prm.value[1]]} → ${names.predicted} ${cls[prm.value[0]]}: ${prm.value[2]}` },
+    tooltip: {
+      formatter: (prm: { value: [number, number, number] }) =>
+        `${names.actual} ${cls[prm.value[1]]} → ${names.predicted} ${cls[prm.value[0]]}: ${prm.value[2]}`,
+    },
     grid: { left: 72, right: 16, top: 16, bottom: 48 },
-    xAxis: { type: 'category', data: cls, name: names.predicted, nameLocation: 'middle', nameGap: 28, axisLabel: { color: p.text } },
-    yAxis: { type: 'category', inverse: true, data: cls, name: names.actual, nameLocation: 'middle', nameGap: 52, axisLabel: { color: p.text } },
+    xAxis: {
+      type: 'category',
+      data: cls,
+      name: names.predicted,
+      nameLocation: 'middle',
+      nameGap: 28,
+      axisLabel: { color: p.text },
+    },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: cls,
+      name: names.actual,
+      nameLocation: 'middle',
+      nameGap: 52,
+      axisLabel: { color: p.text },
+    },
     visualMap: { show: false, min: 0, max, inRange: { color: ['#f4f6fa', '#2f6fd6'] } },
     series: [
       {
@@ -83,7 +166,8 @@ export function confusionOption(m: number[][], p: Palette, names: { down: string
         data,
         label: {
           show: true,
-          formatter: (prm: { value: [number, number, number] }) => `${prm.value[2]}\n${Math.round((prm.value[2] / rowTotal[prm.value[1]]) * 100)}%`,
+          formatter: (prm: { value: [number, number, number] }) =>
+            `${prm.value[2]}\n${Math.round((prm.value[2] / rowTotal[prm.value[1]]) * 100)}%`,
           color: p.text,
           lineHeight: 16,
         },

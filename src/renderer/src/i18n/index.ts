@@ -3,8 +3,30 @@ import { createI18n } from 'vue-i18n';
 
 const en = {
   app: { title: 'Factor Inception', subtitle: 'Index factor images · Inception CNN · walk-forward study' },
-  nav: { data: 'Data', study: 'Study setup', images: 'Factor images', training: 'Training', results: 'Results', runs: 'Runs', settings: 'Settings' },
-  common: { save: 'Save', load: 'Load', cancel: 'Cancel', delete: 'Delete', export: 'Export CSV', loading: 'Loading…', none: 'None', error: 'Error', close: 'Close', from: 'From', to: 'To', date: 'Date', value: 'Value' },
+  nav: {
+    data: 'Data',
+    study: 'Study setup',
+    images: 'Factor images',
+    training: 'Training',
+    results: 'Results',
+    runs: 'Runs',
+    settings: 'Settings',
+  },
+  common: {
+    save: 'Save',
+    load: 'Load',
+    cancel: 'Cancel',
+    delete: 'Delete',
+    export: 'Export CSV',
+    loading: 'Loading…',
+    none: 'None',
+    error: 'Error',
+    close: 'Close',
+    from: 'From',
+    to: 'To',
+    date: 'Date',
+    value: 'Value',
+  },
   cls: { down: 'Down', flat: 'Flat', up: 'Up', unlabeled: 'Unlabeled' },
   data: {
     import: 'Import files…',
@@ -60,7 +82,18 @@ const en = {
     modelTraining: 'Model & training',
     needData: 'Import the target index on the Data page first.',
   },
-  images: { date: 'Sample date', channel: 'Channel', heatmap: 'Heatmap', wireframe: 'Wireframe', shaded: 'Shaded surface', view: 'View', label: 'Label', forward: 'Forward return', hint: 'Drag to rotate, scroll to zoom. Hover a cell for factor, bar and value.', build: 'Building the dataset…' },
+  images: {
+    date: 'Sample date',
+    channel: 'Channel',
+    heatmap: 'Heatmap',
+    wireframe: 'Wireframe',
+    shaded: 'Shaded surface',
+    view: 'View',
+    label: 'Label',
+    forward: 'Forward return',
+    hint: 'Drag to rotate, scroll to zoom. Hover a cell for factor, bar and value.',
+    build: 'Building the dataset…',
+  },
   training: {
     start: 'Start training',
     startStudy: 'Run study',
@@ -82,9 +115,17 @@ const en = {
     stage: 'Stage',
     log: 'Log',
     remove: 'Remove',
-    noJobs: 'No jobs yet. Set up a study and start a training run; queued runs start one after another (overnight).',
+    noJobs:
+      'No jobs yet. Set up a study and start a training run; queued runs start one after another (overnight).',
     config: 'Using the study setup',
-    statuses: { queued: 'queued', running: 'running', done: 'done', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' },
+    statuses: {
+      queued: 'queued',
+      running: 'running',
+      done: 'done',
+      failed: 'failed',
+      cancelled: 'cancelled',
+      interrupted: 'interrupted',
+    },
   },
   results: {
     run: 'Run',
@@ -110,7 +151,8 @@ const en = {
     exportFolds: 'Export folds CSV',
     noRuns: 'No finished runs yet.',
     saved: 'Saved to',
-    noEquityNote: 'This training run has no backtest; the curve shows buy-and-hold over its test block. Run a study for the costed strategy.',
+    noEquityNote:
+      'This training run has no backtest; the curve shows buy-and-hold over its test block. Run a study for the costed strategy.',
   },
   /** Names of metric, backtest and ablation fields as the run files spell them (keys of RunDetailDto). */
   metric: {
@@ -135,17 +177,64 @@ const en = {
     diffVsReference: 'Δ balanced accuracy vs target index alone [90 % CI]',
     verdict: 'Verdict',
   },
-  verdict: { better: 'better', worse: 'worse', 'no-difference': 'no difference', reference: 'reference', primary: 'primary' },
-  runs: { history: 'History', compare: 'Compare', deleteConfirm: 'Delete run {id} and all its files? This cannot be undone.', created: 'Created', kind: 'Kind', selectTwo: 'Tick two runs to compare them side by side.', open: 'Open' },
-  settings: { language: 'Language', theme: 'Theme', colors: 'Colours', redUp: 'Red up / green down (China)', greenUp: 'Green up / red down', light: 'Light', dark: 'Dark', dataDir: 'Data folder', runsDir: 'Runs folder', use: 'Use folder' },
+  verdict: {
+    better: 'better',
+    worse: 'worse',
+    'no-difference': 'no difference',
+    reference: 'reference',
+    primary: 'primary',
+  },
+  runs: {
+    history: 'History',
+    compare: 'Compare',
+    deleteConfirm: 'Delete run {id} and all its files? This cannot be undone.',
+    created: 'Created',
+    kind: 'Kind',
+    selectTwo: 'Tick two runs to compare them side by side.',
+    open: 'Open',
+  },
+  settings: {
+    language: 'Language',
+    theme: 'Theme',
+    colors: 'Colours',
+    redUp: 'Red up / green down (China)',
+    greenUp: 'Green up / red down',
+    light: 'Light',
+    dark: 'Dark',
+    dataDir: 'Data folder',
+    runsDir: 'Runs folder',
+    use: 'Use folder',
+  },
 };
 
 type Messages = typeof en;
 
 const zh: Messages = {
   app: { title: 'Factor Inception', subtitle: '指数因子图像 · Inception 卷积网络 · 滚动前向检验' },
-  nav: { data: '数据', study: '研究设置', images: '因子图像', training: '训练', results: '结果', runs: '运行记录', settings: '设置' },
-  common: { save: '保存', load: '载入', cancel: '取消', delete: '删除', export: '导出 CSV', loading: '加载中…', none: '无', error: '错误', close: '关闭', from: '起', to: '止', date: '日期', value: '数值' },
+  nav: {
+    data: '数据',
+    study: '研究设置',
+    images: '因子图像',
+    training: '训练',
+    results: '结果',
+    runs: '运行记录',
+    settings: '设置',
+  },
+  common: {
+    save: '保存',
+    load: '载入',
+    cancel: '取消',
+    delete: '删除',
+    export: '导出 CSV',
+    loading: '加载中…',
+    none: '无',
+    error: '错误',
+    close: '关闭',
+    from: '起',
+    to: '止',
+    date: '日期',
+    value: '数值',
+  },
   cls: { down: '跌', flat: '平', up: '涨', unlabeled: '无标签' },
   data: {
     import: '导入文件…',
@@ -201,7 +290,18 @@ const zh: Messages = {
     modelTraining: '模型与训练',
     needData: '请先在“数据”页导入目标指数。',
   },
-  images: { date: '样本日期', channel: '通道', heatmap: '热力图', wireframe: '线框', shaded: '着色曲面', view: '视图', label: '标签', forward: '远期收益', hint: '拖动旋转，滚轮缩放。悬停查看因子、K线与数值。', build: '正在构建数据集…' },
+  images: {
+    date: '样本日期',
+    channel: '通道',
+    heatmap: '热力图',
+    wireframe: '线框',
+    shaded: '着色曲面',
+    view: '视图',
+    label: '标签',
+    forward: '远期收益',
+    hint: '拖动旋转，滚轮缩放。悬停查看因子、K线与数值。',
+    build: '正在构建数据集…',
+  },
   training: {
     start: '开始训练',
     startStudy: '运行研究',
@@ -225,7 +325,14 @@ const zh: Messages = {
     remove: '移除',
     noJobs: '还没有任务。设置好研究后开始训练；排队的任务依次运行（可通宵）。',
     config: '使用研究设置',
-    statuses: { queued: '排队中', running: '运行中', done: '完成', failed: '失败', cancelled: '已取消', interrupted: '已中断' },
+    statuses: {
+      queued: '排队中',
+      running: '运行中',
+      done: '完成',
+      failed: '失败',
+      cancelled: '已取消',
+      interrupted: '已中断',
+    },
   },
   results: {
     run: '运行',
@@ -276,12 +383,36 @@ const zh: Messages = {
     verdict: '结论',
   },
   verdict: { better: '更好', worse: '更差', 'no-difference': '无差异', reference: '参照', primary: '主模型' },
-  runs: { history: '历史', compare: '对比', deleteConfirm: '删除运行 {id} 及其全部文件？此操作不可撤销。', created: '创建时间', kind: '类型', selectTwo: '勾选两次运行进行并排对比。', open: '打开' },
-  settings: { language: '语言', theme: '主题', colors: '涨跌颜色', redUp: '红涨绿跌（中国）', greenUp: '绿涨红跌', light: '浅色', dark: '深色', dataDir: '数据目录', runsDir: '运行目录', use: '使用此目录' },
+  runs: {
+    history: '历史',
+    compare: '对比',
+    deleteConfirm: '删除运行 {id} 及其全部文件？此操作不可撤销。',
+    created: '创建时间',
+    kind: '类型',
+    selectTwo: '勾选两次运行进行并排对比。',
+    open: '打开',
+  },
+  settings: {
+    language: '语言',
+    theme: '主题',
+    colors: '涨跌颜色',
+    redUp: '红涨绿跌（中国）',
+    greenUp: '绿涨红跌',
+    light: '浅色',
+    dark: '深色',
+    dataDir: '数据目录',
+    runsDir: '运行目录',
+    use: '使用此目录',
+  },
 };
 
 export function defaultLanguage(): 'zh' | 'en' {
   return (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
-export const i18n = createI18n({ legacy: false, locale: defaultLanguage(), fallbackLocale: 'en', messages: { en, zh } });
+export const i18n = createI18n({
+  legacy: false,
+  locale: defaultLanguage(),
+  fallbackLocale: 'en',
+  messages: { en, zh },
+});
