@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 
 export const COMMANDS: Record<string, string> = {
-  data: 'data check <file...> [--json]        validation report of index files',
+  data: 'data check|update|reconcile ...      validate index files, update them from public sources, compare sources',
   labels: 'labels --data <dir> ...              class counts of the labels',
   dataset: 'dataset --data <dir> ...             samples, image shape, classes, drops',
   image: 'image --data <dir> --date D --out f.png   one factor image as a PNG heatmap',

@@ -1,12 +1,15 @@
-/** factor-inception data check: the validation report of each index file. */
+/** factor-inception data check | update | reconcile: validation reports, updates from public sources, reconciliation. */
 import type { Bars } from '../../shared/domain';
 import { DataError } from '../../shared/errors';
 import { importFile, type ImportOptions, type ImportReport } from '../../main/training/data/import';
 import { compareSources, crossGaps } from '../../main/training/data/validate';
 import { num, parse } from '../args';
+import * as reconcileCmd from '../data/reconcile';
+import * as updateCmd from '../data/update';
 
-export const usage =
+const checkUsage =
   'factor-inception data check <file...> [--json] [--limit N] [--code C] [--volume-unit shares|lots] [--format baostock|sina|eastmoney|tushare|tdx|generic] [--encoding utf-8|gbk]';
+export const usage = [checkUsage, updateCmd.usage, reconcileCmd.usage].join('\n');
 
 const FLAGS = {
   json: { type: 'boolean' },
@@ -49,6 +52,8 @@ function describe(r: ImportReport, limit: number): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'update') return updateCmd.run(argv.slice(1));
+  if (argv[0] === 'reconcile') return reconcileCmd.run(argv.slice(1));
   const { values, positionals } = parse(argv, FLAGS, true);
   const [sub, ...files] = positionals;
   if (sub !== 'check' || files.length === 0) {
