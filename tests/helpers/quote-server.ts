@@ -67,8 +67,25 @@ export function eastmoneyRows(t: DailyColumns, from: string, to: string): WireRo
 }
 
 export function eastmoneyBody(code: string, market: string, rows: WireRow[]): string {
-  const klines = rows.map((r) => `${r.date},${r.open},${r.close},${r.high},${r.low},${r.volume},${r.amount},1.00,0.10,1.00,0.50`);
-  return JSON.stringify({ rc: 0, rt: 17, svr: 1, lt: 1, full: 0, data: { code, market: Number(market), name: code, decimal: 2, dktotal: rows.length, preKPrice: 1, klines } });
+  const klines = rows.map(
+    (r) => `${r.date},${r.open},${r.close},${r.high},${r.low},${r.volume},${r.amount},1.00,0.10,1.00,0.50`,
+  );
+  return JSON.stringify({
+    rc: 0,
+    rt: 17,
+    svr: 1,
+    lt: 1,
+    full: 0,
+    data: {
+      code,
+      market: Number(market),
+      name: code,
+      decimal: 2,
+      dktotal: rows.length,
+      preKPrice: 1,
+      klines,
+    },
+  });
 }
 
 /** The newest `datalen` truth rows up to `to`, in Sina's units (3-decimal prices, shares, no amount). */
@@ -109,10 +126,15 @@ export interface QuoteServer {
   behave: Behaviour;
   /** The last date the server knows (Sina has no end parameter). */
   to: string;
+  /** Forgets the requests and attempt counts and the behaviour. */
+  reset(): void;
   close(): Promise<void>;
 }
 
-export async function startQuoteServer(truth: Record<string, DailyColumns>, to: string): Promise<QuoteServer> {
+export async function startQuoteServer(
+  truth: Record<string, DailyColumns>,
+  to: string,
+): Promise<QuoteServer> {
   const requests: QuoteRequest[] = [];
   const counts = new Map<string, number>();
   const state: QuoteServer = {
@@ -120,6 +142,11 @@ export async function startQuoteServer(truth: Record<string, DailyColumns>, to: 
     requests,
     behave: () => undefined,
     to,
+    reset: () => {
+      requests.length = 0;
+      counts.clear();
+      state.behave = () => undefined;
+    },
     close: async () => {},
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -136,7 +163,16 @@ export async function startQuoteServer(truth: Record<string, DailyColumns>, to: 
       const [market, code] = (url.searchParams.get('secid') ?? '').split('.');
       const from = dash(url.searchParams.get('beg') ?? '19900101');
       const end = dash(url.searchParams.get('end') ?? '20500101');
-      q = { source: 'eastmoney', code, market, from, to: end, attempt: key('eastmoney', code), url: req.url!, at: Date.now() };
+      q = {
+        source: 'eastmoney',
+        code,
+        market,
+        from,
+        to: end,
+        attempt: key('eastmoney', code),
+        url: req.url!,
+        at: Date.now(),
+      };
       const t = truth[code];
       rows = t ? eastmoneyRows(t, from, end < state.to ? end : state.to) : [];
       body = (rs) => (t ? eastmoneyBody(code, market, rs) : JSON.stringify({ rc: 0, data: null }));
@@ -144,7 +180,15 @@ export async function startQuoteServer(truth: Record<string, DailyColumns>, to: 
       const symbol = url.searchParams.get('symbol') ?? '';
       const code = symbol.slice(2);
       const datalen = Number(url.searchParams.get('datalen') ?? '100');
-      q = { source: 'sina', code, market: symbol.slice(0, 2), datalen, attempt: key('sina', code), url: req.url!, at: Date.now() };
+      q = {
+        source: 'sina',
+        code,
+        market: symbol.slice(0, 2),
+        datalen,
+        attempt: key('sina', code),
+        url: req.url!,
+        at: Date.now(),
+      };
       const t = truth[code];
       rows = t ? sinaRows(t, datalen, state.to) : [];
       body = (rs) => (t ? sinaBody(rs) : 'null');
@@ -158,7 +202,10 @@ export async function startQuoteServer(truth: Record<string, DailyColumns>, to: 
     if (res.destroyed) return;
     const text = reply.body ?? body(reply.rows ?? rows);
     const bytes = Buffer.from(text, 'utf8');
-    res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
+    res.writeHead(reply.status ?? 200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': bytes.length,
+    });
     if (reply.cutAfterBytes !== undefined) {
       res.write(bytes.subarray(0, reply.cutAfterBytes), () => res.destroy());
       return;

@@ -49,18 +49,17 @@ describe('data reconcile on the real raw files', () => {
     expect(pair(baostock('000905'), dailyFile('000905')).commonDays).toBe(4616);
     // Sina ends 2021-11-18: 4101 common days, and Sina's volume in lots is compared as shares
     expect(pair(baostock('000905'), sina('000905')).commonDays).toBe(4101);
-    expect(pair(sina('000905'), dailyFile('000905')).disagreements.map((d) => `${d.date} ${d.field}`)).toEqual([
-      '2007-01-16 open',
-      '2007-01-16 low',
-      '2007-04-26 open',
-      '2013-08-06 close',
-    ]);
+    expect(
+      pair(sina('000905'), dailyFile('000905')).disagreements.map((d) => `${d.date} ${d.field}`),
+    ).toEqual(['2007-01-16 open', '2007-01-16 low', '2007-04-26 open', '2013-08-06 close']);
   });
 
   it("SSE Composite: Sina's 2013-08-06 close is found; Sina's volume is defined differently on 1591 days", async () => {
     const r = await reconcileInputs([baostock('000001'), sina('000001')], { from: '2005-01-01' });
     const prices = r.findings.filter((f) => ['open', 'high', 'low', 'close'].includes(f.field));
-    expect(prices.map((f) => [f.date, f.field, f.values])).toEqual([['2013-08-06', 'close', [2060.5, 2061.06]]]);
+    expect(prices.map((f) => [f.date, f.field, f.values])).toEqual([
+      ['2013-08-06', 'close', [2060.5, 2061.06]],
+    ]);
     const vol = r.findings.filter((f) => f.field === 'volume');
     // a systematic difference, not a few bad rows (2005-01-04: 6.3 % apart); the count matches a separate
     // script's histogram of |a-b|/b over the 4101 common days: 1591 above 1 %, none between 0.1 % and 1 %
@@ -88,6 +87,8 @@ describe('data reconcile on the real raw files', () => {
     } finally {
       console.log = log;
     }
-    await expect(reconcileInputs([baostock('000300'), dailyFile('000905')])).rejects.toThrow(/not the same index/);
+    await expect(reconcileInputs([baostock('000300'), dailyFile('000905')])).rejects.toThrow(
+      /not the same index/,
+    );
   });
 });

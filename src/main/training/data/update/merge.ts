@@ -68,7 +68,7 @@ function storedBar(b: Bars, i: number): DailyBar {
   };
 }
 
-const fmtRatio = (r: number) => (r >= 10 ? r.toFixed(0) : r.toPrecision(3));
+const fmtRatio = (r: number) => (r >= 1000 ? r.toFixed(0) : r.toPrecision(3));
 
 /** Plans the merge of `answer` into `stored`; see the module comment. */
 export function planMerge(input: MergeInput): MergePlan {

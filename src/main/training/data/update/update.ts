@@ -83,7 +83,6 @@ function load(code: string, file: string): Loaded {
   return { code, file, bytes, bars, report };
 }
 
-
 /** Updates the data folder; resolves with what happened to each file (never rejects for one file's trouble). */
 export async function updateData(opts: UpdateOptions): Promise<UpdateReport> {
   const now = opts.now ?? (() => new Date());
