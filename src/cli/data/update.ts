@@ -114,6 +114,10 @@ export async function run(argv: string[]): Promise<number> {
   else {
     for (const f of report.files) console.log(describe(f).join('\n'));
     if (report.cancelled) console.log('Cancelled: files not yet written are unchanged.');
+    if (report.offline)
+      console.log(
+        'No source could be reached: this machine looks offline (or the sources block it). Nothing was changed.',
+      );
     console.log(summary(report));
   }
   const bad = report.files.some((f) => f.status === 'failed' || f.status === 'refused');

@@ -89,6 +89,11 @@ describe('data update: normal answers', () => {
     expect(r.files[0]).toMatchObject({ status: 'dry-run', appended: CUT_DATES });
     expectUnchanged(dir, before);
     expect(readdirSync(dir)).not.toContain('backups');
+    const none = await fx.run(dir, { codes: ['000852'] });
+    expect(none.files[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^No file for index 000852 in /),
+    });
   });
 });
 
@@ -136,7 +141,7 @@ describe('data update: a hostile network leaves every file as it was', () => {
     expectUnchanged(dir, before);
   });
 
-  it('offline (nothing listening) says it cannot reach the host', async () => {
+  it('offline (nothing listening): a clear message, the host is not asked again for the other files', async () => {
     const { dir, before } = fx.dataDir();
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
@@ -144,14 +149,25 @@ describe('data update: a hostile network leaves every file as it was', () => {
         s.close(() => resolve(p));
       });
     });
+    let attempts = 0;
+    const counting: typeof fetch = (u, i) => (attempts++, fetch(u, i));
     const r = await fx.run(dir, {
       baseUrl: `http://127.0.0.1:${port}`,
-      codes: ['000300'],
-      http: { ...FAST, retries: 0 },
+      source: 'auto',
+      http: { ...FAST, retries: 1, fetch: counting },
     });
-    expect(r.files[0].error).toMatch(
-      new RegExp(`cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): offline`),
+    const host = `127\\.0\\.0\\.1:${port}`;
+    // the first file tried Eastmoney (2 attempts), then Sina on the same host, which was not asked again
+    expect(r.files[0].notes[0]).toMatch(
+      new RegExp(
+        `^eastmoney failed \\(cannot reach ${host} \\(ECONNREFUSED\\): offline.*\\(2 attempts\\)\\)`,
+      ),
     );
+    for (const f of r.files) expect(f.error).toMatch(/\(2 attempts\); not asked again; nothing was changed$/);
+    expect(r.files.map((f) => f.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    // both sources share the one base URL here: two attempts in all, then every request fails at once
+    expect(attempts).toBe(2);
+    expect(r.offline).toBe(true);
     expectUnchanged(dir, before);
   });
 

@@ -108,12 +108,18 @@ export interface HttpClient {
   ): Promise<T>;
   /** Requests started so far (all attempts). */
   readonly requests: number;
+  /** Requests that got an HTTP answer of any status: 0 after some requests means nothing could be reached. */
+  readonly answered: number;
 }
 
 export function createHttpClient(options: Partial<HttpOptions> = {}): HttpClient {
   const o: HttpOptions = { ...DEFAULT_HTTP, ...options };
   const lastStart = new Map<string, number>();
   let requests = 0;
+  let answered = 0;
+  // A host that stayed unreachable through every retry fails at once for the rest of this client's life, so an
+  // offline update ends in seconds instead of waiting out the retries of every file.
+  const unreachable = new Map<string, FetchError>();
 
   async function waitTurn(host: string, signal?: AbortSignal) {
     const last = lastStart.get(host);
@@ -140,6 +146,7 @@ export function createHttpClient(options: Partial<HttpOptions> = {}): HttpClient
     try {
       const res = await o.fetch(url, { signal: both, headers: { 'user-agent': o.userAgent, ...headers } });
       status = res.status;
+      answered++;
       body = await res.text();
     } catch (err) {
       if (signal?.aborted) throw cancelled(url);
@@ -193,8 +200,13 @@ export function createHttpClient(options: Partial<HttpOptions> = {}): HttpClient
     get requests() {
       return requests;
     },
+    get answered() {
+      return answered;
+    },
     async get(url, parse, opts = {}) {
       const host = new URL(url).host;
+      const down = unreachable.get(host);
+      if (down) throw new FetchError('offline', url, `${down.message}; not asked again`);
       let last: FetchError | undefined;
       for (let k = 0; k <= o.retries; k++) {
         if (opts.signal?.aborted) throw cancelled(url);
@@ -208,12 +220,14 @@ export function createHttpClient(options: Partial<HttpOptions> = {}): HttpClient
         }
       }
       const tries = o.retries + 1;
-      throw new FetchError(
+      const err = new FetchError(
         last!.kind,
         url,
         `${last!.message} (${tries} attempt${tries > 1 ? 's' : ''})`,
         last!.status,
       );
+      if (err.kind === 'offline') unreachable.set(host, err);
+      throw err;
     },
   };
 }

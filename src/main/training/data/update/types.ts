@@ -91,6 +91,8 @@ export interface UpdateReport {
   files: FileUpdate[];
   /** True when the signal aborted before every file was done (files already written stay written). */
   cancelled: boolean;
+  /** True when requests were made and none reached a server: the machine is offline or the sources block it. */
+  offline: boolean;
   /** The last date every daily file in the folder shares after the update (what an aligned dataset ends on). */
   commonLastDate?: string;
   /** Shanghai time the update ran at, 'YYYY-MM-DD HH:MM'. */

@@ -203,6 +203,7 @@ export async function updateData(opts: UpdateOptions): Promise<UpdateReport> {
   return {
     files: results,
     cancelled,
+    offline: http.requests > 0 && http.answered === 0,
     commonLastDate: lasts.length ? lasts.sort()[0] : undefined,
     ranAt: `${today.date} ${today.hhmm}`,
   };
