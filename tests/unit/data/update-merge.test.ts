@@ -258,6 +258,25 @@ describe('sources and file layouts', () => {
     expect(fx.server.requests.filter((q) => q.code === '000905')).toHaveLength(0);
   });
 
+  it('a file without an amount column is extended without one, also from Sina (which gives none)', async () => {
+    const { dir } = fx.dataDir();
+    const file = path.join(dir, '399006.csv');
+    const noAmount = Buffer.from(
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => l.split(',').slice(0, 6).join(','))
+        .join('\n'),
+    );
+    writeFileSync(file, noAmount);
+    const r = await fx.run(dir, { source: 'sina', codes: ['399006'] });
+    expect(r.files[0]).toMatchObject({ status: 'updated', appended: CUT_DATES, disagreements: [] });
+    const added = readFileSync(file).subarray(noAmount.length).toString('utf8').split('\n').filter(Boolean);
+    const t = fx.truth['399006'];
+    expect(added[0].split(',')).toHaveLength(6);
+    // Sina's volume is in shares, as documented: the file gets it unchanged
+    expect(Number(added[0].split(',')[5])).toBe(Math.round(t.volume[t.date.indexOf('2023-12-18')]));
+  });
+
   it('CRLF line ends stay CRLF; a file changed on disk during the update is left as the other writer left it', async () => {
     const { dir } = fx.dataDir();
     const file = path.join(dir, '000300.csv');

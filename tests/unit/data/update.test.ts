@@ -4,6 +4,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../src/main/training/images/dataset';
 import { eastmoneyBody } from '../../helpers/quote-server';
@@ -38,6 +39,8 @@ describe('data update: normal answers', () => {
       expect([f.lastBefore, f.lastAfter]).toEqual(['2023-12-15', '2023-12-29']);
       expect(f.disagreements).toEqual([]);
       expect(readFileSync(f.backup!).equals(before[c])).toBe(true);
+      // named by the injected clock
+      expect(path.relative(dir, f.backup!)).toBe(path.join('backups', `${c}.csv.20231229T080000Z.bak`));
       const added = expectAppended(dir, c, before[c], CUT_DATES);
       // the new rows are the real rows as Eastmoney prints them: 2-decimal prices, lots x 100 = shares, CNY
       const t = fx.truth[c];

@@ -19,6 +19,7 @@ export interface FileLayout {
   volumeScale: number;
   /** CNY per file amount unit. */
   amountScale: number;
+  hasVolume: boolean;
   hasAmount: boolean;
 }
 
@@ -53,6 +54,7 @@ export function fileLayout(text: string, report: ImportReport): FileLayout {
     endsWithEol: text.endsWith('\n'),
     volumeScale: report.volumeUnit === 'lots' ? 100 : 1,
     amountScale: report.amountScale,
+    hasVolume: cells.includes('volume'),
     hasAmount: cells.includes('amount'),
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { Bars } from '../../../../shared/domain';
 import { BAR_SETTLED_MINUTES, isWeekend, shanghaiTime } from './clock';
-import { disagrees } from './reconcile';
+import { carriedFields, disagrees } from './reconcile';
 import type { SourceAnswer, SourceRow } from './sources';
 import { BAR_FIELDS, type DailyBar, type Disagreement, type SkippedDay, type Tolerance } from './types';
 import { AMOUNT_SCALES, VOLUME_SCALES, detectScale } from './units';
@@ -94,6 +94,11 @@ export function planMerge(input: MergeInput): MergePlan {
     }
   }
   plan.overlapDays = overlap.length;
+  const answered = new Set(answer.rows.map((r) => r.date));
+  for (let i = n - 1; i >= 0 && answer.rows.length && stored.date[i] >= answer.rows[0].date; i--) {
+    if (!answered.has(stored.date[i]))
+      plan.notes.push(`the file has a bar on ${stored.date[i]}, which ${src}'s answer lacks (kept)`);
+  }
   if (overlap.length === 0) {
     return refuse(
       `${src}'s answer (${answer.rows[0].date}..${answer.rows.at(-1)!.date}) has no day in common with the file ` +
@@ -171,12 +176,14 @@ export function planMerge(input: MergeInput): MergePlan {
   });
 
   // Overlap: list every disagreement; a field that disagrees on every overlapping day is a different definition.
+  // Fields the file does not carry (no volume or amount column: read as 0) are not compared.
+  const fields = carriedFields(stored);
   const perField = new Map<string, number>();
   for (const [r, i] of overlap) {
     const s = convert(r);
     const f0 = storedBar(stored, i);
     const rowDis: Disagreement[] = [];
-    for (const f of BAR_FIELDS) {
+    for (const f of fields) {
       if (disagrees(f, f0[f], s[f], tol)) {
         rowDis.push({ file, date: r.date, field: f, fileValue: f0[f], sourceValue: s[f] });
         perField.set(f, (perField.get(f) ?? 0) + 1);

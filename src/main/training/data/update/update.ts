@@ -95,7 +95,7 @@ export async function updateData(opts: UpdateOptions): Promise<UpdateReport> {
   const settled = latestSettledDay(started);
 
   const all = indexFilesIn(opts.dataDir);
-  const wanted = opts.codes?.length ? opts.codes : all.map((x) => x.code);
+  const wanted = [...new Set(opts.codes?.length ? opts.codes : all.map((x) => x.code))];
   const results: FileUpdate[] = [];
   const loaded = new Map<string, Loaded>();
   // Every index file is read, also those not updated: their dates tell where another index's answer has a gap.

@@ -87,7 +87,9 @@ export function writeMerged(
       const untouched = i < l.bars.date.length && !replaced.has(e.date);
       for (const f of BAR_FIELDS) {
         const got = bars[f][i];
-        const want = layout.hasAmount || f !== 'amount' ? e[f] : 0;
+        // a column the file lacks reads as 0
+        const absent = (f === 'amount' && !layout.hasAmount) || (f === 'volume' && !layout.hasVolume);
+        const want = absent ? 0 : e[f];
         const ok = untouched ? got === want || (Number.isNaN(got) && Number.isNaN(want)) : same(got, want);
         if (bars.date[i] !== e.date || !ok)
           throw new Error(
