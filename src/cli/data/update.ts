@@ -112,13 +112,21 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.json) console.log(JSON.stringify(report, null, 1));
   else {
-    for (const f of report.files) console.log(describe(f).join('\n'));
-    if (report.cancelled) console.log('Cancelled: files not yet written are unchanged.');
-    if (report.offline)
+    if (report.offline) {
+      // one reason for all: the first file's, with every source it tried
+      const first = report.files.find((f) => f.error);
+      for (const n of first?.notes ?? []) console.log(n);
+      if (first?.error) console.log(first.error.replace(`${first.file}: `, ''));
+      for (const f of report.files)
+        console.log(`${f.code}  ${f.status.padEnd(10)} ends ${f.lastBefore ?? '-'}`);
       console.log(
         'No source could be reached: this machine looks offline (or the sources block it). Nothing was changed.',
       );
-    console.log(summary(report));
+    } else {
+      for (const f of report.files) console.log(describe(f).join('\n'));
+      console.log(summary(report));
+    }
+    if (report.cancelled) console.log('Cancelled: files not yet written are unchanged.');
   }
   const bad = report.files.some((f) => f.status === 'failed' || f.status === 'refused');
   return bad || report.cancelled ? 1 : 0;
