@@ -104,10 +104,14 @@ describe('data update: a hostile network leaves every file as it was', () => {
   it('a body cut short (announced length not sent) is retried, then refused', async () => {
     const { dir, before } = fx.dataDir();
     fx.server.behave = () => ({ cutAfterBytes: 200 });
-    const r = await fx.run(dir, { codes: ['000300'] });
+    let attempts = 0;
+    const counting: typeof fetch = (u, i) => (attempts++, fetch(u, i));
+    const r = await fx.run(dir, { codes: ['000300'], http: { ...FAST, fetch: counting } });
     expect(r.files[0].status).toBe('failed');
     expect(r.files[0].error).toMatch(/cut the answer short .*\(3 attempts\); nothing was changed/);
-    expect(fx.server.requests).toHaveLength(3);
+    // counted in the client: an attempt on a pooled connection the server just dropped may never reach it
+    expect(attempts).toBe(3);
+    expect(fx.server.requests.length).toBeGreaterThanOrEqual(1);
     expectUnchanged(dir, before);
   });
 
@@ -136,11 +140,11 @@ describe('data update: a hostile network leaves every file as it was', () => {
 
   it('a slow answer times out', async () => {
     const { dir, before } = fx.dataDir();
-    fx.server.behave = () => ({ delayMs: 1500 });
+    fx.server.behave = () => ({ delayMs: 5000 });
     const t0 = Date.now();
     const r = await fx.run(dir, { codes: ['399006'], http: { ...FAST, timeoutMs: 200, retries: 1 } });
     expect(r.files[0].error).toMatch(/gave no complete answer within 0.2 s \(2 attempts\)/);
-    expect(Date.now() - t0).toBeLessThan(1400);
+    expect(Date.now() - t0).toBeLessThan(3000);
     expectUnchanged(dir, before);
   });
 
@@ -194,12 +198,12 @@ describe('data update: a hostile network leaves every file as it was', () => {
 
   it('cancelling stops the update mid-request and writes nothing', async () => {
     const { dir, before } = fx.dataDir();
-    fx.server.behave = () => ({ delayMs: 3000 });
+    fx.server.behave = () => ({ delayMs: 10_000 });
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(), 150);
     const t0 = Date.now();
     const r = await fx.run(dir, { signal: ctl.signal });
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(Date.now() - t0).toBeLessThan(5000);
     expect(r.cancelled).toBe(true);
     expect(r.files.map((f) => f.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     expectUnchanged(dir, before);
