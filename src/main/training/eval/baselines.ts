@@ -158,18 +158,42 @@ export function fitLogistic(
   const m1 = new Float64Array(P);
   const m2 = new Float64Array(P);
   const g = new Float64Array(P);
-  const p = new Float64Array(k);
+  // k = 3 unrolled so each row is read once per pass with contiguous weights; sums run in the same order as a
+  // class-by-class loop (bias first, then features ascending), so results do not depend on the unrolling
   for (let it = 1; it <= iters; it++) {
     g.fill(0);
+    const b0 = theta[d * k];
+    const b1 = theta[d * k + 1];
+    const b2 = theta[d * k + 2];
     for (let i = 0; i < n; i++) {
-      softmaxRow(Z, i, d, theta, p);
-      const wi = cw[y[i]] / wsum;
-      for (let c = 0; c < k; c++) {
-        const e = wi * (p[c] - (y[i] === c ? 1 : 0));
-        if (e === 0) continue;
-        for (let j = 0; j < d; j++) g[j * k + c] += e * Z[i * d + j];
-        g[d * k + c] += e;
+      const zi = i * d;
+      let s0 = b0;
+      let s1 = b1;
+      let s2 = b2;
+      for (let j = 0, q = 0; j < d; j++, q += 3) {
+        const z = Z[zi + j];
+        s0 += z * theta[q];
+        s1 += z * theta[q + 1];
+        s2 += z * theta[q + 2];
       }
+      const m = Math.max(s0, s1, s2);
+      const x0 = Math.exp(s0 - m);
+      const x1 = Math.exp(s1 - m);
+      const x2 = Math.exp(s2 - m);
+      const tot = x0 + x1 + x2;
+      const wi = cw[y[i]] / wsum;
+      const e0 = wi * (x0 / tot - (y[i] === 0 ? 1 : 0));
+      const e1 = wi * (x1 / tot - (y[i] === 1 ? 1 : 0));
+      const e2 = wi * (x2 / tot - (y[i] === 2 ? 1 : 0));
+      for (let j = 0, q = 0; j < d; j++, q += 3) {
+        const z = Z[zi + j];
+        g[q] += e0 * z;
+        g[q + 1] += e1 * z;
+        g[q + 2] += e2 * z;
+      }
+      g[d * k] += e0;
+      g[d * k + 1] += e1;
+      g[d * k + 2] += e2;
     }
     for (let q = 0; q < d * k; q++) g[q] += l2 * theta[q];
     for (let q = 0; q < P; q++) {
