@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findIndexFile, resolveDataDir } from '../src/main/training/data/data-dir';
 import { importFile } from '../src/main/training/data/import';
-import { computeClassWeights } from '../src/main/training/train/trainer';
+import { balancedWeights } from '../src/main/training/eval/fold-baselines';
 import { argmaxRows, classMetrics } from '../src/main/training/eval/metrics';
 import { walkForwardSplits } from '../src/main/training/eval/splits';
 import { parseStudyConfig, readPreset } from '../src/main/training/eval/study-config';
@@ -148,10 +148,7 @@ async function compare(
   const truth: number[] = [];
   const ours: FoldOut[] = [];
   const exportFolds = folds.map((f) => {
-    const cw = computeClassWeights(
-      Int8Array.from(f.train, (j) => labels[j]),
-      'balanced',
-    );
+    const cw = balancedWeights(labels, f.train);
     const wOf = (rows: number[]) => Float64Array.from(rows, (j) => cw[labels[j]]);
     const yOf = (rows: number[]) => Int8Array.from(rows, (j) => labels[j]);
     const ts = performance.now();

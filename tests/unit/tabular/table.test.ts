@@ -62,14 +62,10 @@ describe('tabular feature table', () => {
       const k = b.date.findIndex((d) => d > cut);
       const scale = (x: Float64Array) =>
         Float64Array.from(x, (v, i) => (i >= k ? v * (1 + 0.05 * Math.sin(i)) : v));
-      changed.set(code, {
-        ...b,
-        open: scale(b.open),
-        high: scale(b.high).map((v, i) => Math.max(v, scale(b.open)[i], scale(b.close)[i])),
-        low: scale(b.low).map((v, i) => Math.min(v, scale(b.open)[i], scale(b.close)[i])),
-        close: scale(b.close),
-        volume: scale(b.volume),
-      });
+      const [open, close] = [scale(b.open), scale(b.close)];
+      const high = scale(b.high).map((v, i) => Math.max(v, open[i], close[i]));
+      const low = scale(b.low).map((v, i) => Math.min(v, open[i], close[i]));
+      changed.set(code, { ...b, open, high, low, close, volume: scale(b.volume) });
     }
     const ds2 = buildDataset(cfg, changed);
     const dates = ds.dates.slice(0, 61);

@@ -115,12 +115,13 @@ export function logisticBaseline(
 ): FoldBaseline {
   const pick = opts.columns ?? lastDayFactors;
   const grid = opts.grid ?? LOGISTIC_L2_GRID;
+  const name = opts.label ?? 'logistic regression';
   return {
-    name: opts.label ?? 'logistic regression',
+    name,
     description: `multinomial logistic regression on the last day's normalised factors of every channel, balanced class weights, L2 chosen on the validation slice from {${grid.join(', ')}} by log-loss, refitted on training + validation`,
     needsTable: true,
     predictFold(rows, fold) {
-      const table = requireTable(rows, this.name);
+      const table = requireTable(rows, name);
       const cols = columnsWhere(table, pick);
       const sub = (r: number[]) => {
         const full = tableRows(table, r);
@@ -153,7 +154,7 @@ export function gbdtBaseline(
     description: `histogram GBDT (multiclass softmax, ${p.numLeaves} leaves, learning rate ${p.learningRate}, L2 ${p.lambdaL2}, min ${p.minDataInLeaf} rows per leaf, ${p.featureFraction * 100} % of features per tree, ${p.baggingFraction * 100} % of rows per round), balanced class weights, early stopping after ${p.earlyStoppingRounds} rounds without a better validation log-loss`,
     needsTable: true,
     predictFold(rows, fold, seed) {
-      const table = requireTable(rows, this.name);
+      const table = requireTable(rows, label);
       const d = table.columns.length;
       const cw = balancedWeights(rows.labels, fold.train);
       const data = (r: number[]) => {
