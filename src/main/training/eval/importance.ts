@@ -1,6 +1,7 @@
 /**
  * Permutation importance of image groups (Breiman 2001, "Random forests", Machine Learning 45, section 10;
- * Fisher, Rudin & Dominici 2019, "All models are wrong, but many are useful", JMLR 20, eq. 3.3 "model reliance"):
+ * Fisher, Rudin & Dominici 2019, "All models are wrong, but many are useful", JMLR 20: their "model
+ * reliance", here as a difference):
  * the drop in a metric when one group of inputs is moved to other dates, so it no longer belongs to the date's
  * other inputs and label. Groups are one channel (an index) or one factor family across every channel.
  *

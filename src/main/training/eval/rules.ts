@@ -2,8 +2,8 @@
  * Classical rules as class signals on the target's daily closes, so they go through the same costed backtest
  * (long on 'up', flat otherwise by default) and the same metrics as the models. Each reads closes up to t only.
  *
- * - Time-series momentum (Moskowitz, Ooi & Pedersen 2012, "Time series momentum", J. Financial Economics 104,
- *   eq. 5: position = sign of the past return): 'up' when the past return over every horizon is positive, 'down'
+ * - Time-series momentum (Moskowitz, Ooi & Pedersen 2012, "Time series momentum", J. Financial Economics 104:
+ *   the position is the sign of the instrument's own past return): 'up' when the past return over every horizon is positive, 'down'
  *   when every one is negative, 'flat' when they disagree (or one is exactly zero).
  * - Moving-average trend filter (Faber 2007, "A quantitative approach to tactical asset allocation": long when the
  *   price is above its 10-month simple mean): 'up' when close > its N-day mean (today included), else 'down'.
