@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- data|training|all]: benchmarks that print figures and ratios (never timed tests).
+ * npm run bench [-- data|training|gbdt|baselines|all]: benchmarks that print figures and ratios (never timed tests).
  * Run them on a quiet machine; both cores are used.
  */
 import { existsSync } from 'node:fs';
@@ -15,4 +15,14 @@ if (which === 'training' || which === 'all') {
   const mod = new URL('./training-speed.ts', import.meta.url);
   if (existsSync(mod)) await import(mod.href);
   else console.log('training-speed benchmark not present');
+}
+if (which === 'gbdt' || which === 'all') {
+  console.log('\n== Gradient-boosted trees: engine vs LightGBM ==');
+  const { benchGbdt } = await import('./gbdt');
+  await benchGbdt(process.argv.slice(3));
+}
+if (which === 'baselines' || which === 'all') {
+  console.log('\n== Baselines on the real folds (no network) ==');
+  const { benchBaselines } = await import('./baselines');
+  await benchBaselines(process.argv.slice(3));
 }

@@ -15,6 +15,7 @@ export const COMMANDS: Record<string, string> = {
   resume: 'resume <run dir>                     continue an interrupted run',
   runs: 'runs [--json] [--delete <run>]       list or delete runs',
   predict: 'predict --run <run dir> --data <dir> [--date D|latest]   class probabilities',
+  explain: 'explain --run <run dir> --date D --out f.png   occlusion saliency of one date',
   study: 'study [--config <file.json>] [--preset quick|medium|overnight]   the walk-forward study',
 };
 
