@@ -100,3 +100,34 @@ describe('underfitting warning: median top-class probability', () => {
     expect(topClassProbability([0.35, 0.33, 0.32, 0.34, 0.34, 0.32]).underfit).toBe(true);
   });
 });
+
+describe('information coefficient on resamples', () => {
+  it('the counting ranks of a resample equal Spearman recomputed from scratch (ties and repeats included)', async () => {
+    const rng = mulberry32(4);
+    const n = 60;
+    const probs = new Float64Array(n * 3);
+    const fwd = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = Math.round(randNormal(rng) * 3) / 10; // coarse: many ties
+      probs.set([0.3 - s / 10, 0.4, 0.3 + s / 10], i * 3);
+      fwd[i] = Math.round(randNormal(rng) * 4) / 100;
+    }
+    const ic = informationCoefficient(probs, fwd, { blockLength: 5, reps: 50, level: 0.9, seed: 2 });
+    expect(ic.estimate).toBeCloseTo(spearman(upMinusDown(probs), fwd), 14);
+    // replay the first resample by hand with the same generator the bootstrap uses
+    const { blockBootstrap } = await import('../../../src/main/training/eval/bootstrap');
+    const score = upMinusDown(probs);
+    const direct = blockBootstrap(
+      n,
+      (idx) =>
+        spearman(
+          Array.from(idx, (i) => score[i]),
+          Array.from(idx, (i) => fwd[i]),
+        ),
+      { blockLength: 5, reps: 50, level: 0.9, seed: 2 },
+    );
+    expect(ic.lo).toBeCloseTo(direct.lo, 12);
+    expect(ic.hi).toBeCloseTo(direct.hi, 12);
+    expect(ic.se).toBeCloseTo(direct.se, 12);
+  });
+});

@@ -47,6 +47,42 @@ export interface InformationCoefficient extends Interval {
   n: number;
 }
 
+/** Dense tie-group ids 0..g-1 in ascending order of value (equal values share an id), and g. */
+export function denseRanks(values: ArrayLike<number>): { id: Int32Array; groups: number } {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  const id = new Int32Array(n);
+  let g = -1;
+  for (let k = 0; k < n; k++) {
+    if (k === 0 || values[order[k]] !== values[order[k - 1]]) g++;
+    id[order[k]] = g;
+  }
+  return { id, groups: g + 1 };
+}
+
+/**
+ * Average ranks (1-based) of the resampled elements idx, by counting: a resample holds only original values, so
+ * its ranks follow from how many of its elements fall in each tie group, in O(n) without sorting.
+ */
+function resampleRanks(
+  dense: { id: Int32Array; groups: number },
+  idx: ArrayLike<number>,
+  count: Float64Array,
+  out: Float64Array,
+): Float64Array {
+  count.fill(0);
+  for (let k = 0; k < idx.length; k++) count[dense.id[idx[k]]]++;
+  // count[g] -> average rank of group g
+  let below = 0;
+  for (let g = 0; g < dense.groups; g++) {
+    const c = count[g];
+    count[g] = below + (c + 1) / 2;
+    below += c;
+  }
+  for (let k = 0; k < idx.length; k++) out[k] = count[dense.id[idx[k]]];
+  return out;
+}
+
 /** IC of p_up - p_down against the forward return over the rows with a finite return, with its interval. */
 export function informationCoefficient(
   probs: ArrayLike<number>,
@@ -57,20 +93,17 @@ export function informationCoefficient(
   const rows = Array.from({ length: score.length }, (_, i) => i).filter((i) =>
     Number.isFinite(forwardReturns[i]),
   );
-  const s = Float64Array.from(rows, (i) => score[i]);
-  const r = Float64Array.from(rows, (i) => forwardReturns[i]);
-  const xs = new Float64Array(rows.length);
-  const ys = new Float64Array(rows.length);
+  const dx = denseRanks(Float64Array.from(rows, (i) => score[i]));
+  const dy = denseRanks(Float64Array.from(rows, (i) => forwardReturns[i]));
+  const m = rows.length;
+  const cx = new Float64Array(dx.groups);
+  const cy = new Float64Array(dy.groups);
+  const rx = new Float64Array(m);
+  const ry = new Float64Array(m);
   const interval = blockBootstrap(
-    rows.length,
-    (idx) => {
-      for (let k = 0; k < idx.length; k++) {
-        xs[k] = s[idx[k]];
-        ys[k] = r[idx[k]];
-      }
-      return spearman(xs, ys);
-    },
+    m,
+    (idx) => pearson(resampleRanks(dx, idx, cx, rx), resampleRanks(dy, idx, cy, ry)),
     opts,
   );
-  return { ...interval, n: rows.length };
+  return { ...interval, n: m };
 }

@@ -46,18 +46,29 @@ export function* combinations(n: number, k: number): Generator<number[]> {
   }
 }
 
-/** Ranks 1..N of values (average ranks for ties), as scipy's rankdata. */
+/** Ranks 1..N of values (average ranks for ties), as scipy's rankdata; NaN-free input. */
 export function averageRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  const sorted = Float64Array.from(values).sort();
   const out = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && values[idx[j + 1]] === values[idx[i]]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let q = i; q <= j; q++) out[idx[q]] = r;
-    i = j + 1;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    // first position >= v and first position > v: the tie block [lo, hi)
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    let a = lo;
+    hi = n;
+    while (a < hi) {
+      const mid = (a + hi) >>> 1;
+      if (sorted[mid] <= v) a = mid + 1;
+      else hi = mid;
+    }
+    out[i] = (lo + a - 1) / 2 + 1;
   }
   return out;
 }
