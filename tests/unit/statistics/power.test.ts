@@ -83,9 +83,10 @@ describe('planted signal through the real study pipeline (logistic-regression st
     const config = parseStudyConfig(
       {
         dataset: {
-          from: '2012-01-04',
+          from: '2007-01-04',
           to: '2019-12-31',
-          factors: ['vol_ratio_5', 'vol_ratio_20', 'roc_5', 'rsi_6', 'obv_chg_20', 'mfi_14'],
+          // clv sees the planted candle; the others are there to be ignored
+          factors: ['clv', 'roc_5', 'rsi_6', 'vol_ratio_5', 'hl_range', 'ma_dev_5'],
         },
         model: { preset: 'logreg' },
         train: {
@@ -105,8 +106,9 @@ describe('planted signal through the real study pipeline (logistic-regression st
       },
       'power test config',
     );
-    const runOne = surrogateStudyRunner({ config, realBars, hooks: { backend }, tellRate: 0.2, baseSeed: 5 });
-    const { statistics: s, plantedEdge } = await runOne(0.08, 0);
+    const runOne = surrogateStudyRunner({ config, realBars, hooks: { backend }, baseSeed: 5 });
+    // +/-15 % drift over the 14 dates after each candle: strong, yet the model recovers only part of it
+    const { statistics: s, plantedEdge } = await runOne(0.15, 0);
     const cell = s.cells[0];
     expect(s.verdict.edgeDetected).toBe(true);
     expect(cell.vsBestBaseline.difference.lo!).toBeGreaterThan(0);
@@ -119,5 +121,5 @@ describe('planted signal through the real study pipeline (logistic-regression st
     expect(cell.topClassProbability.underfit).toBe(false);
     // everything the report reads is plain JSON
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
-  });
+  }, 300_000); // a whole walk-forward study: ~40 s on a quiet machine, more on a loaded one
 });

@@ -53,7 +53,10 @@ describe('surrogate bars with a planted signal', () => {
     const t = strong.bars.get('000300')!;
     const w = weak.bars.get('000300')!;
     const idx = new Map(t.date.map((d, i) => [d, i] as const));
-    const first = idx.get(strong.upTells[0])!;
+    const firstUp = idx.get(strong.upTells[0])!;
+    const firstDown = idx.get(strong.downTells[0])!;
+    const first = Math.min(firstUp, firstDown);
+    const sign = first === firstUp ? 1 : -1;
     // volume is the same series in both; bars up to the first tell differ only by the de-meaning drift
     expect(t.volume[first]).toBeCloseTo(w.volume[first], 6);
     expect(strong.bars.get('000001')!.close).toEqual(weak.bars.get('000001')!.close);
@@ -68,11 +71,14 @@ describe('surrogate bars with a planted signal', () => {
     const ratio = Array.from(t.close, (c, i) => Math.log(c / w.close[i]));
     const demean = ratio[1] - ratio[0];
     for (let i = 1; i <= first; i++) expect(ratio[i] - ratio[i - 1]).toBeCloseTo(demean, 12);
-    expect(ratio[first + 1] - ratio[first]).toBeCloseTo(demean + 0.06 / H, 12);
+    expect(ratio[first + 1] - ratio[first]).toBeCloseTo(demean + (sign * 0.06) / H, 12);
     // the plant adds no trend: the last close is the shuffled path's
     expect(t.close[t.close.length - 1]).toBeCloseTo(w.close[w.close.length - 1], 6);
     const tells = strong.upTells.length + strong.downTells.length;
-    expect(tells / t.date.length).toBeGreaterThan(0.06);
-    expect(tells / t.date.length).toBeLessThan(0.1);
+    // one tell per about H + 2 dates, never two within H dates of each other
+    expect(tells / t.date.length).toBeGreaterThan(1 / (H + 4));
+    expect(tells / t.date.length).toBeLessThan(1 / (H + 1));
+    const at = [...strong.upTells, ...strong.downTells].map((d) => idx.get(d)!).sort((a, b) => a - b);
+    for (let k = 1; k < at.length; k++) expect(at[k] - at[k - 1]).toBeGreaterThan(H);
   });
 });

@@ -7,13 +7,16 @@
  * the first real close and scaled onto the real volume level at its new place. Shuffling destroys every temporal
  * pattern, including any real predictability, so without a plant nothing can be learned beyond chance.
  *
- * Plant: on a share `tellRate` of dates the target's volume is multiplied by `tellVolume` (an "up tell" the volume
- * factors see at the close of that day) and on another `tellRate` of dates divided by it (a "down tell"); when
- * `strength` > 0 the target's log price drifts by +strength (up tell) or -strength (down tell) in total over the
- * next H trading days (strength / H a day, open-to-open and close-to-close alike). The realised drift is then
- * de-meaned over all days, so the plant adds no trend and leaves buy-and-hold and the class rates about where the
- * shuffled data had them. The tell is in bar t, the drift only after t: no look-ahead. strength = 0 keeps the tells
- * but makes them meaningless, which is the honest null for the same pipeline.
+ * Plant: the dates are cut into consecutive blocks of H; a share `tellRate` of the blocks gets a sign z = +1 or -1
+ * (equally often). On every date of such a block the target's candle shows it: the close sits at the top (z = +1)
+ * or the bottom (z = -1) of the day's range (high and low are moved; open and close are not), which the
+ * close-location factor (clv) and its relatives see at the close of that day. When `strength` > 0 the target's log
+ * price drifts by z * strength in total over the H dates that start one date after the block's first date
+ * (strength / H a day, open-to-open and close-to-close alike), so a date at position k of the block knows the
+ * drift of its next H - k dates. The realised drift is de-meaned over all dates, so the plant adds no trend and
+ * leaves buy-and-hold and the class rates about where the shuffled data had them. The candle is in bar t, the
+ * drift it tells of after t: no look-ahead. strength = 0 keeps the candles but makes them meaningless, the honest
+ * null for the same pipeline.
  */
 import type { Bars } from '../../../../shared/domain';
 import { mulberry32, randInt } from '../../random';
@@ -24,16 +27,14 @@ export interface SurrogateOptions {
   horizonDays: number;
   /** Total log drift over the H days after a tell (0.04 = about +4 %); 0 = no signal. */
   strength: number;
-  /** Share of dates with an up tell, and again with a down tell (default 0.04 each). */
+  /** Share of H-date blocks with a tell, up or down alike (default 1). */
   tellRate?: number;
-  /** Volume multiplier on a tell day (default 3). */
-  tellVolume?: number;
   seed: number;
 }
 
 export interface Surrogate {
   bars: Map<string, Bars>;
-  /** Dates of the up and down tells (a planted move follows each when strength > 0). */
+  /** Dates whose candle tells of an up / a down drift (a planted move follows when strength > 0). */
   upTells: string[];
   downTells: string[];
 }
@@ -76,16 +77,16 @@ export function surrogateBars(real: Map<string, Bars>, opts: SurrogateOptions): 
   }
   // tells and the planted drift (target only)
   const H = opts.horizonDays;
-  const tellRate = opts.tellRate ?? 0.04;
-  const tellVolume = opts.tellVolume ?? 3;
-  // +1 up tell, -1 down tell, 0 none
+  const tellRate = opts.tellRate ?? 1;
+  // +1 / -1 on the dates of a block with a tell, 0 elsewhere
   const tell = new Int8Array(N);
   const extra = new Float64Array(N);
-  for (let d = TRAIL; d < N - H; d++) {
+  for (let b0 = TRAIL; b0 + H < N; b0 += H) {
     const u = rng();
-    if (u >= 2 * tellRate) continue;
-    tell[d] = u < tellRate ? 1 : -1;
-    for (let k = 1; k <= H; k++) extra[d + k] += (tell[d] * opts.strength) / H;
+    if (u >= tellRate) continue;
+    const z = u < tellRate / 2 ? 1 : -1;
+    for (let k = 0; k < H; k++) tell[b0 + k] = z;
+    for (let k = 1; k <= H; k++) extra[b0 + k] += (z * opts.strength) / H;
   }
   let drift = 0;
   for (let d = 1; d < N; d++) drift += extra[d];
@@ -127,8 +128,19 @@ export function surrogateBars(real: Map<string, Bars>, opts: SurrogateOptions): 
       O[d] = ((prev * o[s]) / c[s - 1]) * fOpen;
       Hh[d] = Math.max(((prev * h[s]) / c[s - 1]) * fClose, O[d], C[d]);
       Ll[d] = Math.min(((prev * l[s]) / c[s - 1]) * fClose, O[d], C[d]);
+      if (planted && tell[d]) {
+        // the close at the top (or bottom) of a range as wide as the day's: clv = +1 (or -1)
+        const range = Math.max(Hh[d] - Ll[d], 1e-9 * C[d]);
+        if (tell[d] > 0) {
+          Hh[d] = Math.max(C[d], O[d]);
+          Ll[d] = Math.min(O[d], C[d] - range);
+        } else {
+          Ll[d] = Math.min(C[d], O[d]);
+          Hh[d] = Math.max(O[d], C[d] + range);
+        }
+      }
       const ratio = vMean[s] > 0 ? v[s] / vMean[s] : 1;
-      V[d] = ratio * vMean[d] * (planted && tell[d] ? tellVolume ** tell[d] : 1);
+      V[d] = ratio * vMean[d];
       A[d] = v[s] > 0 ? ((am[s] / v[s]) * V[d] * C[d]) / c[s] : 0;
     }
     out.set(code, {
