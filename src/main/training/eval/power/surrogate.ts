@@ -9,7 +9,8 @@
  *
  * Plant: the dates are cut into consecutive blocks of H; a share `tellRate` of the blocks gets a sign z = +1 or -1
  * (equally often). On every date of such a block the target's candle shows it: the close sits at the top (z = +1)
- * or the bottom (z = -1) of the day's range (high and low are moved; open and close are not), which the
+ * or the bottom (z = -1) of the day's range, below (above) only an open beyond it (high and low are moved; open,
+ * close and volume are not), which the
  * close-location factor (clv) and its relatives see at the close of that day. When `strength` > 0 the target's log
  * price drifts by z * strength in total over the H dates that start one date after the block's first date
  * (strength / H a day, open-to-open and close-to-close alike), so a date at position k of the block knows the
@@ -129,14 +130,15 @@ export function surrogateBars(real: Map<string, Bars>, opts: SurrogateOptions): 
       Hh[d] = Math.max(((prev * h[s]) / c[s - 1]) * fClose, O[d], C[d]);
       Ll[d] = Math.min(((prev * l[s]) / c[s - 1]) * fClose, O[d], C[d]);
       if (planted && tell[d]) {
-        // the close at the top (or bottom) of a range as wide as the day's: clv = +1 (or -1)
-        const range = Math.max(Hh[d] - Ll[d], 1e-9 * C[d]);
+        // the close at the top (bottom) of a range twice the day's: clv = +1 (-1), at least 1/3 (-1/3) when the
+        // open lies beyond the close
+        const range = 2 * Math.max(Hh[d] - Ll[d], 1e-9 * C[d]);
         if (tell[d] > 0) {
           Hh[d] = Math.max(C[d], O[d]);
-          Ll[d] = Math.min(O[d], C[d] - range);
+          Ll[d] = Math.min(O[d], C[d]) - range;
         } else {
           Ll[d] = Math.min(C[d], O[d]);
-          Hh[d] = Math.max(O[d], C[d] + range);
+          Hh[d] = Math.max(O[d], C[d]) + range;
         }
       }
       const ratio = vMean[s] > 0 ? v[s] / vMean[s] : 1;
