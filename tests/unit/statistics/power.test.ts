@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Bars } from '../../../src/shared/domain';
+import type { StudyStatistics } from '../../../src/shared/study-statistics';
 import { importFile } from '../../../src/main/training/data/import';
 import { powerAnalysis, powerDto } from '../../../src/main/training/eval/power/power-analysis';
 import { simulatedStudyInput } from '../../../src/main/training/eval/power/simulate';
@@ -49,7 +50,10 @@ describe('verdict procedure on simulated studies (fast stand-in)', () => {
     expect(a.power[0]).toBeLessThanOrEqual(0.15);
     expect(a.power[3]).toBe(1);
     expect(a.power[3]).toBeGreaterThanOrEqual(a.power[1]);
-    const k = a.power.findIndex((p) => p >= 0.8);
+    // the smallest strength from which on every power is >= 80 %
+    let k = a.power.length;
+    while (k > 0 && a.power[k - 1] >= 0.8) k--;
+    expect(k).toBeLessThan(a.power.length);
     expect(a.minimumStrength).toBe(a.strengths[k]);
     expect(a.minimumDetectableEdge).toBeCloseTo(a.meanEdge[k]!, 15);
     expect(a.minimumDetectableEdge!).toBeGreaterThan(0);
@@ -57,6 +61,23 @@ describe('verdict procedure on simulated studies (fast stand-in)', () => {
     const dto = powerDto(a, 'simulated predictions');
     expect(dto.edge).toBe(a.minimumDetectableEdge);
     expect(dto.note).toMatch(/80 % power first at planted strength/);
+  });
+
+  it('a lone lucky strength below a weaker one does not count', async () => {
+    const fake = (detected: boolean, edge: number) =>
+      ({
+        verdict: { edgeDetected: detected },
+        cells: [{ key: 'c', vsBestBaseline: { edge: detected, difference: { estimate: edge } } }],
+      }) as unknown as StudyStatistics; // only the fields the driver reads
+    const pattern: Record<number, boolean[]> = { 1: [true, true], 2: [true, false], 3: [true, true] };
+    const a = await powerAnalysis({
+      strengths: [1, 2, 3],
+      replicates: 2,
+      runOne: async (s, r) => ({ statistics: fake(pattern[s][r], s / 100) }),
+    });
+    expect(a.power).toEqual([1, 0.5, 1]);
+    expect(a.minimumStrength).toBe(3);
+    expect(a.minimumDetectableEdge).toBeCloseTo(0.03, 15);
   });
 
   it('when nothing reaches 80 % power the summary says so', async () => {
