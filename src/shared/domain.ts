@@ -68,6 +68,10 @@ export interface ValidationReport {
 export type ImageLayout = 'time-factor' | 'seed';
 
 /** Everything that defines a dataset of factor images and labels. */
+/** See DatasetConfig.labelPrice. */
+export type LabelPrice = 'close' | 'next-open';
+export const LABEL_PRICES: readonly LabelPrice[] = ['close', 'next-open'];
+
 export interface DatasetConfig {
   /** Target index code; its forward return is the label. Channel 0 of every image. */
   target: string;
@@ -75,6 +79,12 @@ export interface DatasetConfig {
   channels: string[];
   /** Label horizon in trading days. */
   horizonDays: number;
+  /**
+   * Price the label's forward return is measured on: 'close' = close(t) to close(t+H) (the original study);
+   * 'next-open' = open(t+1) to open(t+1+H), the price a strategy deciding at the close of t can trade.
+   * Optional until every config schema carries it; absent means 'close'.
+   */
+  labelPrice?: LabelPrice;
   /** Forward return above this is 'up' (fraction, not percent: 0.025 = +2.5 %). */
   upThreshold: number;
   /** Forward return below this is 'down' (fraction: -0.01 = -1 %). */
@@ -99,6 +109,7 @@ export const DEFAULT_DATASET: DatasetConfig = {
   target: '000300',
   channels: ['000300', '000001', '000905', '399006'],
   horizonDays: 14,
+  labelPrice: 'close',
   upThreshold: 0.025,
   downThreshold: -0.01,
   lookbackDays: 56,

@@ -26,7 +26,13 @@ function tinyResult(): StudyResult {
   const m = classMetrics(labels, pred, probs);
   const iv = blockBootstrap(3, () => m.accuracy, { blockLength: 2, reps: 10 });
   const ci = { accuracy: iv, balancedAccuracy: iv, macroF1: iv, logLoss: iv };
-  const bt = backtest({ bars, signalDates: dates, signals: pred, options: DEFAULT_BACKTEST });
+  // one-day holds keep the positions below hand-checkable (the default holds H-day tranches)
+  const bt = backtest({
+    bars,
+    signalDates: dates,
+    signals: pred,
+    options: { ...DEFAULT_BACKTEST, holdDays: 1 },
+  });
   const stats = computeStats(bt.equity, bt.exposure, bt.trades);
   const cell: CellResult = {
     key: '000300_time-factor',
