@@ -6,7 +6,7 @@ import { compareSources, crossGaps } from '../../main/training/data/validate';
 import { num, parse } from '../args';
 
 export const usage =
-  'factor-inception data check <file...> [--json] [--limit N] [--code C] [--volume-unit shares|lots] [--format baostock|sina|eastmoney|tushare|tdx|generic] [--encoding utf-8|gbk]';
+  'factor-inception data check <file...> [--json] [--limit N] [--code C] [--volume-unit shares|lots] [--format baostock|sina|eastmoney|tushare|tdx|czsc|generic] [--encoding utf-8|gbk]';
 
 const FLAGS = {
   json: { type: 'boolean' },

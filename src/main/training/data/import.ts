@@ -24,7 +24,7 @@ import type { Bars, DataIssue, ValidationReport } from '../../../shared/domain';
 import { DataError } from '../../../shared/errors';
 import { findIndexFile } from './data-dir';
 import { checkOutliers } from './validate';
-import { DATE_FORMAT_NAMES } from './parse/cells';
+import { DATE_FORMAT_NAMES, parseFreq } from './parse/cells';
 import { decode } from './parse/decode';
 import { codeFromName, detectFormat, type FormatName, unitsOf, type VolumeUnit } from './parse/format';
 import { type Field, findHeader, HEADER_SEARCH_LINES } from './parse/header';
@@ -39,7 +39,7 @@ export interface ImportOptions {
   code?: string;
   /** Override the volume unit of the source ('lots' are multiplied by 100 to shares). */
   volumeUnit?: VolumeUnit;
-  /** Override the detected vendor profile: 'baostock' | 'sina' | 'eastmoney' | 'tushare' | 'tdx' | 'generic'. */
+  /** Override the detected vendor profile: 'baostock' | 'sina' | 'eastmoney' | 'tushare' | 'tdx' | 'czsc' | 'generic'. */
   format?: string;
   /** Claimed text encoding; default: detected (UTF-8 with/without BOM, else GBK). */
   encoding?: 'utf-8' | 'gbk';
@@ -139,7 +139,7 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
     });
   }
 
-  const { rows, rowsRead, dateKind, codeFromColumn } = readRows(
+  const { rows, rowsRead, dateKind, codeFromColumn, freqFromColumn } = readRows(
     text,
     lines,
     header,
@@ -148,18 +148,6 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
     volScale,
     amountScale,
   );
-  if (rowsRead === 0) throw new DataError(file, 'header only: no data rows', { line: header.index + 1 });
-  if (rows.n === 0) {
-    const first = issues.find((i) => i.severity === 'error');
-    throw new DataError(
-      file,
-      `no usable row: all ${rowsRead} rows dropped (first: ${first?.message ?? 'unknown'})`,
-      {
-        line: first?.line,
-        field: first?.field,
-      },
-    );
-  }
 
   const intraday = settleStamps(rows, file, issues, fieldName('date'));
   const { order, reversed } = orderRows(rows, file, issues, fieldName('date'));
@@ -212,6 +200,8 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
   } else {
     issues.push(...checkOutliers(bars, lineOf));
   }
+  if (freqFromColumn !== undefined)
+    issues.push(checkFreq(freqFromColumn, bars.barsPerDay, file, fieldName('freq')));
 
   const report: ImportReport = {
     file,
@@ -233,4 +223,34 @@ function parseText(text: string, file: string, encoding: string, opts: ImportOpt
     headerLine: header.index + 1,
   };
   return { bars, report };
+}
+
+/** The bar size a frequency column claims, against the one the stamps show: a note when they agree, else a warning. */
+function checkFreq(cell: string, barsPerDay: number, file: string, field: string): DataIssue {
+  const claimed = parseFreq(cell);
+  const seen = barsPerDay === 1 ? 240 : 240 / barsPerDay;
+  const name = (m: number) => (m === 240 ? 'daily bars' : `${m}-minute bars`);
+  if (claimed === undefined)
+    return {
+      severity: 'info',
+      kind: 'freq-column',
+      file,
+      field,
+      message: `'${cell.slice(0, 20)}' names no bar size; the stamps show ${name(seen)}`,
+    };
+  return claimed === seen
+    ? {
+        severity: 'info',
+        kind: 'freq-column',
+        file,
+        field,
+        message: `'${cell}' says ${name(claimed)}, as the stamps show`,
+      }
+    : {
+        severity: 'warning',
+        kind: 'freq-column',
+        file,
+        field,
+        message: `'${cell}' says ${name(claimed)} but the stamps show ${name(seen)}; the stamps are used`,
+      };
 }

@@ -46,6 +46,35 @@ export function parseDate(cell: string): ParsedDate | undefined {
       return { date: cell, kind: DateKind.Dash, minutes: -1 };
     }
   }
+  if (
+    (cell.length === 16 || cell.length === 19) &&
+    cell.charCodeAt(4) === 45 &&
+    cell.charCodeAt(7) === 45 &&
+    cell.charCodeAt(13) === 58
+  ) {
+    // Fast path for 'YYYY-MM-DD HH:MM[:SS]' (czsc and most intraday CSVs): seconds are checked, then ignored.
+    const y = digit(cell, 0) * 1000 + digit(cell, 1) * 100 + num2(cell, 2);
+    const mo = num2(cell, 5);
+    const d = num2(cell, 8);
+    const h = num2(cell, 11);
+    const mi = num2(cell, 14);
+    const sep = cell.charCodeAt(10);
+    const secOk = cell.length === 16 || (cell.charCodeAt(16) === 58 && num2(cell, 17) >= 0);
+    if (
+      (sep === 32 || sep === 84) &&
+      digit(cell, 0) >= 0 &&
+      digit(cell, 1) >= 0 &&
+      num2(cell, 2) >= 0 &&
+      validYmd(y, mo, d) &&
+      h >= 0 &&
+      h <= 23 &&
+      mi >= 0 &&
+      mi <= 59 &&
+      secOk
+    ) {
+      return { date: cell.slice(0, 10), kind: DateKind.Dash, minutes: h * 60 + mi };
+    }
+  }
   const s = cell.trim();
   let y: number, mo: number, d: number, kind: DateKind, rest: number;
   if (s.length >= 8 && digit(s, 4) >= 0) {
@@ -95,19 +124,22 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 
  * Number() gives, without Number()'s cost on sliced strings. Anything else goes to Number().
  */
 export function parseNum(cell: string | undefined, decimalComma: boolean): number {
-  if (cell === undefined) return NaN;
-  const len = cell.length;
-  let i = 0;
+  return cell === undefined ? NaN : parseNumAt(cell, 0, cell.length, decimalComma);
+}
+
+/** parseNum of s.slice(start, end), reading the characters in place (no string is made for plain decimals). */
+export function parseNumAt(s: string, start: number, end: number, decimalComma: boolean): number {
+  let i = start;
   let neg = false;
-  if (len > 0 && cell.charCodeAt(0) === 45) {
+  if (end > start && s.charCodeAt(start) === 45) {
     neg = true;
-    i = 1;
+    i++;
   }
   let mant = 0;
   let digits = 0;
   let frac = -1;
-  for (; i < len; i++) {
-    const ch = cell.charCodeAt(i);
+  for (; i < end; i++) {
+    const ch = s.charCodeAt(i);
     if (ch >= 48 && ch <= 57) {
       mant = mant * 10 + (ch - 48);
       digits++;
@@ -116,12 +148,29 @@ export function parseNum(cell: string | undefined, decimalComma: boolean): numbe
       frac = 0;
     } else break;
   }
-  if (i === len && digits > 0 && digits <= 15) {
+  if (i === end && digits > 0 && digits <= 15) {
     const v = frac > 0 ? mant / POW10[frac] : mant;
     return neg ? -v : v;
   }
+  const cell = start === 0 && end === s.length ? s : s.slice(start, end);
   let v = Number(cell);
   if (v === 0 && cell.trim() === '') return NaN;
   if (Number.isNaN(v) && decimalComma && /^\s*-?\d+,\d+\s*$/.test(cell)) v = Number(cell.replace(',', '.'));
   return Number.isFinite(v) ? v : NaN;
+}
+
+/**
+ * Bar size named in a frequency cell, in minutes (a trading day = 240): 'Freq.F1', 'F15', '1min', '5m', '60分钟'
+ * -> 1, 15, 1, 5, 60; 'Freq.D', 'D', '1d', 'day', 'daily', '日线' -> 240. Undefined when the cell names no size.
+ */
+export function parseFreq(cell: string): number | undefined {
+  const s = cell
+    .trim()
+    .toLowerCase()
+    .replace(/^freq\./, '');
+  if (/^(d|1d|day|daily|日|日线)$/.test(s)) return 240;
+  const m = /^(?:f(\d+)|(\d+)\s*(?:m|min|mins|minute|minutes|分钟|分钟线))$/.exec(s);
+  if (!m) return undefined;
+  const v = Number(m[1] ?? m[2]);
+  return v >= 1 && v <= 240 ? v : undefined;
 }

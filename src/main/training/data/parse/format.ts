@@ -8,8 +8,16 @@ import { DataError } from '../../../../shared/errors';
 import { type HeaderInfo, normHeader, unitHint } from './header';
 
 export type VolumeUnit = 'shares' | 'lots';
-export type FormatName = 'baostock' | 'sina' | 'eastmoney' | 'tushare' | 'tdx' | 'generic';
-const FORMATS: readonly FormatName[] = ['baostock', 'sina', 'eastmoney', 'tushare', 'tdx', 'generic'];
+export type FormatName = 'baostock' | 'sina' | 'eastmoney' | 'tushare' | 'tdx' | 'czsc' | 'generic';
+export const FORMATS: readonly FormatName[] = [
+  'baostock',
+  'sina',
+  'eastmoney',
+  'tushare',
+  'tdx',
+  'czsc',
+  'generic',
+];
 
 /** The vendor profile of a file, or `forced` (checked against the known names). */
 export function detectFormat(
@@ -36,7 +44,13 @@ export function detectFormat(
     return 'tdx';
   if (names.includes('turn') && names.includes('pctchg')) return 'baostock';
   if (names.includes('ts_code') && names.includes('trade_date')) return 'tushare';
-  if (h.cols.code !== undefined && (names.includes('symbol') || folder.includes('eastmoney')))
+  // czsc (waditu/czsc RawBar dumps): symbol,id,dt,freq,... with freq 'Freq.F1'; volume in shares.
+  if ((names.includes('dt') && names.includes('freq')) || folder.startsWith('czsc')) return 'czsc';
+  // Eastmoney's export names its columns in this order, the code last (a bare 'symbol' column is not enough).
+  if (
+    h.cols.code !== undefined &&
+    (names.join(',') === 'date,open,high,low,close,volume,amount,symbol' || folder.includes('eastmoney'))
+  )
     return 'eastmoney';
   if (names.join(',') === 'date,open,close,high,low,volume,amount' && folder.includes('sina')) return 'sina';
   return 'generic';

@@ -3,59 +3,87 @@
  * in English or Chinese, with any delimiter; each recognised column is mapped to a field.
  */
 import { DataError } from '../../../../shared/errors';
+import { parseDate } from './cells';
 
-export type Field = 'date' | 'time' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'amount' | 'code';
+export type Field =
+  | 'date'
+  | 'time'
+  | 'open'
+  | 'high'
+  | 'low'
+  | 'close'
+  | 'volume'
+  | 'amount'
+  | 'code'
+  | 'freq';
 
-/** Header names (lower case, units in brackets removed) -> field. */
-const ALIASES: Record<string, Field> = {
+/**
+ * Column vocabulary. A header cell is reduced to a key (columnKey: lower case, units in brackets, quotes and the
+ * separators space _ - . / removed, then a leading 'trade'/'trading'/'bar'/'交易' and a trailing 'price'/'价'
+ * dropped) and looked up here. So 'trade_time', 'TradeTime' and 'bar time' are all 'time'; 'close_price',
+ * 'Close Price' and '收盘价' are all 'close'; 'date/time' and 'Date Time' are 'datetime'.
+ *
+ * Stamp columns come in three kinds, resolved by resolveStamps: 'date' (a day, possibly with a time), 'time'
+ * (a time of day beside a date column, or a full date-time when it stands alone or its cells carry a date) and
+ * 'datetime' (a full date-time, e.g. czsc's dt = bar end 'YYYY-MM-DD HH:MM:SS').
+ */
+type StampKind = 'date' | 'time' | 'datetime';
+const STAMP_WORDS: Record<string, StampKind> = {
   date: 'date',
-  日期: 'date',
-  trade_date: 'date',
-  tradedate: 'date',
-  交易日期: 'date',
   day: 'date',
-  datetime: 'date',
-  timestamp: 'date',
-  'date/time': 'date',
-  时间日期: 'date',
+  日期: 'date',
   time: 'time',
   时间: 'time',
-  trade_time: 'time',
+  datetime: 'datetime',
+  dt: 'datetime',
+  timestamp: 'datetime',
+  日期时间: 'datetime',
+  时间日期: 'datetime',
+};
+const VALUE_WORDS: Record<string, Exclude<Field, 'date' | 'time'>> = {
   open: 'open',
   开盘: 'open',
-  开盘价: 'open',
   今开: 'open',
-  'open price': 'open',
   high: 'high',
   最高: 'high',
-  最高价: 'high',
-  'high price': 'high',
   low: 'low',
   最低: 'low',
-  最低价: 'low',
-  'low price': 'low',
   close: 'close',
   收盘: 'close',
-  收盘价: 'close',
-  'close price': 'close',
-  最新价: 'close',
+  最新: 'close',
   volume: 'volume',
   vol: 'volume',
   成交量: 'volume',
-  'volume(shares)': 'volume',
   amount: 'amount',
+  amt: 'amount',
   turnover: 'amount',
-  成交额: 'amount',
-  成交金额: 'amount',
   value: 'amount',
   money: 'amount',
+  成交额: 'amount',
+  成交金额: 'amount',
   symbol: 'code',
   code: 'code',
-  ts_code: 'code',
+  tscode: 'code',
+  ticker: 'code',
   代码: 'code',
   证券代码: 'code',
   指数代码: 'code',
+  freq: 'freq',
+  frequency: 'freq',
+  period: 'freq',
+  周期: 'freq',
 };
+
+/** The lookup key of a header cell (see the vocabulary above). */
+export function columnKey(cell: string): string {
+  let k = normHeader(cell)
+    .replace(/\s*[(（[][^)）\]]*[)）\]]\s*/g, '')
+    .replace(/[\s_\-./]+/g, '');
+  if (k in STAMP_WORDS || k in VALUE_WORDS) return k;
+  const bare = k.replace(/^(trading|trade|bar|交易)/, '').replace(/(price|价)$/, '');
+  if (bare !== '' && (bare in STAMP_WORDS || bare in VALUE_WORDS)) k = bare;
+  return k;
+}
 
 export function normHeader(cell: string): string {
   return cell
@@ -72,11 +100,6 @@ export function unitHint(cell: string): string | undefined {
   return m ? m[1].trim().toLowerCase() : undefined;
 }
 
-function mapColumn(cell: string): Field | undefined {
-  const n = normHeader(cell);
-  return ALIASES[n] ?? ALIASES[n.replace(/\s*[(（[].*$/, '').trim()];
-}
-
 export interface HeaderInfo {
   index: number;
   delimiter: string;
@@ -91,28 +114,63 @@ export function splitWs(line: string): string[] {
   return t === '' ? [] : t.split(/\s+/);
 }
 
-function tryHeader(
-  line: string,
-): { delimiter: string; cells: string[]; cols: Partial<Record<Field, number>> } | undefined {
-  let best:
-    | { delimiter: string; cells: string[]; cols: Partial<Record<Field, number>>; n: number }
-    | undefined;
+type Cols = Partial<Record<Field, number>>;
+
+/**
+ * Columns of one candidate header line. The stamp is the first 'datetime' column, else the first 'date' column
+ * (with the first 'time' column beside it as the time of day), else a lone 'time' column (which must then carry
+ * the date). resolveStamps revisits the choice once the first data row is known.
+ */
+function mapColumns(cells: string[]): { cols: Cols; n: number } {
+  const cols: Cols = {};
+  const stamps: Record<StampKind, number[]> = { date: [], time: [], datetime: [] };
+  let n = 0;
+  cells.forEach((c, i) => {
+    const k = columnKey(c);
+    const stamp = STAMP_WORDS[k];
+    if (stamp) {
+      stamps[stamp].push(i);
+      return;
+    }
+    const f = VALUE_WORDS[k];
+    if (f && cols[f] === undefined) {
+      cols[f] = i;
+      n++;
+    }
+  });
+  if (stamps.datetime.length) cols.date = stamps.datetime[0];
+  else if (stamps.date.length) {
+    cols.date = stamps.date[0];
+    if (stamps.time.length) cols.time = stamps.time[0];
+  } else if (stamps.time.length) cols.date = stamps.time[0];
+  if (cols.date !== undefined) n++;
+  if (cols.time !== undefined) n++;
+  return { cols, n };
+}
+
+function tryHeader(line: string): { delimiter: string; cells: string[]; cols: Cols } | undefined {
+  let best: { delimiter: string; cells: string[]; cols: Cols; n: number } | undefined;
   for (const d of [...DELIMS, ' ']) {
     const cells = d === ' ' ? splitWs(line) : line.split(d);
     if (cells.length < 2) continue;
-    const cols: Partial<Record<Field, number>> = {};
-    let n = 0;
-    cells.forEach((c, i) => {
-      const f = mapColumn(c);
-      if (f && cols[f] === undefined) {
-        cols[f] = i;
-        n++;
-      }
-    });
+    const { cols, n } = mapColumns(cells);
     if (cols.date !== undefined && cols.close !== undefined && (!best || n > best.n))
       best = { delimiter: d, cells, cols, n };
   }
   return best;
+}
+
+/**
+ * Settles the stamp columns on the first data row: a time column whose cell carries a whole date-time (Tushare's
+ * trade_time beside trade_date) becomes the stamp, and the date column beside it is then not read.
+ */
+export function resolveStamps(cols: Cols, firstRow: string[]): void {
+  if (cols.time === undefined) return;
+  const t = parseDate(firstRow[cols.time] ?? '');
+  if (t && t.minutes >= 0) {
+    cols.date = cols.time;
+    delete cols.time;
+  }
 }
 
 export const HEADER_SEARCH_LINES = 30;
@@ -128,6 +186,6 @@ export function findHeader(lines: string[], file: string): HeaderInfo {
   throw new DataError(
     file,
     `no header with a recognisable date and close column in the first ${limit} lines (first line: '${first.slice(0, 80)}'); ` +
-      `expected names such as date/日期 and close/收盘`,
+      `expected a date or date-time column (date, dt, datetime, time, trade_date, 日期, 时间 ...) and a close column (close, 收盘 ...)`,
   );
 }

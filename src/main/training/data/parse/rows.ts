@@ -5,8 +5,8 @@
 import Papa from 'papaparse';
 import type { DataIssue } from '../../../../shared/domain';
 import { DataError } from '../../../../shared/errors';
-import { type DateKind, parseDate, parseNum, parseTime } from './cells';
-import { type Field, type HeaderInfo, splitWs } from './header';
+import { type DateKind, parseDate, parseNum, parseNumAt, parseTime } from './cells';
+import { type Field, type HeaderInfo, resolveStamps, splitWs } from './header';
 import { hhmm } from '../time';
 
 const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
@@ -45,6 +45,119 @@ export interface ReadRows {
   dateKind: DateKind;
   /** The code column's first value, when the file has one. */
   codeFromColumn?: string;
+  /** The bar-size column's first value (e.g. czsc's 'Freq.F1'), when the file has one. */
+  freqFromColumn?: string;
+}
+
+/**
+ * One body row at a time, as cells. Files without a quote character are read from each line by offsets (no
+ * array or string per cell: the 175,345-row czsc file spends most of its import time here otherwise); quoted
+ * files go through papaparse. Both give the same cells for the same unquoted text.
+ */
+interface RowView {
+  readonly rows: number;
+  /** Loads row r; returns its number of cells (a blank line has one empty cell). */
+  load(r: number): number;
+  /** Text of cell c of the loaded row ('' past the end). */
+  cell(c: number): string;
+  /** parseNum of cell c of the loaded row. */
+  num(c: number, decimalComma: boolean): number;
+  /** The loaded row as text, for messages. */
+  text(): string;
+}
+
+class ArrayRows implements RowView {
+  private cur: string[] = [];
+  private delimiter: string;
+  constructor(
+    private readonly data: string[][],
+    delimiter: string,
+  ) {
+    this.delimiter = delimiter;
+  }
+  get rows() {
+    return this.data.length;
+  }
+  load(r: number) {
+    this.cur = this.data[r];
+    return this.cur.length;
+  }
+  cell(c: number) {
+    return this.cur[c] ?? '';
+  }
+  num(c: number, decimalComma: boolean) {
+    return parseNum(this.cur[c], decimalComma);
+  }
+  text() {
+    return this.cur.join(this.delimiter);
+  }
+}
+
+class LineRows implements RowView {
+  private line = '';
+  private count = 0;
+  private starts = new Int32Array(64);
+  private ends = new Int32Array(64);
+  constructor(
+    private readonly lines: string[],
+    private readonly delim: string,
+  ) {}
+  get rows() {
+    return this.lines.length;
+  }
+  load(r: number) {
+    const s = (this.line = this.lines[r]);
+    let n = 0;
+    let from = 0;
+    for (;;) {
+      let at = s.indexOf(this.delim, from);
+      if (at < 0) at = s.length;
+      if (n === this.starts.length) {
+        const grow = (x: Int32Array) => {
+          const y = new Int32Array(x.length * 2);
+          y.set(x);
+          return y;
+        };
+        this.starts = grow(this.starts);
+        this.ends = grow(this.ends);
+      }
+      this.starts[n] = from;
+      this.ends[n] = at;
+      n++;
+      if (at === s.length) break;
+      from = at + 1;
+    }
+    return (this.count = n);
+  }
+  cell(c: number) {
+    return c < this.count ? this.line.slice(this.starts[c], this.ends[c]) : '';
+  }
+  num(c: number, decimalComma: boolean) {
+    return c < this.count ? parseNumAt(this.line, this.starts[c], this.ends[c], decimalComma) : NaN;
+  }
+  text() {
+    return this.line;
+  }
+}
+
+/** The body split into rows: by offsets when it has no quote character, else by papaparse. */
+function bodyRows(body: string, delimiter: string): RowView {
+  if (!body.includes('"') && delimiter.length === 1) return new LineRows(body.split('\n'), delimiter);
+  let rowsCells = Papa.parse<string[]>(body, {
+    delimiter,
+    newline: '\n',
+    skipEmptyLines: false,
+    header: false,
+  }).data;
+  let bodyLines = 1;
+  for (let at = body.indexOf('\n'); at >= 0; at = body.indexOf('\n', at + 1)) bodyLines++;
+  if (rowsCells.length !== bodyLines) {
+    // A quoted field spanning lines would shift line numbers: parse line by line to keep them exact.
+    rowsCells = body
+      .split('\n')
+      .map((l) => (Papa.parse<string[]>(l, { delimiter, header: false }).data[0] ?? []) as string[]);
+  }
+  return new ArrayRows(rowsCells, delimiter);
 }
 
 /**
@@ -62,7 +175,7 @@ export function readRows(
 ): ReadRows {
   const cols = header.cols;
   const fieldName = (f: Field) => header.cells[cols[f]!]?.trim() || f;
-  // Body -> cells. Whitespace-aligned files are turned into tab-separated text first.
+  // Body -> rows. Whitespace-aligned files are turned into tab-separated text first.
   let bodyStart = 0;
   for (let i = 0; i <= header.index; i++) bodyStart += lines[i].length + 1;
   let body = text.slice(Math.min(bodyStart, text.length));
@@ -74,38 +187,36 @@ export function readRows(
       .join('\n');
     delimiter = '\t';
   }
-  let rowsCells = Papa.parse<string[]>(body, {
-    delimiter,
-    newline: '\n',
-    skipEmptyLines: false,
-    header: false,
-  }).data;
-  let bodyLines = 1;
-  for (let at = body.indexOf('\n'); at >= 0; at = body.indexOf('\n', at + 1)) bodyLines++;
-  if (rowsCells.length !== bodyLines) {
-    // A quoted field spanning lines would shift line numbers: parse line by line to keep them exact.
-    rowsCells = body
-      .split('\n')
-      .map((l) => (Papa.parse<string[]>(l, { delimiter, header: false }).data[0] ?? []) as string[]);
+  const view = bodyRows(body, delimiter);
+
+  const width = Math.max(...Object.values(cols).map((i) => i!));
+  for (let r = 0; r < view.rows; r++) {
+    const count = view.load(r);
+    if (count > width) {
+      const cells: string[] = [];
+      for (let c = 0; c < count; c++) cells.push(view.cell(c));
+      resolveStamps(cols, cells);
+      break;
+    }
   }
 
   // Trailing footer lines (e.g. 数据来源:通达信): short lines without a date after the last data row. A full-width
   // row with a bad date is data, and is reported as such below.
   const need = Math.max(...Object.values(cols).map((i) => i!));
-  let lastDataIdx = rowsCells.length - 1;
+  let lastDataIdx = view.rows - 1;
   while (lastDataIdx >= 0) {
-    const cells = rowsCells[lastDataIdx];
-    if (cells.length === 1 && cells[0].trim() === '') {
+    const count = view.load(lastDataIdx);
+    if (count === 1 && view.cell(0).trim() === '') {
       lastDataIdx--;
       continue;
     }
-    if (cells.length > need || parseDate(cells[cols.date!] ?? '') !== undefined) break;
+    if (count > need || parseDate(view.cell(cols.date!)) !== undefined) break;
     issues.push({
       severity: 'info',
       kind: 'footer',
       file,
       line: header.index + 2 + lastDataIdx,
-      message: `footer line skipped: '${cells.join(delimiter).trim().slice(0, 60)}'`,
+      message: `footer line skipped: '${view.text().trim().slice(0, 60)}'`,
     });
     lastDataIdx--;
   }
@@ -115,27 +226,34 @@ export function readRows(
   let rowsRead = 0;
   let dateKind: DateKind = 0 as DateKind;
   let codeFromColumn: string | undefined;
+  let freqFromColumn: string | undefined;
   const drop = (kind: string, line: number, field: string | undefined, message: string) =>
     issues.push({ severity: 'error', kind, file, line, field, message: `${message}; row dropped` });
+  const iO = cols.open!;
+  const iH = cols.high!;
+  const iL = cols.low!;
+  const iC = cols.close!;
+  const iV = cols.volume ?? -1;
+  const iA = cols.amount ?? -1;
 
   for (let r = 0; r <= lastDataIdx; r++) {
-    const cells = rowsCells[r];
+    const count = view.load(r);
     const line = header.index + 2 + r;
-    if (cells.length === 0 || (cells.length === 1 && cells[0].trim() === '')) continue;
+    if (count === 0 || (count === 1 && view.cell(0).trim() === '')) continue;
     rowsRead++;
-    if (cells.length <= need) {
+    if (count <= need) {
       const missing = (Object.entries(cols) as [Field, number][])
-        .filter(([, i]) => i >= cells.length)
+        .filter(([, i]) => i >= count)
         .sort((a, b) => a[1] - b[1]);
       drop(
         'truncated',
         line,
         missing.length ? header.cells[missing[0][1]].trim() : undefined,
-        `truncated row: ${cells.length} of ${header.cells.length} fields`,
+        `truncated row: ${count} of ${header.cells.length} fields`,
       );
       continue;
     }
-    const dcell = cells[cols.date!];
+    const dcell = view.cell(cols.date!);
     const pd = parseDate(dcell);
     if (!pd) {
       drop(
@@ -149,24 +267,25 @@ export function readRows(
     if (!dateKind) dateKind = pd.kind;
     let minutes = pd.minutes;
     if (cols.time !== undefined) {
-      const t = parseTime(cells[cols.time]);
+      const tcell = view.cell(cols.time);
+      const t = parseTime(tcell);
       if (t === undefined) {
         drop(
           'bad-time',
           line,
           fieldName('time'),
-          `'${cells[cols.time].trim().slice(0, 20)}' is not a time (expected e.g. 0931 or 09:31)`,
+          `'${tcell.trim().slice(0, 20)}' is not a time (expected e.g. 0931 or 09:31)`,
         );
         continue;
       }
       minutes = t;
     }
-    const o = parseNum(cells[cols.open!], decimalComma);
-    const h = parseNum(cells[cols.high!], decimalComma);
-    const l = parseNum(cells[cols.low!], decimalComma);
-    const c = parseNum(cells[cols.close!], decimalComma);
-    const v = cols.volume !== undefined ? parseNum(cells[cols.volume], decimalComma) : 0;
-    const a = cols.amount !== undefined ? parseNum(cells[cols.amount], decimalComma) : 0;
+    const o = view.num(iO, decimalComma);
+    const h = view.num(iH, decimalComma);
+    const l = view.num(iL, decimalComma);
+    const c = view.num(iC, decimalComma);
+    const v = iV >= 0 ? view.num(iV, decimalComma) : 0;
+    const a = iA >= 0 ? view.num(iA, decimalComma) : 0;
     // NaN fails every comparison, so one test passes all good rows; the slow path names the first bad field.
     if (!(o > 0 && h > 0 && l > 0 && c > 0 && v >= 0 && a >= 0)) {
       const vals = { open: o, high: h, low: l, close: c, volume: v, amount: a };
@@ -176,7 +295,7 @@ export function readRows(
           'non-numeric',
           line,
           fieldName(nan),
-          `'${(cells[cols[nan]!] ?? '').trim().slice(0, 30)}' is not a number`,
+          `'${view.cell(cols[nan]!).trim().slice(0, 30)}' is not a number`,
         );
       } else {
         const f = VALUE_FIELDS.find((x) =>
@@ -194,11 +313,20 @@ export function readRows(
       }
       continue;
     }
-    if (cols.code !== undefined && codeFromColumn === undefined) codeFromColumn = cells[cols.code].trim();
+    if (cols.code !== undefined && codeFromColumn === undefined) codeFromColumn = view.cell(cols.code).trim();
+    if (cols.freq !== undefined && freqFromColumn === undefined) freqFromColumn = view.cell(cols.freq).trim();
     const k = rows.n++;
     rows.line[k] = line;
     rows.minutes[k] = minutes;
-    rows.key.push(minutes >= 0 ? `${pd.date} ${hhmm(minutes)}` : pd.date);
+    // The canonical 'YYYY-MM-DD HH:MM' prefix of the cell is the key itself: no new string per row.
+    const canonical =
+      minutes === pd.minutes &&
+      dcell.length >= 16 &&
+      dcell.charCodeAt(4) === 45 &&
+      dcell.charCodeAt(7) === 45 &&
+      dcell.charCodeAt(10) === 32 &&
+      dcell.charCodeAt(13) === 58;
+    rows.key.push(minutes < 0 ? pd.date : canonical ? dcell.slice(0, 16) : `${pd.date} ${hhmm(minutes)}`);
     rows.date.push(pd.date);
     rows.o[k] = o;
     rows.h[k] = h;
@@ -221,5 +349,5 @@ export function readRows(
     );
   }
 
-  return { rows, rowsRead, dateKind, codeFromColumn };
+  return { rows, rowsRead, dateKind, codeFromColumn, freqFromColumn };
 }

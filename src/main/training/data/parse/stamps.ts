@@ -112,22 +112,61 @@ export function detectBarsPerDay(bars: Bars): number {
   return Math.max(1, Math.round(240 / step));
 }
 
-/** Intraday days with more or fewer bars than barsPerDay are reported, one warning per day. */
+/** Bar-end stamps (minutes after midnight) of a full day of `step`-minute bars, when step divides a session. */
+function dayGrid(step: number): number[] | undefined {
+  if (!Number.isInteger(step) || 120 % step !== 0) return undefined;
+  const grid: number[] = [];
+  for (let m = 9 * 60 + 30 + step; m <= 11 * 60 + 30; m += step) grid.push(m);
+  for (let m = 13 * 60 + step; m <= 15 * 60; m += step) grid.push(m);
+  return grid;
+}
+
+const LIST_MISSING = 6;
+
+/**
+ * Intraday days that are not full, one warning per day, naming what is missing: a short day (its last bar ends
+ * before 15:00: trading stopped early, as on the circuit-breaker days 2016-01-04 and 2016-01-07) as 'short-day';
+ * a day that reaches 15:00 with bars missing (or extra) as 'incomplete-day', listing the missing stamps.
+ */
 export function checkDays(bars: Bars, lineOf: Int32Array, file: string, issues: DataIssue[]) {
+  const grid = dayGrid(240 / bars.barsPerDay);
+  const onGrid = new Uint8Array(24 * 60);
   let start = 0;
   for (let i = 1; i <= bars.time.length; i++) {
-    if (i === bars.time.length || bars.date[i] !== bars.date[start]) {
-      const count = i - start;
-      if (count !== bars.barsPerDay) {
-        issues.push({
-          severity: 'warning',
-          kind: 'incomplete-day',
-          file,
-          line: lineOf[start],
-          message: `${bars.date[start]} has ${count} bars, expected ${bars.barsPerDay}`,
-        });
+    if (i < bars.time.length && bars.date[i] === bars.date[start]) continue;
+    const count = i - start;
+    const date = bars.date[start];
+    const last = minutesOf(bars.time[i - 1]);
+    if (last < 15 * 60) {
+      issues.push({
+        severity: 'warning',
+        kind: 'short-day',
+        file,
+        line: lineOf[start],
+        field: 'date',
+        message:
+          `${date}: trading stopped at ${hhmm(last)} (${count} of ${bars.barsPerDay} bars): a short session; ` +
+          'datasets carry its last close to 15:00 with zero volume and make no sample on this date',
+      });
+    } else if (count !== bars.barsPerDay) {
+      let detail = '';
+      if (grid) {
+        onGrid.fill(0);
+        for (let k = start; k < i; k++) onGrid[minutesOf(bars.time[k])] = 1;
+        const missing = grid.filter((m) => !onGrid[m]).map(hhmm);
+        if (missing.length)
+          detail =
+            `: missing ${missing.slice(0, LIST_MISSING).join(', ')}` +
+            (missing.length > LIST_MISSING ? ` and ${missing.length - LIST_MISSING} more` : '');
       }
-      start = i;
+      issues.push({
+        severity: 'warning',
+        kind: 'incomplete-day',
+        file,
+        line: lineOf[start],
+        message: `${date} has ${count} bars, expected ${bars.barsPerDay}${detail}`,
+      });
     }
+    start = i;
   }
 }
