@@ -1,6 +1,6 @@
 /**
- * Import of index bar files in the formats analysts get them (baostock, Sina, Eastmoney, TongDaXin exports and
- * any CSV whose header names its columns in English or Chinese) into columnar Bars plus a ValidationReport.
+ * Import of index bar files in the formats analysts get them (baostock, Sina, Eastmoney, TongDaXin, czsc exports
+ * and any CSV whose header names its columns in English or Chinese) into columnar Bars plus a ValidationReport.
  *
  * Policy (see also tests/unit/data):
  * - File-level problems (empty, header only, no date/close column, undecodable bytes, no usable row, badly
@@ -13,6 +13,9 @@
  * - high/low not containing open/close is a warning; the row is kept unchanged (real exports have such rows).
  * - Intraday stamps become bar-end times ('YYYY-MM-DD HH:mm'): the tdx 13:00 stamp of the 11:30 bar is moved
  *   to 11:30, and a file stamped with bar start times is moved forward by one bar; both are reported.
+ * - Intraday days that are not full are named, never filled here: 'short-day' when the last bar ends before 15:00
+ *   (trading stopped early), 'incomplete-day' with the missing stamps otherwise. Filling is the resampler's job.
+ * - A frequency column (czsc's freq = 'Freq.F1') is checked against the stamps; the stamps win.
  *
  * This file is the public entry point; the stages live in ./parse/: decode.ts (bytes -> text), header.ts (header
  * and column detection), format.ts (vendor profile and units), cells.ts (dates, times, numbers), rows.ts (body ->
