@@ -144,13 +144,12 @@ export interface ResolvedBars {
  * close (also when the input already has that size, so its missing bars are filled the same way).
  */
 export function atResolutionWithReport(bars: Bars, barsPerDay: number): ResolvedBars {
-  const short = shortDaysOf(bars);
-  if (barsPerDay === 1) return { bars: toDaily(bars), filledBars: 0, shortDays: short };
+  if (barsPerDay === 1) return { bars: toDaily(bars), filledBars: 0, shortDays: shortDaysOf(bars) };
   if (bars.barsPerDay > 1 && 240 % barsPerDay === 0 && barsPerDay <= bars.barsPerDay) {
     const minutes = 240 / barsPerDay;
     if (minutes % (240 / bars.barsPerDay) === 0) {
       const r = resampleMinutesWithReport(bars, minutes, { missing: 'carry' });
-      return { bars: r.bars, filledBars: r.filledBars, shortDays: short };
+      return { bars: r.bars, filledBars: r.filledBars, shortDays: r.shortDays };
     }
   }
   throw new ConfigError(
@@ -188,7 +187,7 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
   const short = new Set(shortDays);
   const filledBars: Record<string, number> = {};
   cfg.channels.forEach((code, c) => (filledBars[code] = resolved[c].filledBars));
-  const targetDaily = atResolution(raw[0], 1);
+  const targetDaily = toDaily(raw[0]);
 
   // Labels on the target's own trading calendar, before alignment, so an overlay's missing day
   // can never shift the horizon.
@@ -225,7 +224,8 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
     if (s.time !== times) {
       const at = new Map<string, number>();
       s.time.forEach((tm, i) => at.set(tm, i));
-      pos = Int32Array.from(times, (tm) => at.get(tm)!);
+      pos = new Int32Array(nBars);
+      for (let t = 0; t < nBars; t++) pos[t] = at.get(times[t])!;
     }
     const flat = new Float32Array(nBars * F);
     for (let t = 0; t < nBars; t++) {
