@@ -227,6 +227,7 @@ export function readRows(
   let dateKind: DateKind = 0 as DateKind;
   let codeFromColumn: string | undefined;
   let freqFromColumn: string | undefined;
+  let prevDate = '';
   const drop = (kind: string, line: number, field: string | undefined, message: string) =>
     issues.push({ severity: 'error', kind, file, line, field, message: `${message}; row dropped` });
   const iO = cols.open!;
@@ -327,7 +328,9 @@ export function readRows(
       dcell.charCodeAt(10) === 32 &&
       dcell.charCodeAt(13) === 58;
     rows.key.push(minutes < 0 ? pd.date : canonical ? dcell.slice(0, 16) : `${pd.date} ${hhmm(minutes)}`);
-    rows.date.push(pd.date);
+    // Rows of one day share one date string: later same-day comparisons are then identity checks.
+    if (pd.date !== prevDate) prevDate = pd.date;
+    rows.date.push(prevDate);
     rows.o[k] = o;
     rows.h[k] = h;
     rows.l[k] = l;
