@@ -15,8 +15,10 @@ export function requireSharedData(): string {
 }
 
 export const dailyDir = () => path.join(requireSharedData(), 'cn-index-daily');
-export const rawDir = (vendor: 'baostock' | 'sina' | 'eastmoney' | 'tdx-1min') =>
+export const rawDir = (vendor: 'baostock' | 'sina' | 'eastmoney' | 'tdx-1min' | 'czsc-1min') =>
   path.join(requireSharedData(), 'raw', vendor);
 export const dailyFile = (code: string) => path.join(dailyDir(), `${code}.csv`);
 export const fixture = (name: string) => path.resolve(import.meta.dirname, '../fixtures', name);
 export const exists = existsSync;
+/** The SSE Composite 1-minute file of the czsc vendor (2015-01-05..2017-12-29). */
+export const czscFile = () => path.join(rawDir('czsc-1min'), '000001.XSHG_1min.csv');

@@ -8,7 +8,7 @@ import * as reconcileCmd from '../data/reconcile';
 import * as updateCmd from '../data/update';
 
 const checkUsage =
-  'factor-inception data check <file...> [--json] [--limit N] [--code C] [--volume-unit shares|lots] [--format baostock|sina|eastmoney|tushare|tdx|generic] [--encoding utf-8|gbk]';
+  'factor-inception data check <file...> [--json] [--limit N] [--code C] [--volume-unit shares|lots] [--format baostock|sina|eastmoney|tushare|tdx|czsc|generic] [--encoding utf-8|gbk]';
 export const usage = [checkUsage, updateCmd.usage, reconcileCmd.usage].join('\n');
 
 const FLAGS = {

@@ -28,6 +28,8 @@ export async function run(argv: string[]): Promise<number> {
     dropped: ds.dropped,
     warmupBars: ds.warmupBars,
     alignDropped: ds.alignDropped,
+    shortDays: ds.shortDays,
+    filledBars: ds.filledBars,
     files,
   };
   if (values.json) {
@@ -51,6 +53,15 @@ export async function run(argv: string[]): Promise<number> {
   if (aligned.length)
     console.log(
       `  alignment    bars dropped (not on every index): ${aligned.map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    );
+  if (ds.shortDays.length)
+    console.log(
+      `  short days   ${ds.shortDays.join(', ')} (trading stopped before 15:00; carried flat to 15:00 at zero volume, not sample dates)`,
+    );
+  const filled = Object.entries(ds.filledBars).filter(([, v]) => v > 0);
+  if (filled.length)
+    console.log(
+      `  carried bars ${filled.map(([k, v]) => `${k} ${v}`).join(', ')} (no trade in the bar: last close, zero volume)`,
     );
   for (const d of ds.dropped) console.log(`  dropped      ${d.count} dates: ${d.reason}`);
   return 0;

@@ -266,8 +266,9 @@ describe('layouts', () => {
     expect([bars.open[0], bars.high[0], bars.low[0], bars.close[0], bars.volume[0]]).toEqual([
       3435.1, 3435.1, 3428.78, 3428.78, 256470,
     ]);
-    // A partial day is reported, not padded.
-    expect(report.issues.map((i) => i.kind)).toEqual(['incomplete-day']);
+    // A partial day that stops before 15:00 is reported as a short day, not padded.
+    expect(report.issues.map((i) => i.kind)).toEqual(['short-day']);
+    expect(report.issues[0].message).toMatch(/^2017-04-27: trading stopped at 09:33 \(3 of 240 bars\)/);
   });
 
   it('a 1-minute file stamped with bar start times is moved to bar-end stamps, and said so', () => {

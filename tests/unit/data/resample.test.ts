@@ -13,6 +13,7 @@ import {
   resampleMinutes,
   resampleMinutesWithReport,
   selectBars,
+  shortDays,
   toDaily,
 } from '../../../src/main/training/data/resample';
 import { ConfigError } from '../../../src/shared/errors';
@@ -192,6 +193,79 @@ describe('resampleMinutes on hand-made bars', () => {
     expect(q.volume[k]).toBe(13);
     expect(q.time).not.toContain('2020-01-02 13:15');
     expect(completeDays(q).time).toEqual(q.time.slice(15));
+  });
+
+  it("missing: 'carry' fills an empty bucket from the last close with zero volume, values by hand", () => {
+    // 2020-01-02 misses 13:01..13:15 (a whole 15-minute bucket) and 10:01..10:02; 2020-01-03 is full.
+    const skip = new Set(['10:01', '10:02']);
+    for (let m = 1; m <= 15; m++) skip.add(`13:${String(m).padStart(2, '0')}`);
+    const bars = concat(syntheticDay('2020-01-02', skip), syntheticDay('2020-01-03'));
+    const r = resampleMinutesWithReport(bars, 15, { missing: 'carry' });
+    expect(r.bars.time.length).toBe(32);
+    expect(r.bars.time.slice(0, 16).map((t) => t.slice(11))).toEqual(STAMPS_15);
+    const k = r.bars.time.indexOf('2020-01-02 13:15');
+    // the last close before 13:15 is the 11:30 bar's: session minute 120 -> 220
+    expect([r.bars.open[k], r.bars.high[k], r.bars.low[k], r.bars.close[k]]).toEqual([220, 220, 220, 220]);
+    expect([r.bars.volume[k], r.bars.amount[k]]).toEqual([0, 0]);
+    // the next bar is real again: minutes 136..150
+    expect([r.bars.open[k + 1], r.bars.close[k + 1], r.bars.volume[k + 1]]).toEqual([235.5, 250, 15]);
+    expect(r.filledBars).toBe(1);
+    expect(r.shortDays).toEqual([]);
+    expect(r.issues.map((i) => i.kind)).toEqual(['incomplete-bar', 'filled-bars']);
+    expect(r.issues[1].message).toBe(
+      '2020-01-02: 1 of 16 15-minute bars had no input bar (13:15); carried from the last close with zero volume',
+    );
+  });
+
+  it('a short day (stopped at 13:35) is listed and, with carry, flat from its last close to 15:00', () => {
+    const skip = new Set<string>();
+    for (let m = 13 * 60 + 36; m <= 15 * 60; m++)
+      skip.add(`${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+    const bars = concat(syntheticDay('2020-01-02'), syntheticDay('2020-01-03', skip));
+    expect(shortDays(bars)).toEqual(['2020-01-03']);
+    const none = resampleMinutesWithReport(bars, 15);
+    expect(none.bars.time.length).toBe(16 + 11); // 13:45 holds 13:31..13:35; 14:00..15:00 are absent
+    expect(none.shortDays).toEqual(['2020-01-03']);
+    expect(none.issues.map((i) => i.kind)).toEqual(['incomplete-bar', 'incomplete-day', 'short-day']);
+    const carry = resampleMinutesWithReport(bars, 15, { missing: 'carry' });
+    expect(carry.bars.time.length).toBe(32);
+    expect(carry.filledBars).toBe(5);
+    // 13:35 is session minute 155 -> close 255; every later bar is 255 with no volume
+    expect(Array.from(carry.bars.close.subarray(27))).toEqual([255, 255, 255, 255, 255]);
+    expect(Array.from(carry.bars.high.subarray(27))).toEqual([255, 255, 255, 255, 255]);
+    expect(Array.from(carry.bars.volume.subarray(26))).toEqual([5, 0, 0, 0, 0, 0]);
+  });
+
+  it("the first day's leading empty bucket has no earlier close: it takes that day's first open", () => {
+    const skip = new Set<string>();
+    for (let m = 31; m <= 45; m++) skip.add(`09:${m}`);
+    const r = resampleMinutesWithReport(syntheticDay('2020-01-02', skip), 15, { missing: 'carry' });
+    // the first bar present is 09:46 (session minute 16): open 115.5
+    expect([r.bars.time[0], r.bars.open[0], r.bars.close[0], r.bars.volume[0]]).toEqual([
+      '2020-01-02 09:45',
+      115.5,
+      115.5,
+      0,
+    ]);
+  });
+
+  it('5-, 30- and 60-minute bars by hand: 48, 8 and 4 a day', () => {
+    const day = syntheticDay('2020-01-02');
+    const five = resampleMinutes(day, 5);
+    expect(five.barsPerDay).toBe(48);
+    expect([five.time[0].slice(11), five.open[0], five.close[0], five.volume[0]]).toEqual([
+      '09:35',
+      100.5,
+      105,
+      5,
+    ]);
+    expect(five.time[24].slice(11)).toBe('13:05');
+    const hour = resampleMinutes(day, 60);
+    expect(hour.time.map((t) => t.slice(11))).toEqual(['10:30', '11:30', '14:00', '15:00']);
+    expect([hour.open[2], hour.high[2], hour.low[2], hour.close[2], hour.volume[2]]).toEqual([
+      220.5, 281, 220, 280, 60,
+    ]);
+    expect(resampleMinutes(day, 30).barsPerDay).toBe(8);
   });
 
   it('refuses daily bars and sizes that do not fit', () => {

@@ -24,6 +24,40 @@ describe('factor registry', () => {
     }
   });
 
+  it('the column order is pinned: the exact ordered list of factor names (the image column order)', () => {
+    // Written out by hand, not generated: a reordered, renamed or inserted factor moves image columns, so it
+    // must show up here as a deliberate change. The first 56 are the core set (trend .. candle), then extras.
+    // prettier-ignore
+    const pinned = [
+      'ma_dev_5', 'ma_dev_10', 'ma_dev_20', 'ma_dev_30', 'ma_dev_60', 'ema_dev_12', 'ema_dev_26', 'ma_cross_5_20',
+      'macd_dif', 'macd_dea', 'macd_hist',
+      'rsi_6', 'rsi_12', 'rsi_24', 'kdj_k', 'kdj_d', 'kdj_j', 'wr_14', 'cci_14', 'stoch_rsi_14', 'uo_7_14_28',
+      'atr_14', 'natr_14', 'boll_pctb_20', 'boll_width_20', 'hl_range', 'rv_5', 'rv_20', 'skew_20', 'kurt_20',
+      'roc_1', 'roc_5', 'roc_10', 'roc_20', 'mom_12', 'log_ret_1', 'bias_6', 'bias_12', 'bias_24', 'trix_12', 'dpo_20',
+      'pdi_14', 'mdi_14', 'adx_14',
+      'obv_chg_20', 'mfi_14', 'vol_ratio_5', 'vol_ratio_20', 'cmf_20', 'emv_14',
+      'psy_12', 'ar_26', 'br_26', 'cr_26',
+      'clv', 'gap',
+      'aroon_up_25', 'aroon_down_25', 'amount_ratio_5', 'amount_ratio_20', 'vol_log_chg', 'body', 'upper_shadow',
+      'lower_shadow',
+    ];
+    expect(factorNames()).toEqual(pinned);
+    expect(pinned.slice(0, 56).at(-1)).toBe('gap');
+    // The family files' groups follow the same order (extras mix groups after the core set).
+    const groups = FACTORS.slice(0, 56).map((f) => f.group);
+    expect([...new Set(groups)]).toEqual([
+      'trend',
+      'macd',
+      'oscillator',
+      'volatility',
+      'momentum',
+      'dmi',
+      'volume',
+      'sentiment',
+      'candle',
+    ]);
+  });
+
   it('the first 56 factors (the dataset default) cover the indicator families the study asks for', () => {
     const names = new Set(factorNames().slice(0, 56));
     // extras come after them: amount ratios are a constant 1 on sources without amount

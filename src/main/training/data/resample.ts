@@ -1,11 +1,19 @@
 /**
- * Resampling of intraday A-share bars. Sessions: morning 09:30-11:30 (bar ends 09:31..11:30), afternoon
- * 13:00-15:00 (bar ends 13:01..15:00); a resampled bar never spans the lunch break.
+ * Resampling of intraday A-share bars by the clock. Sessions: morning 09:30-11:30 (bar ends 09:31..11:30),
+ * afternoon 13:00-15:00 (bar ends 13:01..15:00); a resampled bar never spans the lunch break. An input bar goes
+ * to the bucket its end stamp falls in, so a missing minute never shifts later minutes into the wrong bar
+ * (the czsc SSE file has days with 1-4 minutes missing; counting rows would misplace every bar after them).
  *
- * Missing minutes (decision): a bucket is built from the input bars that are present and stamped with its
- * nominal end time; a bucket with fewer input bars than it should have is reported ('incomplete-bar'), and a day
- * with fewer output bars than barsPerDay is reported ('incomplete-day'). Nothing is filled in: callers that need
- * a full grid drop the reported days (e.g. with completeDays()).
+ * Missing input (decision, see also README "Dataset"):
+ * - A bucket with some but not all of its input bars is built from those present and reported
+ *   ('incomplete-bar'): open of the first present, close of the last, extremes and sums of those present.
+ * - A bucket with no input bar at all: with `missing: 'none'` (the default here) it is left out and the day is
+ *   reported ('incomplete-day'); with `missing: 'carry'` (what datasets use) it is filled with the last close
+ *   before it as open = high = low = close and zero volume and amount: what a halted market looks like, known
+ *   at the bar's own stamp, so no later bar is used. The first day's leading empty buckets, which have no
+ *   earlier close, take that day's first open. Filled days are reported ('filled-bars').
+ * - A short day, whose last input bar ends before 15:00 (2016-01-04 stopped at 13:35 and 2016-01-07 at 10:00 by
+ *   the circuit breaker), is reported ('short-day') and listed in `shortDays`; datasets make no sample on it.
  */
 import type { Bars, DataIssue } from '../../../shared/domain';
 import { ConfigError } from '../../../shared/errors';
@@ -14,6 +22,8 @@ import { hhmm, minutesOf } from './time';
 const MORNING_OPEN = 9 * 60 + 30; // 570
 const MORNING_CLOSE = 11 * 60 + 30; // 690
 const AFTERNOON_OPEN = 13 * 60; // 780
+/** Bar-end stamp of the session's last bar, minutes after midnight. */
+export const SESSION_CLOSE = 15 * 60; // 900
 const SESSION = 120;
 
 /**
@@ -57,12 +67,34 @@ function trim(b: Bars): Bars {
   };
 }
 
+/** How a bucket without any input bar is handled (see the file header). */
+export type MissingBars = 'carry' | 'none';
+
+export interface ResampleOptions {
+  /** Default 'none': empty buckets are left out. 'carry': filled from the last close with zero volume. */
+  missing?: MissingBars;
+}
+
+export interface ResampleResult {
+  bars: Bars;
+  issues: DataIssue[];
+  /** Days whose last input bar ends before 15:00 (trading stopped early), ascending. */
+  shortDays: string[];
+  /** Buckets filled from the last close ('carry' only). */
+  filledBars: number;
+}
+
 /**
- * Aggregates intraday bars (1-minute, or any size dividing `minutes`) into `minutes`-minute bars per session:
+ * Aggregates intraday bars (1-minute, or any size dividing `minutes`) into `minutes`-minute bars by the clock:
  * open of the first, max high, min low, close of the last, sums of volume and amount. 15 -> 16 bars a day
- * (09:45..11:30, 13:15..15:00). Returns the bars and the issues about incomplete buckets and days.
+ * (09:45..11:30, 13:15..15:00); 5 -> 48, 30 -> 8, 60 -> 4. Returns the bars, the issues about incomplete buckets,
+ * filled buckets and short days, and the short days themselves.
  */
-export function resampleMinutesWithReport(bars: Bars, minutes = 15): { bars: Bars; issues: DataIssue[] } {
+export function resampleMinutesWithReport(
+  bars: Bars,
+  minutes = 15,
+  opts: ResampleOptions = {},
+): ResampleResult {
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > SESSION) {
     throw new ConfigError(
       'minutes',
@@ -78,9 +110,16 @@ export function resampleMinutesWithReport(bars: Bars, minutes = 15): { bars: Bar
   if (!Number.isInteger(inStep) || minutes % inStep !== 0) {
     throw new ConfigError('minutes', `${minutes}-minute bars cannot be built from ${inStep}-minute bars`);
   }
+  const carry = (opts.missing ?? 'none') === 'carry';
   const perSession = Math.ceil(SESSION / minutes);
-  const out = emptyBars(bars, Math.max(1, bars.time.length), 2 * perSession);
+  const perDay = 2 * perSession;
+  const n = bars.time.length;
+  let days = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || bars.date[i] !== bars.date[i - 1]) days++;
+  const out = emptyBars(bars, Math.max(1, carry ? days * perDay : n), perDay);
   const issues: DataIssue[] = [];
+  const shortDays: string[] = [];
+  let filledBars = 0;
   const expectedIn = (b: number): number => {
     const k = b < perSession ? b : b - perSession;
     return (Math.min((k + 1) * minutes, SESSION) - k * minutes) / inStep;
@@ -89,73 +128,118 @@ export function resampleMinutesWithReport(bars: Bars, minutes = 15): { bars: Bar
     b < perSession
       ? MORNING_OPEN + Math.min((b + 1) * minutes, SESSION)
       : AFTERNOON_OPEN + Math.min((b - perSession + 1) * minutes, SESSION);
+  const bucketOf = (m: number): number => {
+    const s = sessionMinute(m);
+    return s <= SESSION ? Math.ceil(s / minutes) - 1 : perSession + Math.ceil((s - SESSION) / minutes) - 1;
+  };
+  const warn = (kind: string, field: string, message: string) =>
+    issues.push({ severity: 'warning', kind, file: bars.source, field, message });
 
-  let j = -1;
-  let curDate = '';
-  let curBucket = -1;
-  let count = 0;
-  let dayBars = 0;
-  const flushBucket = () => {
-    if (j >= 0 && count !== expectedIn(curBucket)) {
-      issues.push({
-        severity: 'warning',
-        kind: 'incomplete-bar',
-        file: bars.source,
-        field: 'time',
-        message: `${out.time[j]}: built from ${count} of ${expectedIn(curBucket)} input bars`,
-      });
+  // One day's buckets, reused.
+  const count = new Int32Array(perDay);
+  const bo = new Float64Array(perDay);
+  const bh = new Float64Array(perDay);
+  const bl = new Float64Array(perDay);
+  const bc = new Float64Array(perDay);
+  const bv = new Float64Array(perDay);
+  const ba = new Float64Array(perDay);
+  let j = 0;
+  let lastClose = Number.NaN;
+  for (let start = 0; start < n; ) {
+    const date = bars.date[start];
+    let end = start;
+    count.fill(0);
+    for (; end < n && bars.date[end] === date; end++) {
+      const b = bucketOf(minutesOf(bars.time[end]));
+      if (count[b]++ === 0) {
+        bo[b] = bars.open[end];
+        bh[b] = bars.high[end];
+        bl[b] = bars.low[end];
+        bv[b] = 0;
+        ba[b] = 0;
+      }
+      if (bars.high[end] > bh[b]) bh[b] = bars.high[end];
+      if (bars.low[end] < bl[b]) bl[b] = bars.low[end];
+      bc[b] = bars.close[end];
+      bv[b] += bars.volume[end];
+      ba[b] += bars.amount[end];
     }
-  };
-  const flushDay = () => {
-    if (curDate && dayBars !== out.barsPerDay) {
-      issues.push({
-        severity: 'warning',
-        kind: 'incomplete-day',
-        file: bars.source,
-        field: 'date',
-        message: `${curDate}: ${dayBars} of ${out.barsPerDay} ${minutes}-minute bars`,
-      });
-    }
-  };
-  for (let i = 0; i < bars.time.length; i++) {
-    const s = sessionMinute(minutesOf(bars.time[i]));
-    const bucket =
-      s <= SESSION ? Math.ceil(s / minutes) - 1 : perSession + Math.ceil((s - SESSION) / minutes) - 1;
-    const date = bars.date[i];
-    if (date !== curDate || bucket !== curBucket) {
-      flushBucket();
-      if (date !== curDate) {
-        flushDay();
-        dayBars = 0;
+    if (Number.isNaN(lastClose)) lastClose = bars.open[start];
+    let dayBars = 0;
+    let filled = 0;
+    let firstFilled = -1;
+    let lastFilled = -1;
+    for (let b = 0; b < perDay; b++) {
+      const k = count[b];
+      if (k === 0 && !carry) continue;
+      out.time.push(`${date} ${hhmm(stampOf(b))}`);
+      out.date.push(date);
+      if (k > 0) {
+        out.open[j] = bo[b];
+        out.high[j] = bh[b];
+        out.low[j] = bl[b];
+        out.close[j] = lastClose = bc[b];
+        out.volume[j] = bv[b];
+        out.amount[j] = ba[b];
+        if (k !== expectedIn(b))
+          warn('incomplete-bar', 'time', `${out.time[j]}: built from ${k} of ${expectedIn(b)} input bars`);
+      } else {
+        out.open[j] = out.high[j] = out.low[j] = out.close[j] = lastClose;
+        out.volume[j] = 0;
+        out.amount[j] = 0;
+        filled++;
+        if (firstFilled < 0) firstFilled = b;
+        lastFilled = b;
       }
       j++;
       dayBars++;
-      curDate = date;
-      curBucket = bucket;
-      count = 0;
-      out.time.push(`${date} ${hhmm(stampOf(bucket))}`);
-      out.date.push(date);
-      out.open[j] = bars.open[i];
-      out.high[j] = bars.high[i];
-      out.low[j] = bars.low[i];
-      out.volume[j] = 0;
-      out.amount[j] = 0;
     }
-    count++;
-    if (bars.high[i] > out.high[j]) out.high[j] = bars.high[i];
-    if (bars.low[i] < out.low[j]) out.low[j] = bars.low[i];
-    out.close[j] = bars.close[i];
-    out.volume[j] += bars.volume[i];
-    out.amount[j] += bars.amount[i];
+    if (dayBars !== perDay)
+      warn('incomplete-day', 'date', `${date}: ${dayBars} of ${perDay} ${minutes}-minute bars`);
+    if (filled) {
+      filledBars += filled;
+      const span =
+        filled === 1
+          ? hhmm(stampOf(firstFilled))
+          : `${hhmm(stampOf(firstFilled))}..${hhmm(stampOf(lastFilled))}`;
+      warn(
+        'filled-bars',
+        'time',
+        `${date}: ${filled} of ${perDay} ${minutes}-minute bars had no input bar (${span}); carried from the last close with zero volume`,
+      );
+    }
+    const lastStamp = minutesOf(bars.time[end - 1]);
+    if (lastStamp < SESSION_CLOSE) {
+      shortDays.push(date);
+      warn(
+        'short-day',
+        'date',
+        `${date}: trading stopped at ${hhmm(lastStamp)} (last bar before 15:00): a short session`,
+      );
+    }
+    start = end;
   }
-  flushBucket();
-  flushDay();
-  return { bars: trim(out), issues };
+  return { bars: trim(out), issues, shortDays, filledBars };
 }
 
-/** `minutes`-minute bars from intraday bars (default 15 -> 16 bars a day); see resampleMinutesWithReport for issues. */
-export function resampleMinutes(bars: Bars, minutes = 15): Bars {
-  return resampleMinutesWithReport(bars, minutes).bars;
+/** `minutes`-minute bars from intraday bars (default 15 -> 16 bars a day); see resampleMinutesWithReport. */
+export function resampleMinutes(bars: Bars, minutes = 15, opts: ResampleOptions = {}): Bars {
+  return resampleMinutesWithReport(bars, minutes, opts).bars;
+}
+
+/**
+ * Days of intraday bars whose last bar ends before 15:00: trading stopped early (a circuit-breaker halt, or the
+ * data stops). Empty for daily bars. Decided from the day's own bars, so known at that day's end.
+ */
+export function shortDays(bars: Bars): string[] {
+  if (bars.barsPerDay <= 1) return [];
+  const out: string[] = [];
+  const n = bars.time.length;
+  for (let i = 0; i < n; i++) {
+    if ((i === n - 1 || bars.date[i + 1] !== bars.date[i]) && minutesOf(bars.time[i]) < SESSION_CLOSE)
+      out.push(bars.date[i]);
+  }
+  return out;
 }
 
 /** Daily bars (time = date, barsPerDay 1) from intraday bars: first open, max high, min low, last close, sums. */

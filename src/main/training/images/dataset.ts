@@ -6,6 +6,14 @@
  * (norm[c][bar * F + f]), and `fillImage` copies one window into a caller's batch buffer on demand.
  * Because both layouts read the same bar-major run of L*B*F values, `seed` (the original's raster reshape
  * into a square) and `time-factor` (rows = bars, columns = factors) differ only in the shape they declare.
+ *
+ * Intraday bars (barsPerDay > 1, e.g. 16 fifteen-minute bars from a 1-minute file) are resampled by the clock
+ * with missing buckets carried from the last close at zero volume (data/resample.ts), so every trading day has
+ * exactly barsPerDay bars and the z-score window (normWindowDays * barsPerDay bars) counts bars, not rows.
+ * Short days (trading stopped before 15:00 in any channel: the 2016-01-04 and 2016-01-07 circuit breakers) are
+ * not sample dates: no image ends on them and no label starts from them. Their bars, carried flat to 15:00, still
+ * feed the factors, z-scores and images of later dates, and a label whose horizon ends on one uses that day's
+ * last close. Labels are on the target's daily closes (the last bar of each day), H trading days ahead.
  */
 import type { Bars, ClassCounts, DatasetConfig, ValidationReport } from '../../../shared/domain';
 import { DEFAULT_DATASET } from '../../../shared/domain';
@@ -13,7 +21,7 @@ import { ConfigError } from '../../../shared/errors';
 import { alignSeries } from '../data/align';
 import { findIndexFile } from '../data/data-dir';
 import { importFile } from '../data/import';
-import { resampleMinutes, toDaily } from '../data/resample';
+import { resampleMinutesWithReport, shortDays as shortDaysOf, toDaily } from '../data/resample';
 import { computeFactors, factorNames as registryNames } from '../factors/registry';
 import { rollingZScore } from '../factors/normalise';
 import { countClasses, labelSeries, validateThresholds } from '../labels/labels';
@@ -54,6 +62,12 @@ export interface FactorDataset {
   warmupBars: Record<string, number>;
   /** Bars removed by aligning the channels on common timestamps, per channel. */
   alignDropped: Record<string, number>;
+  /** Days on which trading stopped before 15:00 in some channel (intraday input only): never sample dates. */
+  shortDays: string[];
+  /** Intraday bars per channel that had no input and were carried from the last close with zero volume. */
+  filledBars: Record<string, number>;
+  /** Per sample: the target's trading day whose close completes the label (t + H), '' while unlabeled. */
+  labelKnownOn: string[];
 }
 
 /** Fills defaults and refuses configurations that cannot work, naming the field. */
@@ -115,15 +129,38 @@ export function imageShapeOf(cfg: DatasetConfig, factorCount: number): [number, 
   return [side, side, cfg.channels.length];
 }
 
-/** Bars of one index at the resolution the config asks for (1-minute files are resampled). */
-export function atResolution(bars: Bars, barsPerDay: number): Bars {
-  if (bars.barsPerDay === barsPerDay) return bars;
-  if (barsPerDay === 1) return toDaily(bars);
-  if (bars.barsPerDay === 240 && 240 % barsPerDay === 0) return resampleMinutes(bars, 240 / barsPerDay);
+/** Bars of one index at a resolution, with what resampling had to do to get there. */
+export interface ResolvedBars {
+  bars: Bars;
+  /** Buckets carried from the last close with zero volume (intraday input only). */
+  filledBars: number;
+  /** Days of the input whose last bar ends before 15:00 (intraday input only). */
+  shortDays: string[];
+}
+
+/**
+ * Bars of one index at `barsPerDay`: daily bars as they are or aggregated from intraday ones (barsPerDay 1),
+ * intraday bars resampled by the clock to 240 / barsPerDay minutes with empty buckets carried from the last
+ * close (also when the input already has that size, so its missing bars are filled the same way).
+ */
+export function atResolutionWithReport(bars: Bars, barsPerDay: number): ResolvedBars {
+  if (barsPerDay === 1) return { bars: toDaily(bars), filledBars: 0, shortDays: shortDaysOf(bars) };
+  if (bars.barsPerDay > 1 && 240 % barsPerDay === 0 && barsPerDay <= bars.barsPerDay) {
+    const minutes = 240 / barsPerDay;
+    if (minutes % (240 / bars.barsPerDay) === 0) {
+      const r = resampleMinutesWithReport(bars, minutes, { missing: 'carry' });
+      return { bars: r.bars, filledBars: r.filledBars, shortDays: r.shortDays };
+    }
+  }
   throw new ConfigError(
     'barsPerDay',
     `${bars.code} (${bars.source}) has ${bars.barsPerDay} bars a day; cannot make ${barsPerDay} bars a day from it`,
   );
+}
+
+/** Bars of one index at the resolution the config asks for (see atResolutionWithReport). */
+export function atResolution(bars: Bars, barsPerDay: number): Bars {
+  return atResolutionWithReport(bars, barsPerDay).bars;
 }
 
 /**
@@ -140,12 +177,17 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
   const L = cfg.lookbackDays;
   const imageShape = imageShapeOf(cfg, F);
 
-  const raw = cfg.channels.map((code) => {
+  const resolved = cfg.channels.map((code) => {
     const b = barsByCode.get(code);
     if (!b) throw new ConfigError('channels', `no bars loaded for index ${code}`);
-    return atResolution(b, B);
+    return atResolutionWithReport(b, B);
   });
-  const targetDaily = atResolution(raw[0], 1);
+  const raw = resolved.map((r) => r.bars);
+  const shortDays = [...new Set(resolved.flatMap((r) => r.shortDays))].sort();
+  const short = new Set(shortDays);
+  const filledBars: Record<string, number> = {};
+  cfg.channels.forEach((code, c) => (filledBars[code] = resolved[c].filledBars));
+  const targetDaily = toDaily(raw[0]);
 
   // Labels on the target's own trading calendar, before alignment, so an overlay's missing day
   // can never shift the horizon.
@@ -177,11 +219,17 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
       if (zs.every((z) => Number.isFinite(z[t]))) firstGood = t;
     }
     warmupBars[cfg.channels[c]] = firstGood;
-    const pos = new Map<string, number>();
-    s.time.forEach((tm, i) => pos.set(tm, i));
+    // Index of each common stamp in this channel (the identity when nothing was aligned away).
+    let pos: Int32Array | undefined;
+    if (s.time !== times) {
+      const at = new Map<string, number>();
+      s.time.forEach((tm, i) => at.set(tm, i));
+      pos = new Int32Array(nBars);
+      for (let t = 0; t < nBars; t++) pos[t] = at.get(times[t])!;
+    }
     const flat = new Float32Array(nBars * F);
     for (let t = 0; t < nBars; t++) {
-      const i = pos.get(times[t])!;
+      const i = pos ? pos[t] : t;
       for (let f = 0; f < F; f++) {
         const v = zs[f][i];
         flat[t * F + f] = v;
@@ -213,9 +261,14 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
   const labels: number[] = [];
   const fwd: number[] = [];
   const closes: number[] = [];
+  const knownOn: string[] = [];
   for (let d = 0; d < dayDates.length; d++) {
     const date = dayDates[d];
     if ((cfg.from && date < cfg.from) || (cfg.to && date > cfg.to)) continue;
+    if (short.has(date)) {
+      bump('short trading day (trading stopped before 15:00): not a sample date');
+      continue;
+    }
     if (d + 1 < L) {
       bump('fewer than lookbackDays days of history');
       continue;
@@ -239,6 +292,9 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
     }
     sampleDates.push(date);
     sampleEnd.push(last);
+    knownOn.push(
+      di + cfg.horizonDays < targetDaily.date.length ? targetDaily.date[di + cfg.horizonDays] : '',
+    );
     labels.push(labelByDay[di]);
     fwd.push(fwdByDay[di]);
     closes.push(targetDaily.close[di]);
@@ -249,6 +305,10 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
   const labelArr = Int8Array.from(labels);
   const fillImage = (i: number, out: Float32Array, offset = 0) => {
     const start = (sampleEnd[i] + 1) * F - rowLen;
+    if (C === 1) {
+      out.set(norm[0].subarray(start, start + rowLen), offset);
+      return;
+    }
     for (let c = 0; c < C; c++) {
       const src = norm[c];
       let o = offset + c;
@@ -286,6 +346,9 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
     dropped: [...dropped].map(([reason, count]) => ({ reason, count })),
     warmupBars,
     alignDropped,
+    shortDays,
+    filledBars,
+    labelKnownOn: knownOn,
   };
   return ds;
 }
