@@ -23,14 +23,7 @@ describe('Electron build output', () => {
     cfg.dataset = { ...cfg.dataset, from: '2021-01-01', channels: ['000300'], lookbackDays: 20 };
     cfg.model.preset = 'logreg';
     cfg.train.epochs = 1;
-    cfg.walkForward = {
-      mode: 'rolling',
-      trainDays: 300,
-      testDays: 120,
-      stepDays: 120,
-      embargoDays: 14,
-      seeds: 1,
-    };
+    cfg.walkForward = { window: 'rolling', trainDays: 300, testDays: 120, stepDays: 120, embargoDays: 14 };
     const child = fork(path.join(ROOT, 'out/main/train-worker.js'), [], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'advanced',

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, num } from '../args';
 import { createProgress, type ProgressDisplay } from '../progress';
 import { resolveDataDir } from '../../main/training/data/data-dir';
 import { describeBackend, selectBackend, type BackendInfo } from '../../main/training/train/backend';
-import { parseRunConfig, type RunConfig } from '../../main/training/train/config';
+import { parseRunConfig, readJsonFile, type RunConfig } from '../../main/training/train/config';
 import { executeRun, prepareRun } from '../../main/training/train/run-job';
-import { ConfigError } from '../../shared/errors';
 import type { TrainResult } from '../../main/training/train/trainer';
 
 export const usage = `factor-inception train [--config <file.json>] [--out <runs dir>] [--name NAME] [--preset P] [--epochs N]
@@ -20,25 +18,7 @@ export function configWithOverrides(
   file: string | undefined,
   o: { preset?: string; epochs?: number; seed?: number; backend?: string },
 ): RunConfig {
-  let raw: Record<string, Record<string, unknown>> = {};
-  if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new ConfigError('--config', `cannot read ${file}`);
-    }
-    try {
-      raw = JSON.parse(text) as typeof raw;
-    } catch (err) {
-      throw new ConfigError(
-        '--config',
-        `${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-      throw new ConfigError('--config', `${file} must hold a JSON object`);
-  }
+  const raw = (file ? readJsonFile(file) : {}) as Record<string, Record<string, unknown>>;
   const set = (section: string, key: string, v: unknown) => {
     if (v === undefined) return;
     raw[section] = { ...(raw[section] ?? {}), [key]: v };

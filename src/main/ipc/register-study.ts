@@ -1,6 +1,13 @@
 /** study.* and images.* channels. */
 import { factorImage } from '../services/images-service';
-import { computeLabels, defaultStudyConfig, factorList } from '../services/study-service';
+import {
+  computeLabels,
+  defaultStudyConfig,
+  factorList,
+  parseStudyFile,
+  studyPreset,
+  studyPresets,
+} from '../services/study-service';
 import type { AppContext } from './context';
 import type { PartialHandlers } from './dispatch';
 
@@ -8,6 +15,9 @@ export function studyHandlers(ctx: AppContext): PartialHandlers {
   const dir = () => ctx.settings.get().dataDir;
   return {
     'study.defaults': () => ctx.settings.get().lastStudyConfig ?? defaultStudyConfig(),
+    'study.presets': () => studyPresets(),
+    'study.loadPreset': ({ name }) => studyPreset(name),
+    'study.parseConfig': ({ name, content }) => parseStudyFile(name, content),
     'study.labels': (req) => computeLabels(dir(), req),
     'study.factors': () => factorList(),
     'images.get': ({ dataset, date }) => factorImage(dir(), dataset, date),

@@ -97,12 +97,8 @@ async function runTrain(
   const labeledCount = labeled < 0 ? ds.labels.length : labeled;
   const wf = config.walkForward;
   const folds = walkForwardSplits(ds.dates, labeledCount, {
+    ...wf,
     horizonDays: config.dataset.horizonDays,
-    window: wf.mode,
-    trainDays: wf.trainDays,
-    testDays: wf.testDays,
-    stepDays: wf.stepDays,
-    embargoDays: Math.max(wf.embargoDays, config.dataset.horizonDays),
     validationFraction: config.train.validationFraction,
   });
   if (folds.length === 0)
@@ -192,14 +188,6 @@ async function runTrain(
   return false;
 }
 
-/** Ablation cells for the app's channel choice: the target alone, the target with each overlay, and all channels. */
-export function channelSetsOf(channels: string[]): string[][] {
-  const [target, ...overlays] = channels;
-  const sets = [[target], ...overlays.map((o) => [target, o])];
-  if (overlays.length > 1) sets.push([...channels]);
-  return sets;
-}
-
 /** The full walk-forward study (runStudy) writing its reports into the run folder. */
 async function runStudyJob(
   job: WorkerJob,
@@ -209,32 +197,14 @@ async function runStudyJob(
 ): Promise<boolean> {
   const { describeBackend, selectBackend } = await import('../training/train/backend');
   const { backendLabel } = await import('../training/train/backend-info');
-  const { parseStudyConfig } = await import('../training/eval/study-config');
+  const { studyOfApp } = await import('../training/eval/study-config');
   const { runStudy } = await import('../training/eval/study');
   const { config } = job;
   const backend = await selectBackend(config.train.backend);
   post({ type: 'backend', name: backendLabel(backend) });
   log(`backend ${describeBackend(backend)}`);
   writeRunFile(dir, { backend: backendLabel(backend) }, job);
-  const wf = config.walkForward;
-  const study = parseStudyConfig(
-    {
-      dataset: config.dataset,
-      model: config.model,
-      train: config.train,
-      walkForward: {
-        window: wf.mode,
-        trainDays: wf.trainDays,
-        testDays: wf.testDays,
-        stepDays: wf.stepDays,
-        embargoDays: Math.max(wf.embargoDays, config.dataset.horizonDays),
-      },
-      seeds: Array.from({ length: wf.seeds }, (_, i) => config.train.seed + i),
-      ablation: { channelSets: channelSetsOf(config.dataset.channels), layouts: [config.dataset.layout] },
-      outDir: dir,
-    },
-    `study ${config.name}`,
-  );
+  const study = studyOfApp(config, dir, `study ${config.name}`);
   let lastEpochs = 0;
   await runStudy(study, {
     signal,

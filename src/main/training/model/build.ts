@@ -16,6 +16,7 @@
  * pool dropped; 896 rows -> all 5 (28 rows at the end).
  */
 import { tf } from '../train/tf';
+import { configErrorFromZod, modelSchema } from '../../../shared/config';
 import { ConfigError } from '../../../shared/errors';
 import { initWeightsSeeded } from './init';
 import { lrn } from './lrn';
@@ -97,19 +98,12 @@ export function scaleFilters(n: number, width: number): number {
 
 /** Throws ConfigError for a spec the builders cannot use. */
 export function validateSpec(spec: ModelSpec): void {
-  const presets: ModelPreset[] = ['googlenet', 'compact', 'logreg', 'mlp', 'cnn'];
-  if (!presets.includes(spec.preset))
-    throw new ConfigError('model.preset', `unknown preset '${spec.preset}' (one of ${presets.join(', ')})`);
-  if (!(Number.isFinite(spec.width) && spec.width > 0 && spec.width <= 8))
-    throw new ConfigError('model.width', `must be in (0, 8], got ${spec.width}`);
-  if (spec.branch3x3 !== 'paper' && spec.branch3x3 !== 'original-1x1') {
-    throw new ConfigError(
-      'model.branch3x3',
-      `must be 'paper' or 'original-1x1', got '${String(spec.branch3x3)}'`,
-    );
+  // field bounds come from the one model schema; auxHeads spans two fields
+  const parsed = modelSchema.safeParse(spec);
+  if (!parsed.success) {
+    const e = configErrorFromZod(parsed.error);
+    throw new ConfigError(`model.${e.field}`, e.message.slice(e.field.length + 2));
   }
-  if (!(Number.isFinite(spec.dropout) && spec.dropout >= 0 && spec.dropout < 1))
-    throw new ConfigError('model.dropout', `must be in [0, 1), got ${spec.dropout}`);
   if (spec.auxHeads && spec.preset !== 'googlenet')
     throw new ConfigError('model.auxHeads', `auxiliary heads exist only for googlenet, not '${spec.preset}'`);
 }
