@@ -7,6 +7,7 @@ import { describeBackend, selectBackend } from '../../main/training/train/backen
 import { runStudy, type StudyProgress } from '../../main/training/eval/study';
 import { mergeConfig, parseStudyConfig, readJson, readPreset } from '../../main/training/eval/study-config';
 import { headlineTable } from '../../main/training/report/markdown';
+import { writeReports } from '../../main/training/report/write';
 
 export const usage = `factor-inception study [--config <file.json>] [--preset quick|medium|overnight] [--out <dir>] [--data <dir>]
                       [--backend auto|tensorflow|wasm|cpu] [--lang en|zh]
@@ -78,6 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     const r = await runStudy(config, { onProgress, log: say, signal: ac.signal, dataDir, backend });
+    writeReports(r);
     bar?.stop();
     console.log(`\n${r.headline}\n${r.ablationSentence}\n\n${headlineTable(r)}\n`);
     for (const n of r.notes) console.log(`note: ${n}`);

@@ -199,6 +199,7 @@ async function runStudyJob(
   const { backendLabel } = await import('../training/train/backend-info');
   const { studyOfApp } = await import('../training/eval/study-config');
   const { runStudy } = await import('../training/eval/study');
+  const { writeReports } = await import('../training/report/write');
   const { config } = job;
   const backend = await selectBackend(config.train.backend);
   post({ type: 'backend', name: backendLabel(backend) });
@@ -206,7 +207,7 @@ async function runStudyJob(
   writeRunFile(dir, { backend: backendLabel(backend) }, job);
   const study = studyOfApp(config, dir, `study ${config.name}`);
   let lastEpochs = 0;
-  await runStudy(study, {
+  const result = await runStudy(study, {
     signal,
     log,
     dataDir: job.dataDir,
@@ -238,6 +239,7 @@ async function runStudyJob(
       });
     },
   });
+  writeReports(result);
   return signal.aborted;
 }
 

@@ -3,7 +3,7 @@
  * English or Chinese. Probabilities and returns are fractions (0.25 = 25 %), equity starts at 1.
  */
 import Papa from 'papaparse';
-import type { StudyResult } from '../eval/study';
+import type { StudyResult } from '../eval/study/result';
 
 export const BOM = '\uFEFF';
 
