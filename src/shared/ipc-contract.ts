@@ -143,14 +143,28 @@ export interface JobState {
   log: string[];
 }
 
+/** A run or study folder's status; 'interrupted' = it says running but its process is gone. */
+export type RunStatusName = 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted' | 'unknown';
+
 export interface RunSummaryDto {
   id: string;
   dir: string;
+  /** 'unknown': a folder that is neither a run nor a study, or cannot be read (message says why). */
   kind: JobKind | 'unknown';
   name: string;
   createdAt: string;
-  status: string;
-  /** Headline numbers when present (fractions). */
+  status: RunStatusName;
+  /** Why it failed or was cancelled, or why the folder cannot be read. */
+  message?: string;
+  backend?: string;
+  /** Training runs: epochs trained and configured, the last epoch's validation loss and accuracy. */
+  epochsDone?: number;
+  epochs?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** Studies: folds trained so far (over every cell and seed). */
+  foldsDone?: number;
+  /** Out-of-sample numbers (fractions): a study's primary cell, a training run's test block. */
   accuracy?: number;
   balancedAccuracy?: number;
   sharpe?: number;
@@ -188,7 +202,8 @@ export interface PredictionRow {
 
 export interface RunDetailDto {
   summary: RunSummaryDto;
-  config?: unknown;
+  /** A training run's RunConfig or a study's setup; both have dataset, model and train. */
+  config?: Pick<AppStudyConfig, 'dataset' | 'model' | 'train'> & Partial<AppStudyConfig>;
   history: EpochMetrics[];
   folds: FoldRow[];
   /** confusion[actual][predicted], classes down/flat/up. */

@@ -39,8 +39,17 @@ describe('Electron build output', () => {
     expect(messages.at(-1)).toEqual({ type: 'done', cancelled: false });
     expect(messages.some((m) => m.type === 'progress')).toBe(true);
     const [run] = readdirSync(runsDir);
-    for (const f of ['app-run.json', 'history.json', 'predictions.csv', 'folds.csv', 'summary.json'])
+    // the engine's run folder: the same files `factor-inception train` writes, plus the test block's scores
+    for (const f of [
+      'run.json',
+      'config.json',
+      'metrics.jsonl',
+      'model.json',
+      'predictions.csv',
+      'evaluation.json',
+    ])
       expect(existsSync(path.join(runsDir, run, f)), f).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(runsDir, run, 'status.json'), 'utf8')).status).toBe('finished');
   });
 
   it('the sandboxed preload is one CommonJS file that requires only electron', () => {

@@ -9,9 +9,11 @@ import type { TrainResult } from '../../main/training/train/trainer';
 
 export const usage = `factor-inception train [--config <file.json>] [--out <runs dir>] [--name NAME] [--preset P] [--epochs N]
                      [--seed S] [--backend auto|tensorflow|wasm|cpu] [--data <dir>] [--json]
-  Trains one model. The config file is { "dataset": {...}, "model": {...}, "train": {...} }; every field is
-  optional (see DEFAULT_DATASET, DEFAULT_MODEL, DEFAULT_TRAIN). The run folder is <out>/<name> (default
-  ./runs/<time>-<preset>-s<seed>). Ctrl-C stops after the current batch; 'resume <run dir>' continues.`;
+  Trains one model. The config file is { "dataset": {...}, "model": {...}, "train": {...}, "walkForward": {...} };
+  every field is optional (see DEFAULT_DATASET, DEFAULT_MODEL, DEFAULT_TRAIN). With a walkForward section the run
+  trains on its last fold and scores that fold's test block (predictions.csv, evaluation.json), as the app does.
+  The run folder is <out>/<name> (default ./runs/<time>-<preset>-s<seed>). Ctrl-C stops after the current batch;
+  'resume <run dir>' continues.`;
 
 /** Reads a config file (or {}) and applies command-line overrides before validation, so errors name the field. */
 export function configWithOverrides(

@@ -17,7 +17,8 @@ export function defaultStudyConfig(): AppStudyConfig {
       {
         name: 'csi300-h14',
         dataset: { from: '2010-06-01' },
-        walkForward: { window: 'anchored', trainDays: 750, testDays: 250, stepDays: 250, embargoDays: 14 },
+        // step and embargo left to the engine: the test span and the label horizon, whatever they are set to
+        walkForward: { window: 'anchored', trainDays: 750, testDays: 250 },
         seeds: [DEFAULT_TRAIN.seed],
         ablation: ablationFor(DEFAULT_DATASET.channels, DEFAULT_DATASET.layout),
       },

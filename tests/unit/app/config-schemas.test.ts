@@ -107,13 +107,7 @@ describe('defaults', () => {
     expect(appStudyConfigSchema.safeParse(d).error).toBeUndefined();
     expect(requestSchemas['settings.set'].safeParse({ lastStudyConfig: d }).error).toBeUndefined();
     expect(appStudyOf(studyOfApp(d, 'out'))).toEqual(d);
-    expect(d.walkForward).toEqual({
-      window: 'anchored',
-      trainDays: 750,
-      testDays: 250,
-      stepDays: 250,
-      embargoDays: 14,
-    });
+    expect(d.walkForward).toEqual({ window: 'anchored', trainDays: 750, testDays: 250 });
   });
 });
 

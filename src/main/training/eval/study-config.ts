@@ -10,6 +10,7 @@ import {
   configErrorFromZod,
   studyFileSchema,
   type AppStudyConfig,
+  type RunFile,
   type StudyConfig,
   type StudyFile,
   type WalkForwardConfig,
@@ -75,6 +76,11 @@ export function parseStudyConfig(raw: unknown, file = 'study config'): StudyConf
 /** The app's study setup as an engine study writing into outDir (checked and completed like a file). */
 export function studyOfApp(app: AppStudyConfig, outDir: string, what = 'the study setup'): StudyConfig {
   return parseStudyConfig({ ...app, outDir }, what);
+}
+
+/** The app's setup as a run config: one model trained on the last walk-forward fold, scored on its test block. */
+export function runOfApp(app: AppStudyConfig): RunFile {
+  return { dataset: app.dataset, model: app.model, train: app.train, walkForward: app.walkForward };
 }
 
 /** A resolved study as the app edits it (outDir belongs to the folder, not the setup). */

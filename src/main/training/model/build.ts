@@ -16,11 +16,12 @@
  * pool dropped; 896 rows -> all 5 (28 rows at the end).
  */
 import { tf } from '../train/tf';
-import { configErrorFromZod, modelSchema } from '../../../shared/config';
 import { ConfigError } from '../../../shared/errors';
 import { initWeightsSeeded } from './init';
 import { lrn } from './lrn';
-import { modelInput, type ModelPreset, type ModelSpec } from './spec';
+import { modelInput, validateSpec, type ModelPreset, type ModelSpec } from './spec';
+
+export { validateSpec } from './spec';
 
 /** Inception module filter counts from Table 1 of the paper: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj. */
 export type InceptionFilters = readonly [number, number, number, number, number, number];
@@ -94,18 +95,6 @@ export function stridePlan(preset: ModelPreset, inputShape: number[]): StridePla
 /** Filters after the width multiplier: max(1, round(n * width)) — min 1 so that tiny widths still build. */
 export function scaleFilters(n: number, width: number): number {
   return Math.max(1, Math.round(n * width));
-}
-
-/** Throws ConfigError for a spec the builders cannot use. */
-export function validateSpec(spec: ModelSpec): void {
-  // field bounds come from the one model schema; auxHeads spans two fields
-  const parsed = modelSchema.safeParse(spec);
-  if (!parsed.success) {
-    const e = configErrorFromZod(parsed.error);
-    throw new ConfigError(`model.${e.field}`, e.message.slice(e.field.length + 2));
-  }
-  if (spec.auxHeads && spec.preset !== 'googlenet')
-    throw new ConfigError('model.auxHeads', `auxiliary heads exist only for googlenet, not '${spec.preset}'`);
 }
 
 function checkImageShape(inputShape: number[]): void {

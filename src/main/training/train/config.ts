@@ -16,8 +16,7 @@ import type { DatasetConfig } from '../../../shared/domain';
 import { ConfigError } from '../../../shared/errors';
 import { parseJsonText } from '../../../shared/json';
 import { resolveDatasetConfig } from '../images/dataset';
-import { DEFAULT_MODEL, type ModelSpec } from '../model/spec';
-import { validateSpec } from '../model/build';
+import { DEFAULT_MODEL, validateSpec, type ModelSpec } from '../model/spec';
 import { DEFAULT_TRAIN, type TrainSettings } from './settings';
 
 export type { RunConfig } from '../../../shared/config';
