@@ -2,8 +2,8 @@
 import { factorImage } from '../services/images-service';
 import {
   computeLabels,
-  defaultStudyConfig,
   factorList,
+  lastOrDefaultSetup,
   parseStudyFile,
   studyPreset,
   studyPresets,
@@ -14,7 +14,7 @@ import type { PartialHandlers } from './dispatch';
 export function studyHandlers(ctx: AppContext): PartialHandlers {
   const dir = () => ctx.settings.get().dataDir;
   return {
-    'study.defaults': () => ctx.settings.get().lastStudyConfig ?? defaultStudyConfig(),
+    'study.defaults': () => lastOrDefaultSetup(ctx.settings.get().lastStudyConfig),
     'study.presets': () => studyPresets(),
     'study.loadPreset': ({ name }) => studyPreset(name),
     'study.parseConfig': ({ name, content }) => parseStudyFile(name, content),

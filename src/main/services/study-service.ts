@@ -1,5 +1,5 @@
 /** Study setup: default config, live label distribution for the threshold sliders, the factor list. Plain Node. */
-import { ablationFor } from '../../shared/config';
+import { ablationFor, appStudyConfigSchema } from '../../shared/config';
 import { parseJsonText } from '../../shared/json';
 import { DEFAULT_DATASET, type FactorInfo } from '../../shared/domain';
 import type { AppStudyConfig, LabelsDto, LabelsRequest, StudyPresetInfo } from '../../shared/ipc-contract';
@@ -25,6 +25,15 @@ export function defaultStudyConfig(): AppStudyConfig {
       'the default study setup',
     ),
   );
+}
+
+/**
+ * The setup the study view opens with: the last one saved in the settings while it still fits the schema (a
+ * setup saved by an older version, e.g. with walkForward.mode, does not), else the default.
+ */
+export function lastOrDefaultSetup(last: unknown): AppStudyConfig {
+  const r = appStudyConfigSchema.safeParse(last);
+  return r.success ? (last as AppStudyConfig) : defaultStudyConfig();
 }
 
 /** The bundled presets, each with a one-line summary of what it trains. */

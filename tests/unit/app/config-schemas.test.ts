@@ -27,6 +27,7 @@ import {
 } from '../../../src/main/training/eval/study-config';
 import {
   defaultStudyConfig,
+  lastOrDefaultSetup,
   parseStudyFile,
   studyPreset,
   studyPresets,
@@ -102,6 +103,22 @@ describe('defaults', () => {
     ).toEqual(parseRunConfig({}));
     expect(studyConfigSchema.safeParse(parseStudyConfig({})).error).toBeUndefined();
   });
+  it('a setup saved in the settings by an older version (walkForward.mode) gives way to the default', () => {
+    const old = JSON.parse(JSON.stringify(defaultStudyConfig()));
+    old.walkForward = {
+      mode: 'rolling',
+      trainDays: 750,
+      testDays: 250,
+      stepDays: 250,
+      embargoDays: 14,
+      seeds: 1,
+    };
+    expect(lastOrDefaultSetup(old)).toEqual(defaultStudyConfig());
+    const mine = { ...defaultStudyConfig(), name: 'mine' };
+    expect(lastOrDefaultSetup(mine)).toBe(mine);
+    expect(lastOrDefaultSetup(undefined)).toEqual(defaultStudyConfig());
+  });
+
   it("the app's default setup passes the IPC variant, and resolves as a study file to itself", () => {
     const d = defaultStudyConfig();
     expect(appStudyConfigSchema.safeParse(d).error).toBeUndefined();
