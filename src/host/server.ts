@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { BROWSER_LOCAL_CHANNELS, type EventName, type Events } from '../shared/ipc-contract';
 import type { AppContext } from '../main/ipc/context';
-import { createDispatcher, type Dispatcher } from '../main/ipc/dispatch';
-import { nodeHandlerGroups } from '../main/ipc/handlers';
-import { JobService, type WorkerHandle } from '../main/services/jobs';
-import { rememberRun, type SettingsAccess } from '../main/services/settings-file';
+import type { Dispatcher } from '../main/ipc/dispatch';
+import { createHostDispatcher } from '../main/ipc/handlers';
+import { appJobService, type JobService, type WorkerHandle } from '../main/services/jobs';
+import type { SettingsAccess } from '../main/services/settings-file';
 import { safeResolve } from './safe-path';
 
 export const TOKEN_HEADER = 'x-access-token';
@@ -118,15 +118,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     const data = `event: message\ndata: ${JSON.stringify({ event, payload })}\n\n`;
     for (const c of clients) c.write(data);
   };
-  const jobs = new JobService({
-    spawn: opts.spawnWorker,
-    dataDir: () => opts.settings.get().dataDir,
-    runsDir: () => opts.settings.get().runsDir,
-    onChange: (job) => {
-      if (job.status === 'done' && job.runId) rememberRun(opts.settings, job.runId);
-      emit('training.onJob', job);
-    },
-  });
+  const jobs = appJobService(opts.spawnWorker, opts.settings, emit);
   const ctx: AppContext = {
     host: 'web',
     version: opts.version ?? '0.0.0',
@@ -139,7 +131,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       return { opened: false, url: `/files/runs/${rel}` };
     },
   };
-  const dispatcher = createDispatcher(...nodeHandlerGroups(ctx));
+  const dispatcher = createHostDispatcher(ctx);
   for (const c of BROWSER_LOCAL_CHANNELS)
     if (dispatcher.channels().includes(c)) throw new Error(`${c} must stay browser-local`);
 

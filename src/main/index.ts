@@ -7,13 +7,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from './ipc/context';
-import { createDispatcher } from './ipc/dispatch';
-import { nodeHandlerGroups } from './ipc/handlers';
-import { dialogHandlers } from './ipc/register-dialog';
+import { createAppDispatcher } from './ipc/app-dispatcher';
 import { broadcast, registerElectronIpc } from './ipc/register-electron';
 import { buildMenu } from './menu';
-import { JobService, type WorkerHandle } from './services/jobs';
-import { rememberRun, userDataDir } from './services/settings-file';
+import { appJobService, type WorkerHandle } from './services/jobs';
+import { userDataDir } from './services/settings-file';
 import { electronSettings } from './services/settings-store';
 import { createMainWindow } from './windows';
 import type { FromWorker } from './worker/protocol';
@@ -56,15 +54,7 @@ if (!app.requestSingleInstanceLock()) {
     const s = settings.get();
     mkdirSync(s.dataDir, { recursive: true });
     mkdirSync(s.runsDir, { recursive: true });
-    const jobs = new JobService({
-      spawn: spawnUtilityWorker,
-      dataDir: () => settings.get().dataDir,
-      runsDir: () => settings.get().runsDir,
-      onChange: (job) => {
-        if (job.status === 'done' && job.runId) rememberRun(settings, job.runId);
-        broadcast('training.onJob', job);
-      },
-    });
+    const jobs = appJobService(spawnUtilityWorker, settings, broadcast);
     const ctx: AppContext = {
       host: 'electron',
       version: app.getVersion(),
@@ -77,10 +67,7 @@ if (!app.requestSingleInstanceLock()) {
         return { opened: true };
       },
     };
-    registerElectronIpc(
-      createDispatcher(...nodeHandlerGroups(ctx), dialogHandlers()),
-      process.env.ELECTRON_RENDERER_URL,
-    );
+    registerElectronIpc(createAppDispatcher(ctx), process.env.ELECTRON_RENDERER_URL);
     Menu.setApplicationMenu(
       buildMenu({
         openDataDir: () => void shell.openPath(settings.get().dataDir),

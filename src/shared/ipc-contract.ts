@@ -4,9 +4,17 @@
  * Pure TypeScript + zod: no electron, no node built-ins.
  */
 import { z } from 'zod';
+import {
+  appStudyConfigSchema,
+  datasetSchema,
+  dateSchema,
+  indexCodeSchema,
+  type AppStudyConfig,
+} from './config';
 import type { ClassCounts, DatasetConfig, FactorInfo, ValidationReport } from './domain';
-import type { ModelSpec } from '../main/training/model/spec';
-import type { EpochMetrics, TrainProgress, TrainSettings } from '../main/training/train/settings';
+import type { EpochMetrics, TrainProgress } from './training';
+
+export type { AppStudyConfig } from './config';
 
 // ---------------------------------------------------------------- payload types
 
@@ -27,27 +35,11 @@ export interface AppSettings {
   recentRuns: string[];
 }
 
-export interface WalkForwardSettings {
-  mode: 'anchored' | 'rolling';
-  /** Training span in trading days (rolling mode; the minimum span in anchored mode). */
-  trainDays: number;
-  /** Test span of one fold, trading days. */
-  testDays: number;
-  /** Step between folds, trading days. */
-  stepDays: number;
-  /** Gap between the last training sample and the first test sample, trading days (>= horizon). */
-  embargoDays: number;
-  /** Seeds per fold (mean ± std over them). */
-  seeds: number;
-}
-
-/** Everything the study-setup view edits; saved as a JSON file and as the last config in settings. */
-export interface AppStudyConfig {
+/** A bundled study preset (resources/study-presets/<name>.json) as the study setup offers it. */
+export interface StudyPresetInfo {
   name: string;
-  dataset: DatasetConfig;
-  model: ModelSpec;
-  train: TrainSettings;
-  walkForward: WalkForwardSettings;
+  /** One line: model, epochs, seeds, test period. */
+  summary: string;
 }
 
 export interface AppInfo {
@@ -151,14 +143,28 @@ export interface JobState {
   log: string[];
 }
 
+/** A run or study folder's status; 'interrupted' = it says running but its process is gone. */
+export type RunStatusName = 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted' | 'unknown';
+
 export interface RunSummaryDto {
   id: string;
   dir: string;
+  /** 'unknown': a folder that is neither a run nor a study, or cannot be read (message says why). */
   kind: JobKind | 'unknown';
   name: string;
   createdAt: string;
-  status: string;
-  /** Headline numbers when present (fractions). */
+  status: RunStatusName;
+  /** Why it failed or was cancelled, or why the folder cannot be read. */
+  message?: string;
+  backend?: string;
+  /** Training runs: epochs trained and configured, the last epoch's validation loss and accuracy. */
+  epochsDone?: number;
+  epochs?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** Studies: folds trained so far (over every cell and seed). */
+  foldsDone?: number;
+  /** Out-of-sample numbers (fractions): a study's primary cell, a training run's test block. */
   accuracy?: number;
   balancedAccuracy?: number;
   sharpe?: number;
@@ -196,7 +202,8 @@ export interface PredictionRow {
 
 export interface RunDetailDto {
   summary: RunSummaryDto;
-  config?: unknown;
+  /** A training run's RunConfig or a study's setup; both have dataset, model and train. */
+  config?: Pick<AppStudyConfig, 'dataset' | 'model' | 'train'> & Partial<AppStudyConfig>;
   history: EpochMetrics[];
   folds: FoldRow[];
   /** confusion[actual][predicted], classes down/flat/up. */
@@ -223,6 +230,9 @@ export interface Requests {
   'data.import': { req: { files: { name: string; base64: string }[] }; res: ImportOutcome[] };
   'data.bars': { req: { code: string }; res: BarsDto };
   'study.defaults': { req: Record<string, never>; res: AppStudyConfig };
+  'study.presets': { req: Record<string, never>; res: StudyPresetInfo[] };
+  'study.loadPreset': { req: { name: string }; res: AppStudyConfig };
+  'study.parseConfig': { req: { name: string; content: string }; res: AppStudyConfig };
   'study.labels': { req: LabelsRequest; res: LabelsDto };
   'study.factors': { req: Record<string, never>; res: FactorInfo[] };
   'images.get': { req: { dataset: DatasetConfig; date?: string }; res: FactorImageDto };
@@ -266,68 +276,10 @@ export const BROWSER_LOCAL_CHANNELS = [
 // ---------------------------------------------------------------- request schemas
 
 const empty = z.object({}).strict();
-const dateStr = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
-const code = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'expected an index code such as 000300');
+const dateStr = dateSchema;
+const code = indexCodeSchema;
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected a run id (letters, digits, . _ -)');
 const jobId = z.string().min(1).max(64);
-
-export const datasetSchema = z.object({
-  target: code,
-  channels: z.array(code).min(1).max(8),
-  horizonDays: z.number().int().min(1).max(250),
-  upThreshold: z.number().gt(-1).lt(1),
-  downThreshold: z.number().gt(-1).lt(1),
-  lookbackDays: z.number().int().min(2).max(500),
-  barsPerDay: z.number().int().min(1).max(240),
-  layout: z.enum(['time-factor', 'seed']),
-  normWindowDays: z.number().int().min(2).max(1000),
-  clip: z.number().positive().max(100),
-  from: dateStr.optional(),
-  to: dateStr.optional(),
-  factors: z.array(z.string()).optional(),
-});
-
-export const modelSchema = z.object({
-  preset: z.enum(['googlenet', 'compact', 'logreg', 'mlp', 'cnn']),
-  width: z.number().positive().max(4),
-  branch3x3: z.enum(['paper', 'original-1x1']),
-  batchNorm: z.boolean(),
-  lrn: z.boolean(),
-  auxHeads: z.boolean(),
-  dropout: z.number().min(0).max(0.95),
-});
-
-export const trainSchema = z.object({
-  epochs: z.number().int().min(1).max(1000),
-  batchSize: z.number().int().min(1).max(4096),
-  optimizer: z.enum(['adam', 'sgd']),
-  learningRate: z.number().positive().max(10),
-  momentum: z.number().min(0).max(1),
-  weightDecay: z.number().min(0).max(1),
-  classWeights: z.enum(['balanced', 'none']),
-  earlyStoppingPatience: z.number().int().min(0).max(1000),
-  validationFraction: z.number().min(0).max(0.9),
-  lrSchedule: z.enum(['constant', 'cosine', 'step']),
-  seed: z.number().int(),
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
-});
-
-export const walkForwardSchema = z.object({
-  mode: z.enum(['anchored', 'rolling']),
-  trainDays: z.number().int().min(20),
-  testDays: z.number().int().min(5),
-  stepDays: z.number().int().min(5),
-  embargoDays: z.number().int().min(0),
-  seeds: z.number().int().min(1).max(50),
-});
-
-export const studyConfigSchema = z.object({
-  name: z.string().min(1).max(120),
-  dataset: datasetSchema,
-  model: modelSchema,
-  train: trainSchema,
-  walkForward: walkForwardSchema,
-});
 
 export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
   'app.info': empty,
@@ -339,7 +291,7 @@ export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
       language: z.enum(['zh', 'en']),
       theme: z.enum(['light', 'dark', 'system']),
       colorConvention: z.enum(['red-up', 'green-up']),
-      lastStudyConfig: studyConfigSchema,
+      lastStudyConfig: appStudyConfigSchema,
     })
     .partial()
     .strict(),
@@ -352,17 +304,20 @@ export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
   }),
   'data.bars': z.object({ code }),
   'study.defaults': empty,
+  'study.presets': empty,
+  'study.loadPreset': z.object({ name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'expected a preset name') }),
+  'study.parseConfig': z.object({ name: z.string().min(1).max(255), content: z.string().max(5_000_000) }),
   'study.labels': z.object({
     target: code,
-    horizonDays: z.number().int().min(1).max(250),
-    upThreshold: z.number(),
-    downThreshold: z.number(),
+    horizonDays: datasetSchema.shape.horizonDays,
+    upThreshold: datasetSchema.shape.upThreshold,
+    downThreshold: datasetSchema.shape.downThreshold,
     from: dateStr.optional(),
     to: dateStr.optional(),
   }),
   'study.factors': empty,
   'images.get': z.object({ dataset: datasetSchema, date: dateStr.optional() }),
-  'training.start': z.object({ kind: z.enum(['train', 'study']), config: studyConfigSchema }),
+  'training.start': z.object({ kind: z.enum(['train', 'study']), config: appStudyConfigSchema }),
   'training.cancel': z.object({ jobId }),
   'training.resume': z.object({ runId }),
   'training.remove': z.object({ jobId }),

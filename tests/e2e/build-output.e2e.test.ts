@@ -23,14 +23,7 @@ describe('Electron build output', () => {
     cfg.dataset = { ...cfg.dataset, from: '2021-01-01', channels: ['000300'], lookbackDays: 20 };
     cfg.model.preset = 'logreg';
     cfg.train.epochs = 1;
-    cfg.walkForward = {
-      mode: 'rolling',
-      trainDays: 300,
-      testDays: 120,
-      stepDays: 120,
-      embargoDays: 14,
-      seeds: 1,
-    };
+    cfg.walkForward = { window: 'rolling', trainDays: 300, testDays: 120, stepDays: 120, embargoDays: 14 };
     const child = fork(path.join(ROOT, 'out/main/train-worker.js'), [], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'advanced',
@@ -46,8 +39,17 @@ describe('Electron build output', () => {
     expect(messages.at(-1)).toEqual({ type: 'done', cancelled: false });
     expect(messages.some((m) => m.type === 'progress')).toBe(true);
     const [run] = readdirSync(runsDir);
-    for (const f of ['app-run.json', 'history.json', 'predictions.csv', 'folds.csv', 'summary.json'])
+    // the engine's run folder: the same files `factor-inception train` writes, plus the test block's scores
+    for (const f of [
+      'run.json',
+      'config.json',
+      'metrics.jsonl',
+      'model.json',
+      'predictions.csv',
+      'evaluation.json',
+    ])
       expect(existsSync(path.join(runsDir, run, f)), f).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(runsDir, run, 'status.json'), 'utf8')).status).toBe('finished');
   });
 
   it('the sandboxed preload is one CommonJS file that requires only electron', () => {

@@ -11,8 +11,18 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PREDICTION_COLUMNS } from '../../src/main/training/report/csv';
+import { readMetrics } from '../../src/main/training/train/runs';
 import { dailyDir, dailyFile } from '../helpers/data';
-import { expectedCounts, launchChromium, pixelStats, SHOTS, startTestHost, type TestHost } from './helpers';
+import {
+  expectedCounts,
+  launchChromium,
+  pixelStats,
+  ROOT,
+  SHOTS,
+  startTestHost,
+  type TestHost,
+} from './helpers';
 
 let th: TestHost;
 let browser: Browser;
@@ -280,17 +290,8 @@ describe('web host workstation', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split(/\r?\n/);
-    expect(lines[0].split(',')).toEqual([
-      'date',
-      'close',
-      'p_down',
-      'p_flat',
-      'p_up',
-      'predicted',
-      'forward_return',
-      'actual',
-      'correct',
-    ]);
+    // the app's training run is an engine run: its test block is written with the study's columns
+    expect(lines[0].split(',')).toEqual([...PREDICTION_COLUMNS.en]);
     const tableRows = await page.locator('[data-testid="predictions"] tbody tr').count();
     expect(lines.length - 1).toBe(tableRows);
     for (const l of lines.slice(1)) {
@@ -355,20 +356,16 @@ describe('web host workstation', () => {
     await page.click('[data-testid="cancel-training"]');
     await expect.poll(() => text('job-status'), { timeout: 30_000, interval: 200 }).toBe('cancelled');
     const runDir = readdirSync(th.runsDir).sort().at(-1)!;
-    const partial = JSON.parse(
-      readFileSync(path.join(th.runsDir, runDir, 'history.json'), 'utf8'),
-    ) as unknown[];
+    const partial = readMetrics(path.join(th.runsDir, runDir));
     expect(partial.length).toBeGreaterThanOrEqual(1);
     expect(partial.length).toBeLessThan(5);
     await page.click('[data-testid="resume-training"]');
     await expect.poll(() => text('job-status'), { timeout: 120_000, interval: 300 }).toBe('done');
-    const full = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'history.json'), 'utf8')) as {
-      epoch: number;
-    }[];
+    const full = readMetrics(path.join(th.runsDir, runDir));
     expect(full.map((h) => h.epoch)).toEqual(full.map((_, i) => i + 1));
     expect(full.length).toBeGreaterThan(partial.length);
     // five epochs, or fewer when early stopping (patience 3) ended the run; the summary says which
-    const summary = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'summary.json'), 'utf8')) as {
+    const summary = JSON.parse(readFileSync(path.join(th.runsDir, runDir, 'status.json'), 'utf8')) as {
       stoppedEarly: boolean;
     };
     expect(full.length === 5 || summary.stoppedEarly).toBe(true);
@@ -391,6 +388,33 @@ describe('web host workstation', () => {
     await expect.poll(() => page.locator('[data-testid="runs"] tbody tr').count()).toBe(2);
     expect(readdirSync(th.runsDir)).not.toContain(ids[1]);
     expect(readdirSync(th.runsDir)).toHaveLength(2);
+    // the runs list shows each run's kind, status and epochs (or folds) from the engine's run folder
+    const row = await page.locator('[data-testid="runs"] tbody tr').first().innerText();
+    expect(row).toMatch(/train|study/);
+    expect(row).toMatch(/finished/);
+  });
+
+  it('offers the bundled study presets by name and loads one, and opens a preset file as a config', async () => {
+    await go('study');
+    const names = await page.locator('[data-testid="load-preset"] option').allInnerTexts();
+    expect(names.slice(1)).toEqual(['quick', 'medium', 'overnight']);
+    await page.selectOption('[data-testid="load-preset"]', 'quick');
+    // quick: rolling folds, two seeds, the CSI 300 alone against all four indices
+    await expect.poll(() => page.locator('[data-testid="window"]').inputValue()).toBe('rolling');
+    expect(await page.locator('[data-testid="seeds"]').inputValue()).toBe('2');
+    expect(await text('ablation-sets')).toContain('000300 · 000300+000001+000905+399006');
+    expect(await page.locator('[data-testid="epochs"]').inputValue()).toBe('2');
+    // a preset file opened with Load config is a partial study file: main fills the defaults
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid="load-config"]'),
+    ]);
+    await chooser.setFiles(path.join(ROOT, 'resources/study-presets/medium.json'));
+    // medium: anchored folds, one seed, four epochs
+    await expect.poll(() => page.locator('[data-testid="window"]').inputValue()).toBe('anchored');
+    expect(await page.locator('[data-testid="seeds"]').inputValue()).toBe('1');
+    expect(await page.locator('[data-testid="epochs"]').inputValue()).toBe('4');
+    expect(await page.locator('[data-testid="toast"].error').count()).toBe(0);
   });
 });
 

@@ -6,7 +6,8 @@ import { modelInput } from '../../main/training/model/spec';
 import { selectBackend, type BackendPreference } from '../../main/training/train/backend';
 import { backendLabel, describeBackend } from '../../main/training/train/backend-info';
 import { predictDates } from '../../main/training/train/run-job';
-import { loadRunModel, readRunConfigOf } from '../../main/training/train/runs';
+import { loadRunModel } from '../../main/training/train/model-io';
+import { readRunConfigOf } from '../../main/training/train/runs';
 import { CLASS_NAMES } from '../../shared/domain';
 import { ConfigError } from '../../shared/errors';
 

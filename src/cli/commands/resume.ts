@@ -3,11 +3,15 @@ import { parse } from '../args';
 import { createProgress } from '../progress';
 import { describeBackend, selectBackend, type BackendPreference } from '../../main/training/train/backend';
 import { readRunConfigOf, readRunStatus } from '../../main/training/train/runs';
+import { runStudyWithDisplay } from './study';
 import { runWithDisplay, summary } from './train';
+import { resolveDataDir } from '../../main/training/data/data-dir';
+import { folderKind, readStudyConfigOf } from '../../main/training/train/run-folders';
 
-export const usage = `factor-inception resume <run dir> [--backend B] [--data <dir>] [--json]
+export const usage = `factor-inception resume <run or study dir> [--backend B] [--data <dir>] [--json]
   Continues an interrupted or cancelled run from its last checkpoint (same weights as an uninterrupted run on the
-  same backend). A finished run is left alone.`;
+  same backend); a finished run is left alone. A study folder (made here or by the app) is continued from its
+  study.json and fold cache: folds already trained are read, the rest trained, the reports written again.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -25,6 +29,11 @@ export async function run(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const runDir = path.resolve(positionals[0]);
+  if (folderKind(runDir) === 'study') {
+    const study = readStudyConfigOf(runDir);
+    const backend = await selectBackend((values.backend ?? study.train.backend) as BackendPreference);
+    return runStudyWithDisplay(study, resolveDataDir(values.data), backend);
+  }
   const config = readRunConfigOf(runDir);
   const display = createProgress({ tty: values.json ? false : undefined });
   if (readRunStatus(runDir)?.status === 'finished') {

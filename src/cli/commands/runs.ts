@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { parse } from '../args';
-import { deleteRun, listRuns } from '../../main/training/train/runs';
+import { listRuns } from '../../main/training/train/run-folders';
+import { deleteRun } from '../../main/training/train/runs';
 
 export const usage = `factor-inception runs [--out <runs dir>] [--json]
 factor-inception runs delete <run dir>     (or: runs --delete <run dir>)
-  Lists runs (status, epochs, last validation loss, backend) or deletes one run folder.`;
+  Lists runs and studies (status, epochs or folds trained, last validation loss, backend) or deletes one run folder.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -53,16 +54,17 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const rows = runs.map((r) => [
+    r.kind,
     r.name,
     r.status,
     r.preset,
-    `${r.epochsDone}/${r.epochs}`,
+    r.kind === 'study' ? `${r.epochsDone} folds` : `${r.epochsDone}/${r.epochs}`,
     r.valLoss !== undefined ? r.valLoss.toFixed(4) : '-',
     r.valAccuracy !== undefined ? r.valAccuracy.toFixed(3) : '-',
     r.backend,
     r.createdAt.slice(0, 19),
   ]);
-  const head = ['name', 'status', 'preset', 'epochs', 'val_loss', 'val_acc', 'backend', 'created'];
+  const head = ['kind', 'name', 'status', 'preset', 'epochs', 'val_loss', 'val_acc', 'backend', 'created'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
   return 0;

@@ -3,9 +3,16 @@ import cliProgress from 'cli-progress';
 import { parse } from '../args';
 import { formatSeconds } from '../progress';
 import { resolveDataDir } from '../../main/training/data/data-dir';
-import { describeBackend, selectBackend } from '../../main/training/train/backend';
-import { runStudy, type StudyProgress } from '../../main/training/eval/study';
-import { mergeConfig, parseStudyConfig, readJson, readPreset } from '../../main/training/eval/study-config';
+import { describeBackend, selectBackend, type BackendInfo } from '../../main/training/train/backend';
+import type { StudyProgress } from '../../main/training/eval/study';
+import { executeStudy } from '../../main/training/train/study-job';
+import {
+  mergeConfig,
+  parseStudyConfig,
+  readJson,
+  readPreset,
+  type StudyConfig,
+} from '../../main/training/eval/study-config';
 import { headlineTable } from '../../main/training/report/markdown';
 
 export const usage = `factor-inception study [--config <file.json>] [--preset quick|medium|overnight] [--out <dir>] [--data <dir>]
@@ -37,12 +44,21 @@ export async function run(argv: string[]): Promise<number> {
   if (values.config) raw = mergeConfig(raw, readJson(values.config));
   if (values.backend) raw = mergeConfig(raw, { train: { backend: values.backend } });
   if (values.lang) raw = mergeConfig(raw, { language: values.lang });
-  const name = presetName ?? path.basename(values.config ?? 'study', '.json');
+  const name =
+    (raw.name as string | undefined) ?? presetName ?? path.basename(values.config ?? 'study', '.json');
+  raw.name = name;
   raw.outDir = values.out ?? (raw.outDir as string | undefined) ?? path.join('studies', name);
   const config = parseStudyConfig(raw, values.config ?? `preset ${presetName}`);
   const dataDir = resolveDataDir(values.data);
-  const backend = await selectBackend(config.train.backend);
+  return runStudyWithDisplay(config, dataDir, await selectBackend(config.train.backend));
+}
 
+/** Runs a study with a progress bar on a TTY (log lines otherwise), Ctrl-C = stop after the current batch. */
+export async function runStudyWithDisplay(
+  config: StudyConfig,
+  dataDir: string,
+  backend: BackendInfo,
+): Promise<number> {
   const tty = !!process.stdout.isTTY;
   // the bar redraws itself on its next update, so a log line only needs its own cleared line
   const say = (line: string) => (tty && bar ? process.stdout.write(`\r\x1b[K${line}\n`) : console.log(line));
@@ -77,8 +93,14 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    const r = await runStudy(config, { onProgress, log: say, signal: ac.signal, dataDir, backend });
+    const r = await executeStudy(config, { onProgress, log: say, signal: ac.signal, dataDir, backend });
     bar?.stop();
+    if (!r) {
+      console.log(
+        `\ncancelled: finished folds are kept; continue with: factor-inception resume ${path.resolve(config.outDir)}`,
+      );
+      return 130;
+    }
     console.log(`\n${r.headline}\n${r.ablationSentence}\n\n${headlineTable(r)}\n`);
     for (const n of r.notes) console.log(`note: ${n}`);
     console.log(

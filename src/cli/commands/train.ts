@@ -1,44 +1,26 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, num } from '../args';
 import { createProgress, type ProgressDisplay } from '../progress';
 import { resolveDataDir } from '../../main/training/data/data-dir';
 import { describeBackend, selectBackend, type BackendInfo } from '../../main/training/train/backend';
-import { parseRunConfig, type RunConfig } from '../../main/training/train/config';
+import { parseRunConfig, readJsonFile, type RunConfig } from '../../main/training/train/config';
 import { executeRun, prepareRun } from '../../main/training/train/run-job';
-import { ConfigError } from '../../shared/errors';
 import type { TrainResult } from '../../main/training/train/trainer';
 
 export const usage = `factor-inception train [--config <file.json>] [--out <runs dir>] [--name NAME] [--preset P] [--epochs N]
                      [--seed S] [--backend auto|tensorflow|wasm|cpu] [--data <dir>] [--json]
-  Trains one model. The config file is { "dataset": {...}, "model": {...}, "train": {...} }; every field is
-  optional (see DEFAULT_DATASET, DEFAULT_MODEL, DEFAULT_TRAIN). The run folder is <out>/<name> (default
-  ./runs/<time>-<preset>-s<seed>). Ctrl-C stops after the current batch; 'resume <run dir>' continues.`;
+  Trains one model. The config file is { "dataset": {...}, "model": {...}, "train": {...}, "walkForward": {...} };
+  every field is optional (see DEFAULT_DATASET, DEFAULT_MODEL, DEFAULT_TRAIN). With a walkForward section the run
+  trains on its last fold and scores that fold's test block (predictions.csv, evaluation.json), as the app does.
+  The run folder is <out>/<name> (default ./runs/<time>-<preset>-s<seed>). Ctrl-C stops after the current batch;
+  'resume <run dir>' continues.`;
 
 /** Reads a config file (or {}) and applies command-line overrides before validation, so errors name the field. */
 export function configWithOverrides(
   file: string | undefined,
   o: { preset?: string; epochs?: number; seed?: number; backend?: string },
 ): RunConfig {
-  let raw: Record<string, Record<string, unknown>> = {};
-  if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new ConfigError('--config', `cannot read ${file}`);
-    }
-    try {
-      raw = JSON.parse(text) as typeof raw;
-    } catch (err) {
-      throw new ConfigError(
-        '--config',
-        `${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-      throw new ConfigError('--config', `${file} must hold a JSON object`);
-  }
+  const raw = (file ? readJsonFile(file) : {}) as Record<string, Record<string, unknown>>;
   const set = (section: string, key: string, v: unknown) => {
     if (v === undefined) return;
     raw[section] = { ...(raw[section] ?? {}), [key]: v };

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppStudyConfig, JobKind, JobState } from '../../shared/ipc-contract';
 import type { FromWorker, ToWorker, WorkerJob } from '../worker/protocol';
+import { rememberRun, type SettingsAccess } from './settings-file';
 
 /** A started worker process, whatever launched it. */
 export interface WorkerHandle {
@@ -44,12 +45,14 @@ export class JobService {
     return this.jobs.some((j) => j.status === 'running' || j.status === 'queued');
   }
 
-  /** Adds a job to the queue and starts it when nothing else runs. */
-  start(kind: JobKind, config: AppStudyConfig, resumeRunDir?: string): JobState {
+  /** Adds a job to the queue (a new one from a setup, or a run or study folder to continue) and starts it when nothing else runs. */
+  start(kind: JobKind, from: { config: AppStudyConfig } | { resumeRunDir: string; name: string }): JobState {
+    const config = 'config' in from ? from.config : undefined;
+    const resumeRunDir = 'resumeRunDir' in from ? from.resumeRunDir : undefined;
     const job: JobState = {
       id: randomUUID().slice(0, 8),
       kind,
-      name: config.name,
+      name: config?.name ?? (from as { name: string }).name,
       status: 'queued',
       createdAt: new Date().toISOString(),
       history: [],
@@ -201,4 +204,24 @@ export class JobService {
     }
     this.changed(job);
   }
+}
+
+/**
+ * The job service of a host (Electron main, the web host): folders from the settings, and every change sent
+ * to the windows as 'training.onJob'; a finished run goes to the front of the recent runs.
+ */
+export function appJobService(
+  spawn: () => WorkerHandle,
+  settings: SettingsAccess,
+  emit: (event: 'training.onJob', job: JobState) => void,
+): JobService {
+  return new JobService({
+    spawn,
+    dataDir: () => settings.get().dataDir,
+    runsDir: () => settings.get().runsDir,
+    onChange: (job) => {
+      if (job.status === 'done' && job.runId) rememberRun(settings, job.runId);
+      emit('training.onJob', job);
+    },
+  });
 }

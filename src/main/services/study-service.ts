@@ -1,29 +1,68 @@
 /** Study setup: default config, live label distribution for the threshold sliders, the factor list. Plain Node. */
+import { ablationFor, appStudyConfigSchema } from '../../shared/config';
+import { parseJsonText } from '../../shared/json';
 import { DEFAULT_DATASET, type FactorInfo } from '../../shared/domain';
-import type { AppStudyConfig, LabelsDto, LabelsRequest } from '../../shared/ipc-contract';
+import type { AppStudyConfig, LabelsDto, LabelsRequest, StudyPresetInfo } from '../../shared/ipc-contract';
+import { appStudyOf, loadPreset, parseStudyConfig, PRESETS } from '../training/eval/study-config';
 import { toDaily } from '../training/data/resample';
 import { FACTORS } from '../training/factors/registry';
 import { countClasses, labelSeries } from '../training/labels/labels';
-import { DEFAULT_MODEL } from '../training/model/spec';
 import { DEFAULT_TRAIN } from '../training/train/settings';
 import { loadBars } from './data-service';
 
-/** The config the study view starts from: the engine's defaults, daily bars 2010-06-01 on (all four channels). */
+/** The config the study view starts from: the engine's defaults, daily bars 2010-06-01 on, all four channels, one seed. */
 export function defaultStudyConfig(): AppStudyConfig {
-  return {
-    name: 'csi300-h14',
-    dataset: { ...DEFAULT_DATASET, channels: [...DEFAULT_DATASET.channels], from: '2010-06-01' },
-    model: { ...DEFAULT_MODEL },
-    train: { ...DEFAULT_TRAIN },
-    walkForward: {
-      mode: 'anchored',
-      trainDays: 750,
-      testDays: 250,
-      stepDays: 250,
-      embargoDays: 14,
-      seeds: 1,
-    },
-  };
+  return appStudyOf(
+    parseStudyConfig(
+      {
+        name: 'csi300-h14',
+        dataset: { from: '2010-06-01' },
+        // step and embargo left to the engine: the test span and the label horizon, whatever they are set to
+        walkForward: { window: 'anchored', trainDays: 750, testDays: 250 },
+        seeds: [DEFAULT_TRAIN.seed],
+        ablation: ablationFor(DEFAULT_DATASET.channels, DEFAULT_DATASET.layout),
+      },
+      'the default study setup',
+    ),
+  );
+}
+
+/**
+ * The setup the study view opens with: the last one saved in the settings while it still fits the schema (a
+ * setup saved by an older version, e.g. with walkForward.mode, does not), else the default.
+ */
+export function lastOrDefaultSetup(last: unknown): AppStudyConfig {
+  const r = appStudyConfigSchema.safeParse(last);
+  return r.success ? (last as AppStudyConfig) : defaultStudyConfig();
+}
+
+/** The bundled presets, each with a one-line summary of what it trains. */
+export function studyPresets(): StudyPresetInfo[] {
+  return PRESETS.map((name) => {
+    const c = loadPreset(name);
+    const wf = c.walkForward;
+    return {
+      name,
+      summary: `${c.model.preset} ×${c.model.width}, ${c.train.epochs} epochs, ${c.seeds.length} seed(s), ${c.ablation.channelSets.length} channel sets, ${wf.window} folds of ${wf.testDays} days from ${wf.testFrom ?? 'the first possible date'}`,
+    };
+  });
+}
+
+/** A bundled preset as the study setup edits it. */
+export function studyPreset(name: string): AppStudyConfig {
+  return appStudyOf(loadPreset(name));
+}
+
+/**
+ * A study config file the user opened (a preset, a saved setup, a study folder's study.json, or any partial
+ * study file): defaults filled, problems named with the file, line and field.
+ */
+export function parseStudyFile(name: string, content: string): AppStudyConfig {
+  const raw = parseJsonText(content, name);
+  const fallbackName = name.replace(/\.json$/i, '').slice(0, 120) || 'study';
+  const obj = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : raw;
+  const withName = obj && typeof obj === 'object' && !('name' in obj) ? { name: fallbackName, ...obj } : obj;
+  return appStudyOf(parseStudyConfig(withName, name));
 }
 
 /**

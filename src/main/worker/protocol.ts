@@ -1,13 +1,14 @@
 /** Messages between main (the job service) and the training worker process. Pure types. */
 import type { AppStudyConfig, JobKind } from '../../shared/ipc-contract';
-import type { EpochMetrics, TrainProgress } from '../training/train/settings';
+import type { EpochMetrics, TrainProgress } from '../../shared/training';
 
+/** One job: either a new run or study from the app's setup, or an existing run or study folder continued. */
 export interface WorkerJob {
   kind: JobKind;
-  config: AppStudyConfig;
+  config?: AppStudyConfig;
   dataDir: string;
   runsDir: string;
-  /** Continue this run folder instead of creating a new one. */
+  /** Continue this run or study folder (made by the app or the CLI) instead of creating a new one. */
   resumeRunDir?: string;
 }
 

@@ -1,5 +1,9 @@
-/** The contract, the Electron registration and the web host must list exactly the same channels. */
-import { mkdtempSync, rmSync } from 'node:fs';
+/**
+ * The contract against the code that serves it: the dispatcher Electron main builds handles every channel and
+ * registers each on ipcMain, the web host's handles all but the browser-local ones, the handlers validate before
+ * they run, and every event of the contract is emitted by the code that should emit it.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -8,8 +12,9 @@ import {
   buildApi,
   CHANNELS,
   EVENTS,
-  requestSchemas,
+  type EventName,
 } from '../../../src/shared/ipc-contract';
+import { dailyFile } from '../../helpers/data';
 
 const handled: string[] = [];
 vi.mock('electron', () => ({
@@ -19,51 +24,64 @@ vi.mock('electron', () => ({
 }));
 
 const { createDispatcher } = await import('../../../src/main/ipc/dispatch');
-const { nodeHandlerGroups } = await import('../../../src/main/ipc/handlers');
-const { dialogHandlers } = await import('../../../src/main/ipc/register-dialog');
+const { createAppDispatcher } = await import('../../../src/main/ipc/app-dispatcher');
+const { createHostDispatcher, nodeHandlerGroups } = await import('../../../src/main/ipc/handlers');
 const { registerElectronIpc } = await import('../../../src/main/ipc/register-electron');
 const { startHost } = await import('../../../src/host/server');
 const { confSettings } = await import('../../../src/main/services/settings-file');
-const { JobService } = await import('../../../src/main/services/jobs');
+const { appJobService } = await import('../../../src/main/services/jobs');
+const { defaultStudyConfig } = await import('../../../src/main/services/study-service');
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'fi-contract-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
+/** A context like main's and the host's: the same job service factory, emits recorded, a worker that only listens. */
 function fakeCtx() {
   const settings = confSettings(home);
-  const jobs = new JobService({
-    spawn: () => {
-      throw new Error('no worker in this test');
-    },
-    dataDir: () => home,
-    runsDir: () => home,
-    onChange: () => {},
-  });
-  return {
-    host: 'electron' as const,
-    version: 't',
+  const emitted: EventName[] = [];
+  const emit = (event: EventName) => void emitted.push(event);
+  const jobs = appJobService(
+    () => ({ send: () => {}, onMessage: () => {}, onExit: () => {}, kill: () => {} }),
     settings,
-    jobs,
-    emit: () => {},
-    openReport: async () => ({ opened: true }),
+    emit,
+  );
+  return {
+    ctx: {
+      host: 'electron' as const,
+      version: 't',
+      settings,
+      jobs,
+      emit,
+      openReport: async () => ({ opened: true }),
+    },
+    emitted,
   };
 }
+
+const sorted = (xs: readonly string[]) => [...xs].sort();
 
 describe('IPC contract coverage', () => {
   it('names every channel domain.verb and every event domain.onThing', () => {
     for (const c of CHANNELS) expect(c).toMatch(/^[a-z]+\.[a-z][A-Za-z]*$/);
     for (const e of EVENTS) expect(e).toMatch(/^[a-z]+\.on[A-Z][A-Za-z]*$/);
-    expect(Object.keys(requestSchemas).sort()).toEqual([...CHANNELS].sort());
   });
 
-  it('Electron main registers exactly the contract channels on ipcMain', () => {
-    const dispatcher = createDispatcher(...nodeHandlerGroups(fakeCtx()), dialogHandlers());
-    expect([...dispatcher.channels()].sort()).toEqual([...CHANNELS].sort());
+  it("Electron main's dispatcher handles every contract channel and registers each on ipcMain", () => {
+    const dispatcher = createAppDispatcher(fakeCtx().ctx);
+    expect(sorted(dispatcher.channels())).toEqual(sorted(CHANNELS));
     registerElectronIpc(dispatcher);
-    expect([...handled].sort()).toEqual([...CHANNELS].sort());
+    expect(sorted(handled)).toEqual(sorted(CHANNELS));
+    // main builds its dispatcher with this very function
+    expect(readFileSync(path.resolve(import.meta.dirname, '../../../src/main/index.ts'), 'utf8')).toMatch(
+      /registerElectronIpc\(createAppDispatcher\(ctx\)/,
+    );
   });
 
   it('the web host handles every contract channel except the browser-local dialogs', async () => {
+    const expected = sorted(
+      CHANNELS.filter((c) => !(BROWSER_LOCAL_CHANNELS as readonly string[]).includes(c)),
+    );
+    expect(sorted(createHostDispatcher(fakeCtx().ctx).channels())).toEqual(expected);
     const host = await startHost({
       rendererDir: home,
       settings: confSettings(home),
@@ -72,39 +90,51 @@ describe('IPC contract coverage', () => {
       },
     });
     try {
-      const expected = CHANNELS.filter(
-        (c) => !(BROWSER_LOCAL_CHANNELS as readonly string[]).includes(c),
-      ).sort();
-      expect([...host.dispatcher.channels()].sort()).toEqual(expected);
+      expect(sorted(host.dispatcher.channels())).toEqual(expected);
     } finally {
       await host.close();
     }
   });
 
+  it('every contract event is emitted: data.onChanged by an import, training.onJob by a started job', async () => {
+    const { ctx, emitted } = fakeCtx();
+    ctx.settings.set({ dataDir: path.join(home, 'data'), runsDir: path.join(home, 'runs') });
+    const d = createAppDispatcher(ctx);
+    const base64 = readFileSync(dailyFile('000300')).toString('base64');
+    expect((await d.dispatch('data.import', { files: [{ name: '000300.csv', base64 }] })).ok).toBe(true);
+    expect(emitted).toEqual(['data.onChanged']);
+    const started = await d.dispatch('training.start', { kind: 'train', config: defaultStudyConfig() });
+    expect(started.ok).toBe(true);
+    expect(sorted([...new Set(emitted)])).toEqual(sorted(EVENTS));
+  });
+
   it('a handler group that registers a channel twice is refused', () => {
-    const ctx = fakeCtx();
+    const { ctx } = fakeCtx();
     expect(() => createDispatcher(...nodeHandlerGroups(ctx), ...nodeHandlerGroups(ctx))).toThrow(
       /registered twice/,
     );
   });
 
-  it('the API object has one method per channel and one subscriber per event', () => {
-    const calls: [string, unknown][] = [];
+  it('the API object has one method per channel and one subscriber per event, each reaching its own name', async () => {
+    const calls: string[] = [];
+    const subs: string[] = [];
     const api = buildApi(
-      async (c, r) => {
-        calls.push([c, r]);
-        return 1;
+      async (c) => void calls.push(c),
+      (e) => {
+        subs.push(e);
+        return () => {};
       },
-      () => () => {},
-    );
-    void api.data.bars({ code: '000300' });
-    void api.training.start as unknown;
-    expect(calls).toEqual([['data.bars', { code: '000300' }]]);
+    ) as unknown as Record<string, Record<string, (x: unknown) => unknown>>;
     for (const c of CHANNELS) {
-      const [d, v] = c.split('.');
-      expect(typeof (api as unknown as Record<string, Record<string, unknown>>)[d][v]).toBe('function');
+      const [dom, verb] = c.split('.');
+      await api[dom][verb]({});
     }
-    expect(typeof api.training.onJob).toBe('function');
+    for (const e of EVENTS) {
+      const [dom, name] = e.split('.');
+      api[dom][name](() => {});
+    }
+    expect(calls).toEqual([...CHANNELS]);
+    expect(subs).toEqual([...EVENTS]);
   });
 });
 

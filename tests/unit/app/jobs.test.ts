@@ -1,5 +1,5 @@
 /** The job service: queue order, progress into job state, cancel (and kill when the worker ignores it), crashes. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JobState } from '../../../src/shared/ipc-contract';
 import { JobService, type WorkerHandle } from '../../../src/main/services/jobs';
 import { defaultStudyConfig } from '../../../src/main/services/study-service';
@@ -47,7 +47,7 @@ function setup(grace = 20) {
   });
   return { svc, workers, events };
 }
-const cfg = (name: string) => ({ ...defaultStudyConfig(), name });
+const cfg = (name: string) => ({ config: { ...defaultStudyConfig(), name } });
 
 describe('JobService', () => {
   it('runs queued jobs one at a time in order, each in a fresh worker', () => {
@@ -111,14 +111,33 @@ describe('JobService', () => {
     expect(s.error).toMatch(/stopped unexpectedly \(exit code 134\); resume the run/);
   });
 
-  it('cancels by message, and kills a worker that does not stop within the grace period', async () => {
-    const { svc, workers } = setup(20);
-    const j = svc.start('train', cfg('k'));
-    svc.cancel(j.id);
-    expect(workers[0].received.at(-1)).toEqual({ type: 'cancel' });
-    await new Promise((r) => setTimeout(r, 60));
-    expect(workers[0].killed).toBe(true);
-    expect(svc.list()[0].status).toBe('cancelled');
+  it('cancels by message, and kills a worker that does not stop within the grace period', () => {
+    vi.useFakeTimers();
+    try {
+      const { svc, workers } = setup(1000);
+      const j = svc.start('train', cfg('k'));
+      svc.cancel(j.id);
+      expect(workers[0].received.at(-1)).toEqual({ type: 'cancel' });
+      // still within the grace period: the worker may yet stop by itself
+      vi.advanceTimersByTime(999);
+      expect(workers[0].killed).toBe(false);
+      expect(svc.list()[0].status).toBe('running');
+      vi.advanceTimersByTime(1);
+      expect(workers[0].killed).toBe(true);
+      expect(svc.list()[0].status).toBe('cancelled');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a resumed job names the folder it continues and sends it to the worker', () => {
+    const { svc, workers } = setup();
+    const j = svc.start('study', { resumeRunDir: '/runs/s1', name: 's1 (resumed)' });
+    expect(j.name).toBe('s1 (resumed)');
+    expect(workers[0].received[0]).toEqual({
+      type: 'start',
+      job: { kind: 'study', config: undefined, dataDir: '/data', runsDir: '/runs', resumeRunDir: '/runs/s1' },
+    });
   });
 
   it('a cooperative cancel ends as cancelled without a kill; queued jobs are dropped; removal needs a stopped job', () => {

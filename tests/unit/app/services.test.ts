@@ -1,4 +1,7 @@
-/** App services on the real daily files: import into the data folder, index list, labels for the sliders, runs. */
+/**
+ * App services on the real daily files: import into the data folder, index list, labels for the sliders, what the
+ * runs service refuses (reading real run and study folders is tested in pipeline.test.ts).
+ */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,13 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dailyFile } from '../../helpers/data';
 import { importFiles, listIndices, loadBars } from '../../../src/main/services/data-service';
 import { computeLabels, defaultStudyConfig } from '../../../src/main/services/study-service';
-import {
-  deleteRunDir,
-  exportCsv,
-  listRunSummaries,
-  readRunDetail,
-  runDirOf,
-} from '../../../src/main/services/runs-service';
+import { deleteRunDir, listRunSummaries, runDirOf } from '../../../src/main/services/runs-service';
+import { PREDICTION_COLUMNS, predictionTableCsv } from '../../../src/main/training/report/csv';
+import { readPredictionsCsv } from '../../../src/main/training/report/read';
 import {
   confSettings,
   settingsFile,
@@ -130,54 +129,84 @@ describe('study service: labels for the threshold sliders', () => {
   });
 });
 
-describe('runs service', () => {
-  it('reads a run folder, exports its CSV verbatim, refuses escaping ids and deletes', () => {
+describe('runs service: what it refuses', () => {
+  it('refuses escaping ids, lists a foreign folder as unknown with the reason, and deletes', () => {
     const runs = path.join(tmp, 'runs');
     const dir = path.join(runs, 'r1');
     mkdirSync(dir, { recursive: true });
-    const csv =
-      '\uFEFFdate,close,p_down,p_flat,p_up,predicted,forward_return,actual,correct\n2023-01-03,3887.9,0.2,0.3,0.5,up,0.031,up,1\n2023-01-04,3892.9,0.6,0.3,0.1,down,0.01,flat,0\n';
-    writeFileSync(path.join(dir, 'predictions.csv'), csv);
+    // the columns the app once wrote itself: no longer written by anything, so not read either
     writeFileSync(
-      path.join(dir, 'app-run.json'),
-      JSON.stringify({
-        kind: 'train',
-        config: defaultStudyConfig(),
-        createdAt: '2026-01-01T00:00:00Z',
-        status: 'done',
-      }),
+      path.join(dir, 'predictions.csv'),
+      '\uFEFFdate,close,p_down,p_flat,p_up,predicted,forward_return,actual,correct\n2023-01-03,3887.9,0.2,0.3,0.5,up,0.031,up,1\n',
     );
-    writeFileSync(
-      path.join(dir, 'history.json'),
-      JSON.stringify([{ epoch: 1, loss: 1, accuracy: 0.5, learningRate: 0.001, seconds: 1 }]),
+    expect(listRunSummaries(runs).map((r) => [r.id, r.kind, r.status])).toEqual([
+      ['r1', 'unknown', 'unknown'],
+    ]);
+    expect(listRunSummaries(runs)[0].message).toMatch(
+      /neither a run folder \(run\.json\) nor a study folder/,
     );
-    const d = readRunDetail(runDirOf(runs, 'r1'));
-    expect(d.predictions.map((p) => [p.date, p.predicted, p.actual])).toEqual([
-      ['2023-01-03', 2, 2],
-      ['2023-01-04', 0, 1],
-    ]);
-    expect(d.confusion).toEqual([
-      [0, 0, 0],
-      [1, 0, 0],
-      [0, 0, 1],
-    ]);
-    // by hand: truth up, flat; predicted up, down -> recalls up 1, flat 0; F1 down 0, flat 0, up 1; -ln 0.5, -ln 0.3
-    expect(d.metrics.accuracy).toBe(0.5);
-    expect(d.metrics.balancedAccuracy).toBe(0.5);
-    expect(d.metrics.macroF1).toBeCloseTo(1 / 3, 12);
-    expect(d.metrics.logLoss).toBeCloseTo((Math.log(2) + Math.log(1 / 0.3)) / 2, 12);
-    expect(exportCsv(dir, 'predictions')).toEqual({ filename: 'r1-predictions.csv', content: csv });
-    expect(exportCsv(dir, 'history').content).toBe(
-      '\uFEFFepoch,loss,accuracy,learningRate,seconds\r\n1,1,0.5,0.001,1\n',
+    expect(() => readPredictionsCsv(path.join(dir, 'predictions.csv'))).toThrow(
+      /predictions\.csv, line 1: the header is not the one this program writes/,
     );
-    expect(() => exportCsv(dir, 'folds')).toThrow(/no folds.csv/);
-    expect(listRunSummaries(runs).map((r) => [r.id, r.kind, r.status, r.hasPredictions])).toEqual([
-      ['r1', 'train', 'done', true],
-    ]);
     for (const bad of ['..', '../r1', 'a/b', '.']) expect(() => runDirOf(runs, bad)).toThrow();
     expect(() => runDirOf(runs, 'r2')).toThrow(/does not exist/);
-    deleteRunDir(dir);
+    deleteRunDir(runDirOf(runs, 'r1'));
     expect(listRunSummaries(runs)).toEqual([]);
+  });
+
+  it('reads the Chinese predictions.csv the writer writes, and names the line and field of a bad value', () => {
+    const file = path.join(tmp, 'zh-predictions.csv');
+    const table = {
+      dates: ['2023-01-03', '2023-01-04'],
+      targetClose: [3887.9, 3900],
+      probs: [0.1, 0.2, 0.7, 0.5, 0.3, 0.2],
+      pred: [2, 0],
+      labels: [2, -1],
+      forwardReturns: [0.03, NaN],
+      backtest: {
+        dates: ['2023-01-03', '2023-01-04'],
+        target: [1, 0],
+        equity: [1, 1.01],
+        buyHold: [1, 1.02],
+      },
+    };
+    const text = predictionTableCsv(table, 'zh');
+    expect(text.split('\r\n')[0]).toBe('\uFEFF' + PREDICTION_COLUMNS.zh.join(','));
+    writeFileSync(file, text);
+    expect(readPredictionsCsv(file)).toEqual([
+      {
+        date: '2023-01-03',
+        targetClose: 3887.9,
+        pDown: 0.1,
+        pFlat: 0.2,
+        pUp: 0.7,
+        predicted: 2,
+        forwardReturn: 0.03,
+        actual: 2,
+        correct: 1,
+        position: 1,
+        strategyEquity: 1,
+        buyHoldEquity: 1,
+      },
+      {
+        date: '2023-01-04',
+        targetClose: 3900,
+        pDown: 0.5,
+        pFlat: 0.3,
+        pUp: 0.2,
+        predicted: 0,
+        forwardReturn: null,
+        actual: null,
+        correct: null,
+        position: 0,
+        strategyEquity: 1.01,
+        buyHoldEquity: 1.02,
+      },
+    ]);
+    writeFileSync(file, text.replace('3900', 'abc'));
+    expect(() => readPredictionsCsv(file)).toThrow(
+      /zh-predictions\.csv, line 3, field '收盘价': 'abc' is not a number/,
+    );
   });
 });
 
@@ -205,82 +234,5 @@ describe('settings file (conf, the same file electron-store uses)', () => {
     );
     expect(userDataDir({}, 'darwin')).toMatch(/Library\/Application Support\/factor-inception$/);
     expect(userDataDir({ FACTOR_INCEPTION_HOME: '/h' }, 'linux')).toBe('/h');
-  });
-});
-
-describe('runs service: a study folder', () => {
-  it('shows the primary cell’s metrics, its backtest beside buy-and-hold and one ablation row per cell', () => {
-    const dir = path.join(tmp, 'runs-study', 's1');
-    mkdirSync(dir, { recursive: true });
-    const cell = (key: string, acc: number, bal: number, sharpe: number) => ({
-      key,
-      metrics: { accuracy: acc, balancedAccuracy: bal, macroF1: 0.3, logLoss: 1.1, n: 10 },
-      intervals: { balancedAccuracy: { estimate: bal, lo: bal - 0.05, hi: bal + 0.05 } },
-      backtest: { totalReturn: 0.1, sharpe, maxDrawdown: -0.2 },
-    });
-    writeFileSync(
-      path.join(dir, 'summary.json'),
-      JSON.stringify({
-        headline: 'Headline.',
-        ablationSentence: 'No overlay helped.',
-        primary: 'A+B_time-factor',
-        reference: 'A_time-factor',
-        cells: [cell('A_time-factor', 0.4, 0.35, 0.5), cell('A+B_time-factor', 0.45, 0.38, 0.7)],
-        buyHold: { totalReturn: 0.05, sharpe: 0.3, maxDrawdown: -0.3 },
-        ablation: [
-          {
-            key: 'A+B_time-factor',
-            diff: { balancedAccuracy: { estimate: 0.03, lo: -0.01, hi: 0.07 } },
-            verdict: 'no-difference',
-          },
-        ],
-        baselines: [{ name: 'majority', metrics: { accuracy: 0.5, balancedAccuracy: 0.333, macroF1: 0.2 } }],
-      }),
-    );
-    const header =
-      'date,target_close,p_down,p_flat,p_up,predicted_class,forward_return,realised_class,correct,position,strategy_equity,buy_hold_equity';
-    writeFileSync(
-      path.join(dir, 'predictions.csv'),
-      `\uFEFF${header}\n2023-01-03,3887.9,0.1,0.2,0.7,up,0.03,up,1,1,1,1\n2023-01-04,3900,0.5,0.3,0.2,down,,,,0,1.01,1.02\n`,
-    );
-    writeFileSync(
-      path.join(dir, 'folds.csv'),
-      '\uFEFFcell,seed,fold,test_start,test_end,train_samples,val_samples,test_samples,epochs,best_epoch,stopped_early,seconds,backend,accuracy,cached\nA_time-factor,42,0,2023-01-03,2023-06-30,300,40,120,3,2,false,1.5,wasm,0.4,false\n',
-    );
-    const d = readRunDetail(dir);
-    expect(d.metrics).toEqual({ accuracy: 0.45, balancedAccuracy: 0.38, macroF1: 0.3, logLoss: 1.1 });
-    expect(d.stats.sharpe).toEqual([0.7, 0.3]);
-    expect(d.stats.maxDrawdown).toEqual([-0.2, -0.3]);
-    expect(d.ablation.map((r) => [r.cell, r.verdict])).toEqual([
-      ['A_time-factor', 'reference'],
-      ['A+B_time-factor', 'no-difference'],
-      ['baseline: majority', ''],
-    ]);
-    expect(d.ablation[1].diffVsReference).toBe('3.0 pp [-1.0, 7.0]');
-    expect(d.conclusion).toBe('Headline. No overlay helped.');
-    expect(d.folds).toEqual([
-      {
-        cell: 'A_time-factor',
-        seed: 42,
-        fold: 0,
-        testStart: '2023-01-03',
-        testEnd: '2023-06-30',
-        trainSamples: 300,
-        testSamples: 120,
-        accuracy: 0.4,
-        balancedAccuracy: undefined,
-      },
-    ]);
-    expect(d.predictions.map((p) => [p.predicted, p.actual, p.equity, p.buyHold])).toEqual([
-      [2, 2, 1, 1],
-      [0, null, 1.01, 1.02],
-    ]);
-    expect(d.summary).toMatchObject({
-      kind: 'study',
-      accuracy: 0.45,
-      balancedAccuracy: 0.38,
-      sharpe: 0.7,
-      hasPredictions: true,
-    });
   });
 });

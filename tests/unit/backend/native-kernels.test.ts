@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../../src/main/training/train/config';
 import { executeRun, prepareRun } from '../../../src/main/training/train/run-job';
-import { listRuns } from '../../../src/main/training/train/runs';
+import { listRuns } from '../../../src/main/training/train/run-folders';
 import { dailyDir } from '../../helpers/data';
 import { selectBackend } from '../../../src/main/training/train/backend';
 import { loadAddon } from '../../../src/main/training/train/native-kernels/addon';

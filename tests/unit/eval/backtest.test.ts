@@ -52,10 +52,26 @@ describe('backtest (hand-computed)', () => {
   });
 
   it('the decision close is never the execution price: changing D1 onward never moves D0 equity, and a signal on the last day trades nothing', () => {
-    const r = backtest({ bars, signalDates: ['D0', 'D1'], signals: [0, 2], options: DAILY });
-    expect(r.dates).toEqual(['D0', 'D1']);
-    expect(Array.from(r.equity)).toEqual([1, 1]);
-    expect(r.trades.length).toBe(0);
+    const signals = [2, 2, 0, 2, 1];
+    const run = (b: typeof bars) => backtest({ bars: b, signalDates: b.date, signals, options: DAILY });
+    const a = run(bars);
+    // every price from D1 on changed, D0 as it was
+    const later = {
+      date: bars.date,
+      open: bars.open.map((v, i) => (i >= 1 ? v * 1.3 : v)),
+      close: bars.close.map((v, i) => (i >= 1 ? v * 0.8 : v)),
+    };
+    const b = run(later);
+    expect(b.equity[0]).toBe(a.equity[0]);
+    expect(b.exposure[0]).toBe(a.exposure[0]);
+    expect(b.target[0]).toBe(a.target[0]);
+    // the change did reach the backtest: D0's 'up' was bought at D1's (changed) open
+    expect(b.trades[0].price).toBe(101 * 1.3);
+    expect(b.equity[1]).not.toBe(a.equity[1]);
+    const last = backtest({ bars, signalDates: ['D0', 'D1'], signals: [0, 2], options: DAILY });
+    expect(last.dates).toEqual(['D0', 'D1']);
+    expect(Array.from(last.equity)).toEqual([1, 1]);
+    expect(last.trades.length).toBe(0);
   });
 
   it('long/short map, next close, 2-day overlapping tranches, no costs', () => {

@@ -12,7 +12,7 @@ import { selectBackend, type BackendInfo } from '../../../src/main/training/trai
 import { parseRunConfig } from '../../../src/main/training/train/config';
 import { modelPredictor } from '../../../src/main/training/train/image-predictor';
 import { executeRun, prepareRun } from '../../../src/main/training/train/run-job';
-import { loadRunModel } from '../../../src/main/training/train/runs';
+import { loadRunModel } from '../../../src/main/training/train/model-io';
 import { dailyDir } from '../../helpers/data';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-explain-'));

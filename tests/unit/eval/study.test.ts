@@ -14,6 +14,7 @@ import { headlineTable } from '../../../src/main/training/report/markdown';
 import { runStudy, type StudyResult } from '../../../src/main/training/eval/study';
 import { parseStudyConfig } from '../../../src/main/training/eval/study-config';
 import { PREDICTION_COLUMNS } from '../../../src/main/training/report/csv';
+import { writeReports } from '../../../src/main/training/report/write';
 import { dailyFile } from '../../helpers/data';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-study-'));
@@ -77,6 +78,7 @@ describe('runStudy on real data (tiny network)', () => {
 
   it('writes the report files with the stated columns, a BOM and no network references', async () => {
     a = await runStudy(config(path.join(tmp, 'a')), { bars, backend });
+    writeReports(a);
     expect(a.folds.length).toBeGreaterThanOrEqual(3);
     expect(a.cells.map((c) => c.key)).toEqual(['000300_time-factor', '000300+000001_time-factor']);
     expect(a.notes.join(' ')).toMatch(/not a perfect square/); // 20 x 6 seed raster cannot be square
@@ -116,7 +118,7 @@ describe('runStudy on real data (tiny network)', () => {
   });
 
   it('a rerun reads every fold from the cache and gives the same predictions', async () => {
-    const again = await runStudy(config(path.join(tmp, 'a')), { bars, backend, writeReports: false });
+    const again = await runStudy(config(path.join(tmp, 'a')), { bars, backend });
     expect(again.computedFolds).toBe(0);
     expect(again.cachedFolds).toBe(a.folds.length * 2);
     expect(Array.from(again.cells[1].probs)).toEqual(Array.from(a.cells[1].probs));
@@ -130,7 +132,6 @@ describe('runStudy on real data (tiny network)', () => {
     const b = await runStudy(config(path.join(tmp, 'b')), {
       bars: perturbed(bars, T),
       backend,
-      writeReports: false,
     });
     expect(b.dates).toEqual(a.dates);
     const upto = a.dates.filter((d) => d <= T).length;
@@ -161,7 +162,7 @@ describe('runStudy on real data (tiny network)', () => {
       warmStart: true,
       ablation: { channelSets: [['000300']], layouts: ['time-factor' as const] },
     };
-    const w = await runStudy(cfg, { bars, backend, writeReports: false });
+    const w = await runStudy(cfg, { bars, backend });
     const n0 = a.folds[0].test.length * 3;
     expect(Array.from(w.cells[0].probs.subarray(0, n0))).toEqual(
       Array.from(a.cells[0].probs.subarray(0, n0)),

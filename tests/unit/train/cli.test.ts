@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dailyDir } from '../../helpers/data';
-import { listRuns } from '../../../src/main/training/train/runs';
+import { listRuns } from '../../../src/main/training/train/run-folders';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 const bin = path.join(repo, 'bin/factor-inception.js');
@@ -47,7 +47,7 @@ function cli(args: string[], onLine?: (line: string, child: Child) => void): Chi
   return child;
 }
 
-// small real-data config: last-bar MLP (fast on cpu), 4 epochs of ~50 batches, dropout on
+// small real-data config: last-bar MLP (fast on cpu), 4 epochs of ~60 batches, dropout on
 const config = {
   dataset: { from: '2020-01-01', to: '2020-12-31', channels: ['000300', '000905'] },
   model: { preset: 'mlp', dropout: 0.2 },
@@ -86,10 +86,10 @@ describe('train / resume / predict command line', () => {
     const ck = JSON.parse(readFileSync(path.join(bDir, 'checkpoint/manifest.json'), 'utf8')) as {
       epoch: number;
     };
-    expect(ck.epoch).toBeGreaterThanOrEqual(1);
+    // the child may run ahead of this process reading its output, so the kill lands in epoch killedAt.epoch or
+    // later: the checkpoint is at least the epoch before it, and the run did not get to its end
+    expect(ck.epoch).toBeGreaterThanOrEqual(killedAt!.epoch - 1);
     expect(ck.epoch).toBeLessThan(4);
-    // killed inside epoch killedAt.epoch: its checkpoint was never written (unless the kill lost a race with a whole epoch)
-    expect(ck.epoch).toBe(killedAt!.epoch - 1);
     expect(existsSync(path.join(bDir, 'model.json'))).toBe(false);
     expect(JSON.parse(readFileSync(path.join(bDir, 'status.json'), 'utf8')).status).toBe('running');
 
@@ -141,7 +141,7 @@ describe('train / resume / predict command line', () => {
     expect(out.dates.at(-1)! > '2020-12-31').toBe(true);
     expect(out.labels.at(-1)).toBe(-1);
     expect(out.probs.at(-1)!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-  });
+  }, 300_000); // four CLI processes (two trainings in parallel, predict, resume) on a shared 2-core machine
 
   it('names unknown and invalid config fields and the file', async () => {
     const bad = path.join(tmp, 'bad.json');

@@ -8,7 +8,7 @@ import { loadDataset } from '../../../src/main/training/images/dataset';
 import { buildModel } from '../../../src/main/training/model/build';
 import { DEFAULT_MODEL } from '../../../src/main/training/model/spec';
 import { DEFAULT_TRAIN } from '../../../src/main/training/train/settings';
-import { saveModel, loadModel } from '../../../src/main/training/train/runs';
+import { saveModel, loadModel } from '../../../src/main/training/train/model-io';
 import { tf } from '../../../src/main/training/train/tf';
 import { predictProba, trainModel } from '../../../src/main/training/train/trainer';
 import { dailyDir } from '../../helpers/data';

@@ -12,12 +12,11 @@ import {
   createRun,
   dataFingerprint,
   deleteRun,
-  listRuns,
-  loadRunModel,
   runLogger,
-  saveModel,
   setRunStatus,
 } from '../../../src/main/training/train/runs';
+import { listRuns } from '../../../src/main/training/train/run-folders';
+import { loadRunModel, saveModel } from '../../../src/main/training/train/model-io';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-runs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

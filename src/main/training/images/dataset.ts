@@ -17,6 +17,7 @@
  */
 import type { Bars, ClassCounts, DatasetConfig, ValidationReport } from '../../../shared/domain';
 import { DEFAULT_DATASET } from '../../../shared/domain';
+import { configErrorFromZod, datasetSchema } from '../../../shared/config';
 import { ConfigError } from '../../../shared/errors';
 import { alignSeries } from '../data/align';
 import { findIndexFile } from '../data/data-dir';
@@ -74,7 +75,9 @@ export interface FactorDataset {
 export function resolveDatasetConfig(partial: Partial<DatasetConfig>): DatasetConfig {
   const cfg: DatasetConfig = { ...DEFAULT_DATASET, ...partial };
   if (!partial.channels && partial.target) cfg.channels = [partial.target];
-  if (cfg.channels.length === 0) throw new ConfigError('channels', 'needs at least the target index');
+  // field bounds come from the one dataset schema; the checks below span fields
+  const parsed = datasetSchema.safeParse(cfg);
+  if (!parsed.success) throw configErrorFromZod(parsed.error);
   if (cfg.channels[0] !== cfg.target)
     throw new ConfigError(
       'channels',
@@ -83,18 +86,6 @@ export function resolveDatasetConfig(partial: Partial<DatasetConfig>): DatasetCo
   if (new Set(cfg.channels).size !== cfg.channels.length)
     throw new ConfigError('channels', `lists an index twice: ${cfg.channels.join(',')}`);
   validateThresholds(cfg.upThreshold, cfg.downThreshold, cfg.horizonDays);
-  for (const k of ['lookbackDays', 'barsPerDay', 'normWindowDays'] as const) {
-    if (!Number.isInteger(cfg[k]) || cfg[k] < 1)
-      throw new ConfigError(k, `must be a whole number >= 1, got ${cfg[k]}`);
-  }
-  if (!(cfg.clip > 0)) throw new ConfigError('clip', `must be > 0, got ${cfg.clip}`);
-  if (cfg.layout !== 'seed' && cfg.layout !== 'time-factor')
-    throw new ConfigError('layout', `must be 'seed' or 'time-factor', got '${cfg.layout}'`);
-  for (const k of ['from', 'to'] as const) {
-    const v = cfg[k];
-    if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v))
-      throw new ConfigError(k, `must be YYYY-MM-DD, got '${v}'`);
-  }
   if (cfg.from && cfg.to && cfg.from > cfg.to)
     throw new ConfigError('from', `${cfg.from} is after to ${cfg.to}`);
   if (cfg.factors) {

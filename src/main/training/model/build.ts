@@ -19,7 +19,9 @@ import { tf } from '../train/tf';
 import { ConfigError } from '../../../shared/errors';
 import { initWeightsSeeded } from './init';
 import { lrn } from './lrn';
-import { modelInput, type ModelPreset, type ModelSpec } from './spec';
+import { modelInput, validateSpec, type ModelPreset, type ModelSpec } from './spec';
+
+export { validateSpec } from './spec';
 
 /** Inception module filter counts from Table 1 of the paper: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj. */
 export type InceptionFilters = readonly [number, number, number, number, number, number];
@@ -93,25 +95,6 @@ export function stridePlan(preset: ModelPreset, inputShape: number[]): StridePla
 /** Filters after the width multiplier: max(1, round(n * width)) — min 1 so that tiny widths still build. */
 export function scaleFilters(n: number, width: number): number {
   return Math.max(1, Math.round(n * width));
-}
-
-/** Throws ConfigError for a spec the builders cannot use. */
-export function validateSpec(spec: ModelSpec): void {
-  const presets: ModelPreset[] = ['googlenet', 'compact', 'logreg', 'mlp', 'cnn'];
-  if (!presets.includes(spec.preset))
-    throw new ConfigError('model.preset', `unknown preset '${spec.preset}' (one of ${presets.join(', ')})`);
-  if (!(Number.isFinite(spec.width) && spec.width > 0 && spec.width <= 8))
-    throw new ConfigError('model.width', `must be in (0, 8], got ${spec.width}`);
-  if (spec.branch3x3 !== 'paper' && spec.branch3x3 !== 'original-1x1') {
-    throw new ConfigError(
-      'model.branch3x3',
-      `must be 'paper' or 'original-1x1', got '${String(spec.branch3x3)}'`,
-    );
-  }
-  if (!(Number.isFinite(spec.dropout) && spec.dropout >= 0 && spec.dropout < 1))
-    throw new ConfigError('model.dropout', `must be in [0, 1), got ${spec.dropout}`);
-  if (spec.auxHeads && spec.preset !== 'googlenet')
-    throw new ConfigError('model.auxHeads', `auxiliary heads exist only for googlenet, not '${spec.preset}'`);
 }
 
 function checkImageShape(inputShape: number[]): void {

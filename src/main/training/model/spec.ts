@@ -1,32 +1,27 @@
-/** Model presets and options, shared by the trainer, the study and the CLI. No tfjs import here. */
-export type ModelPreset = 'googlenet' | 'compact' | 'logreg' | 'mlp' | 'cnn';
+/**
+ * The model spec lives in src/shared/model.ts (the app edits it too); the engine imports it from here, with the
+ * check the builders rely on. No tfjs here, so configs resolve without loading it.
+ */
+import { configErrorFromZod, modelSchema } from '../../../shared/config';
+import { ConfigError } from '../../../shared/errors';
+import type { ModelSpec } from '../../../shared/model';
 
-export interface ModelSpec {
-  preset: ModelPreset;
-  /** Width multiplier on every filter count (1 = the paper's counts). */
-  width: number;
-  /** 'paper' = 3x3 kernels in the 3x3 branches; 'original-1x1' = the original study's 1x1 mistake. */
-  branch3x3: 'paper' | 'original-1x1';
-  batchNorm: boolean;
-  /** Local response normalisation after the stem convolutions (as in the paper). */
-  lrn: boolean;
-  /** Auxiliary classifier heads after 4a and 4d (googlenet only), loss weight 0.3. */
-  auxHeads: boolean;
-  /** Dropout before the final dense layer. */
-  dropout: number;
-}
+export {
+  DEFAULT_MODEL,
+  MODEL_PRESETS,
+  modelInput,
+  type ModelPreset,
+  type ModelSpec,
+} from '../../../shared/model';
 
-export const DEFAULT_MODEL: ModelSpec = {
-  preset: 'compact',
-  width: 0.25,
-  branch3x3: 'paper',
-  batchNorm: false,
-  lrn: true,
-  auxHeads: false,
-  dropout: 0.4,
-};
-
-/** Which input a preset reads: the factor image, or the last bar's factors of every channel (baselines). */
-export function modelInput(preset: ModelPreset): 'image' | 'last-bar' {
-  return preset === 'logreg' || preset === 'mlp' ? 'last-bar' : 'image';
+/** Throws ConfigError for a spec the builders cannot use. */
+export function validateSpec(spec: ModelSpec): void {
+  // field bounds come from the one model schema; auxHeads spans two fields
+  const parsed = modelSchema.safeParse(spec);
+  if (!parsed.success) {
+    const e = configErrorFromZod(parsed.error);
+    throw new ConfigError(`model.${e.field}`, e.message.slice(e.field.length + 2));
+  }
+  if (spec.auxHeads && spec.preset !== 'googlenet')
+    throw new ConfigError('model.auxHeads', `auxiliary heads exist only for googlenet, not '${spec.preset}'`);
 }

@@ -1,9 +1,11 @@
 /**
- * CSV exports of a study: UTF-8 with a byte-order mark (so Excel opens Chinese text right), headers in
+ * CSV exports of studies and training runs: UTF-8 with a byte-order mark (so Excel opens Chinese text right), headers in
  * English or Chinese. Probabilities and returns are fractions (0.25 = 25 %), equity starts at 1.
  */
 import Papa from 'papaparse';
-import type { StudyResult } from '../eval/study';
+import type { BacktestResult } from '../eval/backtest';
+import type { StudyResult } from '../eval/study/result';
+import type { EpochMetrics } from '../train/settings';
 
 export const BOM = '\uFEFF';
 
@@ -75,30 +77,43 @@ export const FOLD_COLUMNS = {
   ],
 } as const;
 
-const CLASS_LABELS = { en: ['down', 'flat', 'up'], zh: ['下跌', '持平', '上涨'] } as const;
+export const CLASS_LABELS = { en: ['down', 'flat', 'up'], zh: ['下跌', '持平', '上涨'] } as const;
 
-function fmt(x: number, digits = 6): string | number {
+export function fmt(x: number, digits = 6): string | number {
   return Number.isFinite(x) ? Number(x.toFixed(digits)) : '';
 }
 
-/** predictions.csv of the primary cell: one row per study date; realised values blank where not yet known. */
-export function predictionsCsv(r: StudyResult, lang: 'en' | 'zh' = 'en'): string {
-  const cell = r.cells.find((c) => c.key === r.primary)!;
-  const bt = cell.backtest;
+/** One prediction per row and the backtest that traded them: what predictions.csv holds. */
+export interface PredictionTable {
+  dates: string[];
+  targetClose: ArrayLike<number>;
+  /** rows x 3 probabilities [down, flat, up]. */
+  probs: ArrayLike<number>;
+  pred: ArrayLike<number>;
+  /** -1 where the label is not known yet. */
+  labels: ArrayLike<number>;
+  /** Fractions; NaN where not known yet. */
+  forwardReturns: ArrayLike<number>;
+  backtest: { [K in 'target' | 'equity' | 'buyHold']: ArrayLike<number> } & Pick<BacktestResult, 'dates'>;
+}
+
+/** predictions.csv: one row per date; realised values blank where not yet known. */
+export function predictionTableCsv(t: PredictionTable, lang: 'en' | 'zh' = 'en'): string {
+  const bt = t.backtest;
   const at = new Map(bt.dates.map((d, i) => [d, i] as const));
   const names = CLASS_LABELS[lang];
-  const rows = r.dates.map((date, k) => {
+  const rows = t.dates.map((date, k) => {
     const i = at.get(date)!;
-    const truth = r.labels[k];
-    const pred = cell.pred[k];
+    const truth = t.labels[k];
+    const pred = t.pred[k];
     return [
       date,
-      fmt(r.targetClose[k], 4),
-      fmt(cell.probs[k * 3], 6),
-      fmt(cell.probs[k * 3 + 1], 6),
-      fmt(cell.probs[k * 3 + 2], 6),
+      fmt(t.targetClose[k], 4),
+      fmt(t.probs[k * 3], 6),
+      fmt(t.probs[k * 3 + 1], 6),
+      fmt(t.probs[k * 3 + 2], 6),
       names[pred],
-      fmt(r.forwardReturns[k], 6),
+      fmt(t.forwardReturns[k], 6),
       truth >= 0 ? names[truth] : '',
       truth >= 0 ? (truth === pred ? 1 : 0) : '',
       fmt(bt.target[i], 4),
@@ -106,9 +121,53 @@ export function predictionsCsv(r: StudyResult, lang: 'en' | 'zh' = 'en'): string
       fmt(bt.buyHold[i], 6),
     ];
   });
-  return (
-    BOM + Papa.unparse({ fields: [...PREDICTION_COLUMNS[lang]], data: rows }, { newline: '\r\n' }) + '\r\n'
+  return csvText([...PREDICTION_COLUMNS[lang]], rows);
+}
+
+/** predictions.csv of a study: its primary cell. */
+export function predictionsCsv(r: StudyResult, lang: 'en' | 'zh' = 'en'): string {
+  const cell = r.cells.find((c) => c.key === r.primary)!;
+  return predictionTableCsv(
+    {
+      dates: r.dates,
+      targetClose: r.targetClose,
+      probs: cell.probs,
+      pred: cell.pred,
+      labels: r.labels,
+      forwardReturns: r.forwardReturns,
+      backtest: cell.backtest,
+    },
+    lang,
   );
+}
+
+export const HISTORY_COLUMNS = [
+  'epoch',
+  'loss',
+  'accuracy',
+  'val_loss',
+  'val_accuracy',
+  'learning_rate',
+  'seconds',
+] as const;
+
+/** The epoch history of a training run as CSV (blank where an epoch had no validation). */
+export function historyCsv(history: EpochMetrics[]): string {
+  const rows = history.map((m) => [
+    m.epoch,
+    fmt(m.loss, 6),
+    fmt(m.accuracy, 6),
+    fmt(m.valLoss ?? NaN, 6),
+    fmt(m.valAccuracy ?? NaN, 6),
+    m.learningRate,
+    fmt(m.seconds, 2),
+  ]);
+  return csvText([...HISTORY_COLUMNS], rows);
+}
+
+/** UTF-8 with a byte-order mark, CRLF line ends (what Excel expects), a final line end. */
+function csvText(fields: string[], rows: (string | number)[][]): string {
+  return BOM + Papa.unparse({ fields, data: rows }, { newline: '\r\n' }) + '\r\n';
 }
 
 /** folds.csv: one row per trained (or cached) fold of every cell and seed. */
@@ -130,5 +189,5 @@ export function foldsCsv(r: StudyResult, lang: 'en' | 'zh' = 'en'): string {
     fmt(f.accuracy, 4),
     f.cached ? 1 : 0,
   ]);
-  return BOM + Papa.unparse({ fields: [...FOLD_COLUMNS[lang]], data: rows }, { newline: '\r\n' }) + '\r\n';
+  return csvText([...FOLD_COLUMNS[lang]], rows);
 }

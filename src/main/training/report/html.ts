@@ -3,7 +3,7 @@
  * (no DOM, no network), plain HTML tables, no external resources — it opens offline in any browser.
  */
 import * as echarts from 'echarts';
-import type { MetricName, StudyResult } from '../eval/study';
+import type { MetricName, StudyResult } from '../eval/study/result';
 import type { Interval } from '../eval/bootstrap';
 import type { Stats } from '../eval/stats';
 import { drawdowns } from '../eval/stats';

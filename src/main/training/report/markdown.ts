@@ -1,5 +1,5 @@
 /** The study's headline table as Markdown: what `study` prints at the end and what the README quotes. */
-import type { StudyResult } from '../eval/study';
+import type { StudyResult } from '../eval/study/result';
 import { describeBackend } from '../train/backend-info';
 
 const pct = (x: number | null | undefined) =>

@@ -1,7 +1,7 @@
 /** Writes the report files of a study into its folder, each atomically. */
 import path from 'node:path';
 import { writeFileAtomic } from '../train/atomic';
-import type { StudyResult } from '../eval/study';
+import type { StudyResult } from '../eval/study/result';
 import { foldsCsv, predictionsCsv } from './csv';
 import { reportHtml } from './html';
 

@@ -1,7 +1,8 @@
 /**
- * One training run end to end, shared by the train, resume and batch commands (and the app's worker):
- * dataset from the saved config -> train/validation split -> trainModel (resuming a checkpoint) -> model,
- * predictions and status in the run folder.
+ * One training run end to end, shared by the CLI's train, resume and batch commands and the app's training
+ * worker: dataset from the saved config -> train/validation split (or, with a walkForward section, the last
+ * walk-forward fold) -> trainModel (resuming a checkpoint) -> model, predictions, the test block's scores and
+ * the status in the run folder.
  */
 import path from 'node:path';
 import { ConfigError } from '../../../shared/errors';
@@ -13,15 +14,17 @@ import {
   usesNativeKernels as isNative,
   type BackendInfo,
 } from './backend-info';
+import { predictionTableCsv } from '../report/csv';
 import { readCheckpointInfo } from './checkpoint';
 import type { RunConfig } from './config';
+import { saveModel } from './model-io';
+import { EVALUATION_FILE, evaluateTestBlock, evaluationJson, testFold } from './run-evaluation';
 import {
   createRun,
   dataFingerprint,
   readRunConfigOf,
   readRunMeta,
   runLogger,
-  saveModel,
   setRunStatus,
   writeMetrics,
 } from './runs';
@@ -87,6 +90,10 @@ export function predictDates(
 export interface RunJobOptions {
   backend: BackendInfo;
   onProgress?: (p: TrainProgress) => void;
+  /** After each epoch, once metrics.jsonl holds it. */
+  onEpoch?: (m: EpochMetrics) => void;
+  /** Stages after training ('predicting test block'), for a progress display. */
+  onStage?: (stage: string) => void;
   /** Extra sink for log lines (console); the run's train.log always gets them. */
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -139,9 +146,13 @@ export async function executeRun(runDir: string, opts: RunJobOptions): Promise<T
       );
     log(`backend ${describeBackend(opts.backend)} (requested ${opts.backend.requested})`);
     const input = modelInput(config.model.preset);
-    const split = splitTrainVal(dataset.labels, config.train.validationFraction, config.dataset.horizonDays);
+    // with a walkForward section the run is the last fold: trained before its test block, scored on it
+    const fold = config.walkForward ? testFold(dataset, config) : undefined;
+    const split =
+      fold ?? splitTrainVal(dataset.labels, config.train.validationFraction, config.dataset.horizonDays);
     log(
-      `dataset ${dataset.dates.length} samples ${dataset.dates[0]}..${dataset.dates.at(-1)}, train ${split.train.length}, validation ${split.val.length}, embargo ${config.dataset.horizonDays} days, input ${input}`,
+      `dataset ${dataset.dates.length} samples ${dataset.dates[0]}..${dataset.dates.at(-1)}, train ${split.train.length}, validation ${split.val.length}, embargo ${config.walkForward?.embargoDays ?? config.dataset.horizonDays} days, input ${input}` +
+        (fold ? `; test block ${fold.testStart}..${fold.testEnd} (${fold.test.length} dates)` : ''),
     );
     const history: EpochMetrics[] = readCheckpointInfo(runDir)?.history.slice() ?? [];
     writeMetrics(runDir, history);
@@ -159,6 +170,7 @@ export async function executeRun(runDir: string, opts: RunJobOptions): Promise<T
       onEpoch: (m) => {
         history.push(m);
         writeMetrics(runDir, history);
+        opts.onEpoch?.(m);
       },
     });
     if (result.cancelled) {
@@ -179,6 +191,16 @@ export async function executeRun(runDir: string, opts: RunJobOptions): Promise<T
       path.join(runDir, 'predictions.json'),
       JSON.stringify(predictDates(result.model, dataset, last, input, backend), null, 1) + '\n',
     );
+    if (fold) {
+      opts.onStage?.('predicting test block');
+      const probs = predictProba(result.model, dataset.source([...fold.test, ...fold.predictOnly], input));
+      const { evaluation, table } = evaluateTestBlock(dataset, fold, probs, backend);
+      writeFileAtomic(path.join(runDir, 'predictions.csv'), predictionTableCsv(table));
+      writeFileAtomic(path.join(runDir, EVALUATION_FILE), evaluationJson(evaluation));
+      log(
+        `test block ${fold.testStart}..${fold.testEnd}: accuracy ${(evaluation.metrics.accuracy * 100).toFixed(1)} %, balanced accuracy ${(evaluation.metrics.balancedAccuracy * 100).toFixed(1)} % on ${evaluation.metrics.n} labeled dates`,
+      );
+    }
     setRunStatus(runDir, {
       status: 'finished',
       epoch: result.history.length,

@@ -1,29 +1,34 @@
 /**
- * The run registry: one folder per run under a runs directory (default ./runs).
+ * The run registry: one folder per training run or study under a runs directory (default ./runs); this file
+ * writes and reads their files one by one, run-folders.ts reads whole folders for the CLI and the app.
+ * A training run's folder:
  *   run.json        name, creation time, data dir, data fingerprint, backend, versions
  *   config.json     the full RunConfig with every default filled
  *   status.json     running | finished | failed | cancelled (+ pid, so a crashed 'running' run shows as interrupted)
  *   metrics.jsonl   one EpochMetrics per line
  *   train.log       every line stamped with time and backend
  *   checkpoint/     per-epoch checkpoint (see checkpoint.ts)
- *   model.json + weights.bin   final model in tfjs layers format
+ *   model.json + weights.bin   final model in tfjs layers format (model-io.ts)
  *   predictions.json           probabilities of the last samples at the end of training (predict reproduces them)
+ *   predictions.csv + evaluation.json   the test block, when the config has a walkForward section
+ * A study's folder (study-job.ts): study.json (its config), status.json, folds/ (the fold cache), and when
+ * finished predictions.csv, folds.csv, summary.json, report.html.
+ * No tfjs here: the app's main process reads run folders without loading it.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tf } from './tf';
-import '../model/lrn';
+import { z } from 'zod';
+import { runConfigSchema } from '../../../shared/config';
 import type { DatasetConfig } from '../../../shared/domain';
-import { ConfigError } from '../../../shared/errors';
-import type { BackendInfo } from './backend';
-import { backendLabel } from './backend-info';
+import { ConfigError, DataError } from '../../../shared/errors';
+import { readValidatedJson } from '../report/read';
+import type { BackendInfo } from './backend-info';
 import type { RunConfig } from './config';
 import type { EpochMetrics } from './settings';
 import { writeFileAtomic } from './atomic';
-import { readCheckpointInfo } from './checkpoint';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
 
@@ -48,6 +53,8 @@ export interface RunMeta {
 export interface RunStatusFile {
   status: RunStatus;
   updatedAt: string;
+  /** When the folder's job first started (studies: their creation time). */
+  startedAt?: string;
   pid?: number;
   epoch?: number;
   message?: string;
@@ -55,24 +62,10 @@ export interface RunStatusFile {
   stoppedEarly?: boolean;
 }
 
-export interface RunListEntry {
-  name: string;
-  dir: string;
-  /** 'interrupted' = status says running but its process is gone (crash, kill, reboot): resume it. */
-  status: RunStatus | 'interrupted';
-  createdAt: string;
-  preset: string;
-  epochsDone: number;
-  epochs: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  backend: string;
-}
-
 const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-/** Versions saved with a run. */
-export function versions(): RunMeta['versions'] {
+/** Versions saved with a run; tfjs is the version the selected backend reported. */
+export function versions(tfjsVersion: string): RunMeta['versions'] {
   let app = 'unknown';
   try {
     app = (JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { version: string })
@@ -91,7 +84,7 @@ export function versions(): RunMeta['versions'] {
   } catch {
     /* not a git checkout (installed app) */
   }
-  return { node: process.version, tfjs: tf.version.tfjs, app, commit };
+  return { node: process.version, tfjs: tfjsVersion, app, commit };
 }
 
 /** sha256 of each input file and of the dataset parameters. */
@@ -127,11 +120,30 @@ export function createRun(
       `a run named ${name} already exists in ${runsDir} (continue it with: factor-inception resume ${dir})`,
     );
   mkdirSync(dir, { recursive: true });
-  const full: RunMeta = { name, createdAt: new Date().toISOString(), versions: versions(), ...meta };
+  const full: RunMeta = {
+    name,
+    createdAt: new Date().toISOString(),
+    versions: versions(meta.backend.tfjsVersion),
+    ...meta,
+  };
   writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   writeFileAtomic(path.join(dir, 'run.json'), JSON.stringify(full, null, 2) + '\n');
   setRunStatus(dir, { status: 'running' });
   return dir;
+}
+
+/** A new folder name under runsDir, `<yyyymmdd-hhmmss>-<kind>-<name slug>`, numbered when taken. */
+export function newRunFolderName(runsDir: string, kind: string, name: string, now = new Date()): string {
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'run';
+  const base = `${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${kind}-${slug}`;
+  let n = base;
+  for (let i = 2; existsSync(path.join(runsDir, n)); i++) n = `${base}-${i}`;
+  return n;
 }
 
 /** True when dir holds a run (run.json). */
@@ -139,39 +151,92 @@ export function isRunDir(dir: string): boolean {
   return existsSync(path.join(dir, 'run.json'));
 }
 
-function readJson<T>(file: string): T {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch (err) {
-    throw new ConfigError(file, `cannot read: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
+const STATUS_FILE = 'status.json';
+export const STUDY_FILE = 'study.json';
+
+const runMetaSchema = z.looseObject({
+  name: z.string(),
+  createdAt: z.string(),
+  dataDir: z.string(),
+  fingerprint: z.looseObject({ combined: z.string() }),
+  backend: z.looseObject({ name: z.string(), requested: z.string(), tfjsVersion: z.string() }),
+  versions: z.looseObject({ node: z.string(), tfjs: z.string(), app: z.string() }),
+});
+const statusSchema = z.looseObject({
+  status: z.enum(['running', 'finished', 'failed', 'cancelled']),
+  updatedAt: z.string(),
+  startedAt: z.string().optional(),
+  pid: z.number().optional(),
+  epoch: z.number().optional(),
+  message: z.string().optional(),
+  bestEpoch: z.number().optional(),
+  stoppedEarly: z.boolean().optional(),
+});
+const epochSchema = z.looseObject({
+  epoch: z.number(),
+  loss: z.number(),
+  accuracy: z.number(),
+  valLoss: z.number().optional(),
+  valAccuracy: z.number().optional(),
+  learningRate: z.number(),
+  seconds: z.number(),
+});
 
 /** run.json of a run folder. */
 export function readRunMeta(dir: string): RunMeta {
   if (!isRunDir(dir)) throw new ConfigError('run', `${dir} is not a run folder (no run.json)`);
-  return readJson<RunMeta>(path.join(dir, 'run.json'));
+  return readValidatedJson(path.join(dir, 'run.json'), runMetaSchema) as unknown as RunMeta;
 }
 
-/** config.json of a run folder. */
+/** config.json of a run folder (the object as written, so it compares equal to the config it came from). */
 export function readRunConfigOf(dir: string): RunConfig {
-  return readJson<RunConfig>(path.join(dir, 'config.json'));
+  const file = path.join(dir, 'config.json');
+  readValidatedJson(file, runConfigSchema);
+  return JSON.parse(readFileSync(file, 'utf8')) as RunConfig;
 }
 
-/** status.json of a run folder (undefined if absent). */
+/** status.json of a run or study folder (undefined if absent). */
 export function readRunStatus(dir: string): RunStatusFile | undefined {
-  const f = path.join(dir, 'status.json');
-  return existsSync(f) ? readJson<RunStatusFile>(f) : undefined;
+  const f = path.join(dir, STATUS_FILE);
+  return existsSync(f) ? (readValidatedJson(f, statusSchema) as RunStatusFile) : undefined;
+}
+
+/** metrics.jsonl of a run folder: one EpochMetrics per line (empty before the first epoch). */
+export function readMetrics(dir: string): EpochMetrics[] {
+  const file = path.join(dir, 'metrics.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line, i) => ({ line, n: i + 1 }))
+    .filter(({ line }) => line.trim())
+    .map(({ line, n }) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch {
+        throw new DataError(file, 'is not a JSON line', { line: n });
+      }
+      const r = epochSchema.safeParse(raw);
+      if (!r.success)
+        throw new DataError(file, r.error.issues[0].message, {
+          line: n,
+          field: r.error.issues[0].path.join('.'),
+        });
+      return r.data as EpochMetrics;
+    });
 }
 
 /** Updates run.json's companion status.json atomically; 'running' records this process id. */
-export function setRunStatus(dir: string, s: Omit<RunStatusFile, 'updatedAt' | 'pid'>): void {
+export function setRunStatus(dir: string, s: Omit<RunStatusFile, 'updatedAt' | 'pid' | 'startedAt'>): void {
+  const now = new Date().toISOString();
+  const previous = existsSync(path.join(dir, STATUS_FILE)) ? readRunStatus(dir) : undefined;
   const full: RunStatusFile = {
     ...s,
-    updatedAt: new Date().toISOString(),
+    updatedAt: now,
+    startedAt: previous?.startedAt ?? now,
     ...(s.status === 'running' ? { pid: process.pid } : {}),
   };
-  writeFileAtomic(path.join(dir, 'status.json'), JSON.stringify(full, null, 2) + '\n');
+  writeFileAtomic(path.join(dir, STATUS_FILE), JSON.stringify(full, null, 2) + '\n');
 }
 
 /** Rewrites metrics.jsonl from the full history (atomic; histories are short). */
@@ -188,64 +253,8 @@ export function runLogger(dir: string, backend: string): (line: string) => void 
   return (line: string) => appendFileSync(file, `${new Date().toISOString()} [${backend}] ${line}\n`);
 }
 
-/** Writes model.json + weights.bin (tfjs layers format) into dir, each atomically. */
-export async function saveModel(dir: string, model: tf.LayersModel): Promise<void> {
-  await model.save({
-    save: async (a: tf.io.ModelArtifacts) => {
-      const data =
-        a.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(a.weightData);
-      writeFileAtomic(path.join(dir, 'weights.bin'), new Uint8Array(data));
-      const json = {
-        modelTopology: a.modelTopology,
-        format: a.format ?? 'layers-model',
-        generatedBy: a.generatedBy,
-        convertedBy: a.convertedBy ?? null,
-        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs ?? [] }],
-      };
-      writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json));
-      return {
-        modelArtifactsInfo: {
-          dateSaved: new Date(),
-          modelTopologyType: 'JSON',
-          weightDataBytes: data.byteLength,
-        },
-      };
-    },
-  });
-}
-
-/** Loads model.json + weights.bin from dir with a file-free handler (works in plain Node, any backend). */
-export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  const jsonFile = path.join(dir, 'model.json');
-  if (!existsSync(jsonFile))
-    throw new ConfigError('run', `${dir} has no model.json (the run has not finished)`);
-  const json = readJson<{
-    modelTopology: object;
-    format?: string;
-    generatedBy?: string;
-    convertedBy?: string | null;
-    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  }>(jsonFile);
-  const buf = readFileSync(path.join(dir, json.weightsManifest[0].paths[0]));
-  const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-  return tf.loadLayersModel({
-    load: async () => ({
-      modelTopology: json.modelTopology,
-      format: json.format,
-      generatedBy: json.generatedBy,
-      convertedBy: json.convertedBy ?? undefined,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-      weightData,
-    }),
-  });
-}
-
-/** The final model of a run folder. */
-export function loadRunModel(runDir: string): Promise<tf.LayersModel> {
-  return loadModel(runDir);
-}
-
-function processAlive(pid: number | undefined): boolean {
+/** True while a process with this id runs (a 'running' status whose process is gone was interrupted). */
+export function processAlive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
@@ -253,50 +262,6 @@ function processAlive(pid: number | undefined): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** Runs in a runs directory, oldest first. */
-export function listRuns(runsDir: string): RunListEntry[] {
-  if (!existsSync(runsDir)) return [];
-  const out: RunListEntry[] = [];
-  for (const name of readdirSync(runsDir)) {
-    const dir = path.join(runsDir, name);
-    if (!statSync(dir).isDirectory() || !isRunDir(dir)) continue;
-    try {
-      const meta = readRunMeta(dir);
-      const cfg = readRunConfigOf(dir);
-      const st = readRunStatus(dir);
-      const ck = readCheckpointInfo(dir);
-      const last = ck?.history.at(-1);
-      let status: RunListEntry['status'] = st?.status ?? 'failed';
-      if (status === 'running' && !processAlive(st?.pid)) status = 'interrupted';
-      out.push({
-        name: meta.name,
-        dir,
-        status,
-        createdAt: meta.createdAt,
-        preset: cfg.model.preset,
-        epochsDone: ck?.epoch ?? 0,
-        epochs: cfg.train.epochs,
-        valLoss: last?.valLoss,
-        valAccuracy: last?.valAccuracy,
-        backend: backendLabel(meta.backend),
-      });
-    } catch {
-      // a half-written or foreign folder: list it as failed rather than hide it
-      out.push({
-        name,
-        dir,
-        status: 'failed',
-        createdAt: '',
-        preset: '?',
-        epochsDone: 0,
-        epochs: 0,
-        backend: '?',
-      });
-    }
-  }
-  return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
 }
 
 /** Deletes a run folder; refuses folders that are not runs and runs whose process is still alive. */

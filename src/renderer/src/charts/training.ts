@@ -1,5 +1,5 @@
 /** Loss and accuracy curves of a training run (per epoch, plus the live batch trace). Pure. */
-import type { EpochMetrics, TrainProgress } from '../../../main/training/train/settings';
+import type { EpochMetrics, TrainProgress } from '../../../shared/training';
 import type { Palette } from './colors';
 
 export interface LivePoint {

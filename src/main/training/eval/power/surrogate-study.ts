@@ -19,7 +19,7 @@ export interface SurrogateRunnerOptions {
   config: StudyConfig;
   /** Real daily bars of every index the config's channel sets use. */
   realBars: Map<string, Bars>;
-  hooks?: Omit<StudyHooks, 'bars' | 'writeReports'>;
+  hooks?: Omit<StudyHooks, 'bars'>;
   tellRate?: number;
   /** Added to the replicate number to seed the shuffle (default 1). */
   baseSeed?: number;
@@ -39,7 +39,7 @@ export function surrogateStudyRunner(o: SurrogateRunnerOptions): PowerAnalysisOp
       ...o.config,
       outDir: path.join(o.config.outDir, `power-s${strength}-r${replicate}`),
     };
-    const result = await runStudy(config, { ...o.hooks, bars: sur.bars, writeReports: false });
+    const result = await runStudy(config, { ...o.hooks, bars: sur.bars });
     const input = statisticsInputOfStudy(result, sur.bars);
     const statistics = studyStatistics(input);
     const majority = input.baselines.find((b) => b.name === 'majority');

@@ -34,9 +34,10 @@ export interface NativeAddon {
     alpha: number,
     beta: number,
   ): void;
-  /** OpenBLAS threads for products of at least minMacs multiply-adds (smaller ones run on one thread). */
+  /** out[c] = sum over the rows of x[r * cols + c]: the bias gradient's Sum over every axis but the last. */
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   split(x: Float32Array, outer: number, inner: number, sizes: Int32Array, outs: Float32Array[]): void;
+  /** OpenBLAS threads for products of at least minMacs multiply-adds (smaller ones run on one thread). */
   setThreads(n: number, minMacs?: number): void;
   info(): string;
 }

@@ -1,0 +1,189 @@
+/**
+ * Training of every cell x seed x fold (from scratch, or warm-started from the previous fold's weights), each
+ * fold's test rows predicted and cached; the out-of-sample probabilities of a cell and seed joined into one
+ * series over the study rows.
+ */
+import path from 'node:path';
+import { buildModel } from '../../model/build';
+import { backendLabel } from '../../train/backend-info';
+import { predictProba, trainModel } from '../../train/trainer';
+import type { tf } from '../../train/tf';
+import { argmaxRows, NUM_CLASSES } from '../metrics';
+import type { StudyConfig } from '../study-config';
+import { readCachedFold, sha, writeCachedFold, type CachedFold } from './fold-cache';
+import type { StudyPlan } from './plan';
+import type { FoldRecord, StudyHooks, StudyProgress } from './result';
+
+export interface TrainedFolds {
+  /** Probabilities over the study rows (rows x 3) by `${cellKey}#${seed}`. */
+  probsByCellSeed: Map<string, Float64Array>;
+  foldRecords: FoldRecord[];
+  computed: number;
+  cached: number;
+  /** Notes for the report (warm starts resumed from the cache). */
+  notes: string[];
+}
+
+/** Trains or reads from the cache every fold of the plan; throws 'study cancelled' when the signal aborts. */
+export async function trainFolds(
+  config: StudyConfig,
+  plan: StudyPlan,
+  hooks: StudyHooks,
+  t0: number,
+): Promise<TrainedFolds> {
+  const log = (line: string) => hooks.log?.(line);
+  const { cells, common, folds, rowsCommon, labelsAll, input } = plan;
+  const notes: string[] = [];
+  const total = cells.length * config.seeds.length * folds.length;
+  let done = 0;
+  let cachedCount = 0;
+  let computed = 0;
+  let computeSeconds = 0;
+  const foldRecords: FoldRecord[] = [];
+  const probsByCellSeed = new Map<string, Float64Array>();
+  const backendName = hooks.backend ? backendLabel(hooks.backend) : 'unknown';
+  // ETA in training samples, not folds: anchored folds grow, so later folds cost more than early ones
+  const foldWork = folds.map((f) => f.train.length + f.val.length);
+  let remainingWork = foldWork.reduce((a, b) => a + b, 0) * cells.length * config.seeds.length;
+  let computedWork = 0;
+  const progress = (key: string, message: string, extra: Partial<StudyProgress> = {}) => {
+    const per = computedWork > 0 ? computeSeconds / computedWork : NaN;
+    hooks.onProgress?.({
+      done,
+      total,
+      cached: cachedCount,
+      key,
+      etaSeconds: Number.isFinite(per) ? per * remainingWork : NaN,
+      elapsedSeconds: (Date.now() - t0) / 1000,
+      message,
+      ...extra,
+    });
+  };
+
+  for (const cell of cells) {
+    const toDs = (js: number[]) => js.map((j) => cell.index.get(common[j])!);
+    for (const seed of config.seeds) {
+      const seriesProbs = new Float64Array(rowsCommon.length * NUM_CLASSES).fill(NaN);
+      let prevModel: tf.LayersModel | undefined;
+      let rowOffset = 0;
+      for (const fold of folds) {
+        const key = `${cell.key}_s${seed}_f${String(fold.index).padStart(3, '0')}`;
+        const testRows = [...fold.test, ...fold.predictOnly];
+        const hash = sha({
+          v: 1,
+          dataset: cell.ds.config,
+          model: config.model,
+          train: { ...config.train, seed, backend: undefined },
+          warmStart: config.warmStart,
+          train0: common[fold.train[0]],
+          train1: common[fold.train[fold.train.length - 1]],
+          val: fold.val.length ? [common[fold.val[0]], common[fold.val[fold.val.length - 1]]] : [],
+          test: testRows.map((j) => common[j]),
+          common0: common[0],
+          fingerprint: plan.fingerprint,
+        });
+        const file = path.join(plan.foldDir, `${key}.json`);
+        const cached = readCachedFold(file, hash, key, log);
+        if (cached && config.warmStart && !prevModel && fold.index > 0) {
+          // a warm-started fold needs the previous fold's weights, which are not cached: keep the cached
+          // predictions but the next computed fold will start from a fresh initialisation (noted)
+          notes.push(
+            `${key}: warm start resumed from cached predictions; a later fold may start from fresh weights`,
+          );
+        }
+        let probs: Float32Array | number[];
+        let record: Omit<FoldRecord, 'cached'>;
+        if (cached) {
+          probs = cached.probs;
+          record = cached.record;
+          cachedCount++;
+          remainingWork -= foldWork[fold.index];
+          done++;
+          progress(key, `${key}: cached`);
+        } else {
+          if (hooks.signal?.aborted) throw new Error('study cancelled');
+          const ts = Date.now();
+          progress(key, `${key}: training`);
+          const trainSet = cell.ds.source(toDs(fold.train), input);
+          const valSet = fold.val.length ? cell.ds.source(toDs(fold.val), input) : undefined;
+          const warm = config.warmStart ? prevModel : undefined;
+          const result = await trainModel({
+            model: config.model,
+            settings: { ...config.train, seed },
+            trainSet,
+            valSet,
+            signal: hooks.signal,
+            backend: backendName,
+            buildModel: warm
+              ? (spec, shape, o) => {
+                  const m = buildModel(spec, shape, o);
+                  m.setWeights(warm.getWeights());
+                  return m;
+                }
+              : undefined,
+            onProgress: (p) =>
+              progress(key, `${key}: epoch ${p.epoch}/${p.epochs}`, { epoch: p.epoch, epochs: p.epochs }),
+          });
+          if (result.cancelled) {
+            result.model.dispose();
+            throw new Error('study cancelled');
+          }
+          const testSet = cell.ds.source(toDs(testRows), input);
+          probs = predictProba(result.model, testSet);
+          if (prevModel) prevModel.dispose();
+          if (config.warmStart) prevModel = result.model;
+          else result.model.dispose();
+          const seconds = (Date.now() - ts) / 1000;
+          const pred = argmaxRows(probs);
+          let correct = 0;
+          for (let k = 0; k < fold.test.length; k++) if (pred[k] === labelsAll[fold.test[k]]) correct++;
+          record = {
+            key,
+            cell: cell.key,
+            seed,
+            fold: fold.index,
+            testStart: fold.testStart,
+            testEnd: fold.testEnd,
+            trainCount: fold.train.length,
+            valCount: fold.val.length,
+            testCount: fold.test.length,
+            epochs: result.history.length,
+            bestEpoch: result.bestEpoch,
+            stoppedEarly: result.stoppedEarly,
+            seconds,
+            backend: result.backend,
+            accuracy: fold.test.length ? correct / fold.test.length : NaN,
+          };
+          const payload: CachedFold = {
+            version: 1,
+            hash,
+            key,
+            dates: testRows.map((j) => common[j]),
+            probs: Array.from(probs),
+            record,
+          };
+          writeCachedFold(file, payload);
+          computed++;
+          computeSeconds += seconds;
+          computedWork += foldWork[fold.index];
+          remainingWork -= foldWork[fold.index];
+          done++;
+          progress(
+            key,
+            `${key}: done in ${seconds.toFixed(1)} s, test accuracy ${(record.accuracy * 100).toFixed(1)} %`,
+          );
+          log(
+            `${key}: ${record.epochs} epochs, ${seconds.toFixed(1)} s, test accuracy ${(record.accuracy * 100).toFixed(1)} %`,
+          );
+        }
+        foldRecords.push({ ...record, cached: Boolean(cached) });
+        for (let k = 0; k < testRows.length * NUM_CLASSES; k++)
+          seriesProbs[rowOffset * NUM_CLASSES + k] = probs[k];
+        rowOffset += testRows.length;
+      }
+      prevModel?.dispose();
+      probsByCellSeed.set(`${cell.key}#${seed}`, seriesProbs);
+    }
+  }
+  return { probsByCellSeed, foldRecords, computed, cached: cachedCount, notes };
+}

@@ -1,0 +1,219 @@
+/**
+ * Readers of the report files, beside their writers: predictions.csv and folds.csv (the header must be exactly
+ * the writer's English or Chinese columns; nothing else is guessed) and summary.json (validated). A file that
+ * does not hold what the writers write is refused with its name, line and field.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { z } from 'zod';
+import { configErrorFromZod } from '../../../shared/config';
+import { DataError } from '../../../shared/errors';
+import { CLASS_LABELS, FOLD_COLUMNS, PREDICTION_COLUMNS } from './csv';
+
+/** One row of predictions.csv; null where the writer left the cell blank (not known yet, or not a number). */
+export interface PredictionRecord {
+  date: string;
+  targetClose: number;
+  pDown: number;
+  pFlat: number;
+  pUp: number;
+  /** 0 down, 1 flat, 2 up. */
+  predicted: number;
+  forwardReturn: number | null;
+  actual: number | null;
+  correct: number | null;
+  position: number | null;
+  strategyEquity: number | null;
+  buyHoldEquity: number | null;
+}
+
+export interface FoldCsvRecord {
+  cell: string;
+  seed: number;
+  fold: number;
+  testStart: string;
+  testEnd: string;
+  trainSamples: number;
+  valSamples: number;
+  testSamples: number;
+  epochs: number;
+  bestEpoch: number | null;
+  stoppedEarly: boolean;
+  seconds: number;
+  backend: string;
+  accuracy: number | null;
+  cached: boolean;
+}
+
+/** The rows of a CSV the writers wrote, with the language its header is in. */
+function readTable(
+  file: string,
+  columns: { en: readonly string[]; zh: readonly string[] },
+): { lang: 'en' | 'zh'; rows: { line: number; cells: string[] }[] } {
+  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
+  const [header, ...body] = parsed.data;
+  const lang = (['en', 'zh'] as const).find(
+    (l) => header?.length === columns[l].length && header.every((h, i) => h === columns[l][i]),
+  );
+  if (!lang)
+    throw new DataError(file, `the header is not the one this program writes (${columns.en.join(',')})`, {
+      line: 1,
+    });
+  return {
+    lang,
+    rows: body.map((cells, k) => {
+      if (cells.length !== header.length)
+        throw new DataError(file, `expected ${header.length} columns, got ${cells.length}`, { line: k + 2 });
+      return { line: k + 2, cells };
+    }),
+  };
+}
+
+function numberAt(
+  file: string,
+  line: number,
+  field: string,
+  s: string,
+  blank: 'null' | 'refuse',
+): number | null {
+  if (s === '') {
+    if (blank === 'null') return null;
+    throw new DataError(file, 'is empty', { line, field });
+  }
+  const v = Number(s);
+  if (!Number.isFinite(v)) throw new DataError(file, `'${s}' is not a number`, { line, field });
+  return v;
+}
+
+/** predictions.csv of a study or of a training run's test block. */
+export function readPredictionsCsv(file: string): PredictionRecord[] {
+  const { lang, rows } = readTable(file, PREDICTION_COLUMNS);
+  const names = PREDICTION_COLUMNS[lang];
+  const classOf = (line: number, field: string, s: string, blank: boolean): number | null => {
+    if (s === '' && blank) return null;
+    const c = (CLASS_LABELS[lang] as readonly string[]).indexOf(s);
+    if (c < 0)
+      throw new DataError(file, `'${s}' is not one of ${CLASS_LABELS[lang].join(', ')}`, { line, field });
+    return c;
+  };
+  return rows.map(({ line, cells }) => {
+    const n = (i: number, blank: 'null' | 'refuse' = 'null') =>
+      numberAt(file, line, names[i], cells[i], blank);
+    return {
+      date: cells[0],
+      targetClose: n(1, 'refuse')!,
+      pDown: n(2, 'refuse')!,
+      pFlat: n(3, 'refuse')!,
+      pUp: n(4, 'refuse')!,
+      predicted: classOf(line, names[5], cells[5], false)!,
+      forwardReturn: n(6),
+      actual: classOf(line, names[7], cells[7], true),
+      correct: n(8),
+      position: n(9),
+      strategyEquity: n(10),
+      buyHoldEquity: n(11),
+    };
+  });
+}
+
+/** folds.csv of a study. */
+export function readFoldsCsv(file: string): FoldCsvRecord[] {
+  const { lang, rows } = readTable(file, FOLD_COLUMNS);
+  const names = FOLD_COLUMNS[lang];
+  return rows.map(({ line, cells }) => {
+    const n = (i: number, blank: 'null' | 'refuse' = 'refuse') =>
+      numberAt(file, line, names[i], cells[i], blank);
+    return {
+      cell: cells[0],
+      seed: n(1)!,
+      fold: n(2)!,
+      testStart: cells[3],
+      testEnd: cells[4],
+      trainSamples: n(5)!,
+      valSamples: n(6)!,
+      testSamples: n(7)!,
+      epochs: n(8)!,
+      bestEpoch: n(9, 'null'),
+      stoppedEarly: cells[10] === '1',
+      seconds: n(11)!,
+      backend: cells[12],
+      accuracy: n(13, 'null'),
+      cached: cells[14] === '1',
+    };
+  });
+}
+
+// summary.json writes NaN and infinities as null
+const num = z.number().nullable();
+const metricsSchema = z.looseObject({
+  n: z.number(),
+  accuracy: num,
+  balancedAccuracy: num,
+  macroF1: num,
+  logLoss: num,
+});
+const intervalSchema = z.looseObject({ estimate: num, lo: num, hi: num });
+const statsSchema = z.record(z.string(), num);
+
+/** The parts of summary.json (report/write.ts) that readers use; the rest passes through unchecked. */
+export const studySummarySchema = z.looseObject({
+  headline: z.string(),
+  ablationSentence: z.string(),
+  notes: z.array(z.string()),
+  primary: z.string(),
+  reference: z.string().optional(),
+  backend: z.looseObject({ name: z.string() }).optional(),
+  config: z.record(z.string(), z.unknown()),
+  folds: z.array(z.looseObject({ index: z.number(), testStart: z.string(), testEnd: z.string() })),
+  cells: z.array(
+    z.looseObject({
+      key: z.string(),
+      channels: z.array(z.string()),
+      layout: z.string(),
+      metrics: metricsSchema,
+      intervals: z.record(z.string(), intervalSchema),
+      backtest: statsSchema,
+    }),
+  ),
+  baselines: z.array(
+    z.looseObject({
+      name: z.string(),
+      description: z.string(),
+      metrics: metricsSchema,
+      ci: z.record(z.string(), intervalSchema).optional(),
+      stats: statsSchema.optional(),
+    }),
+  ),
+  buyHold: statsSchema,
+  ablation: z.array(
+    z.looseObject({
+      key: z.string(),
+      channels: z.array(z.string()),
+      diff: z.record(z.string(), intervalSchema),
+      verdict: z.enum(['better', 'worse', 'no-difference']),
+    }),
+  ),
+});
+export type StudySummaryFile = z.infer<typeof studySummarySchema>;
+
+/** Reads and validates a JSON file the program wrote; refuses it naming the file and the first bad field. */
+export function readValidatedJson<T>(file: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new DataError(file, `cannot be read as JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const e = configErrorFromZod(r.error);
+    throw new DataError(file, e.message.slice(e.field.length + 2), { field: e.field });
+  }
+  return r.data;
+}
+
+/** summary.json of a study folder, or undefined while the study has not finished. */
+export function readStudySummary(file: string): StudySummaryFile | undefined {
+  return existsSync(file) ? readValidatedJson(file, studySummarySchema) : undefined;
+}

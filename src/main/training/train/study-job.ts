@@ -1,0 +1,54 @@
+/**
+ * One study end to end, shared by the CLI's study and resume commands and the app's training worker: the study
+ * folder gets study.json (its config, a study file that `factor-inception study --config` reads back) and a
+ * status, then runStudy trains or reads every fold and the report writers write predictions.csv, folds.csv,
+ * summary.json and report.html. Rerunning on the same folder reuses its fold cache.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { runStudy, type StudyHooks, type StudyResult } from '../eval/study';
+import { appStudyOf, type StudyConfig } from '../eval/study-config';
+import { writeReports } from '../report/write';
+import { writeFileAtomic } from './atomic';
+import { readStudyConfigOf } from './run-folders';
+import { setRunStatus, STUDY_FILE } from './runs';
+
+/** The message runStudy throws when its signal aborts. */
+const CANCELLED = 'study cancelled';
+
+/**
+ * Runs the study into config.outDir and writes its reports; undefined when cancelled (finished folds are kept).
+ * Failures set the status to 'failed' with the message and are rethrown.
+ */
+export async function executeStudy(
+  config: StudyConfig,
+  hooks: StudyHooks = {},
+): Promise<StudyResult | undefined> {
+  const dir = path.resolve(config.outDir);
+  mkdirSync(dir, { recursive: true });
+  // outDir belongs to the folder, so study.json stays valid when the folder moves
+  writeFileAtomic(path.join(dir, STUDY_FILE), JSON.stringify(appStudyOf(config), null, 2) + '\n');
+  setRunStatus(dir, { status: 'running' });
+  try {
+    const result = await runStudy(config, hooks);
+    writeReports(result);
+    setRunStatus(dir, { status: 'finished' });
+    return result;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (message === CANCELLED && hooks.signal?.aborted) {
+      setRunStatus(dir, {
+        status: 'cancelled',
+        message: 'cancelled; resume continues with the folds not yet trained',
+      });
+      return undefined;
+    }
+    setRunStatus(dir, { status: 'failed', message });
+    throw err;
+  }
+}
+
+/** Continues (or re-reports) the study in dir from its study.json and fold cache. */
+export function resumeStudy(dir: string, hooks: StudyHooks = {}): Promise<StudyResult | undefined> {
+  return executeStudy(readStudyConfigOf(path.resolve(dir)), hooks);
+}
