@@ -172,9 +172,15 @@ function nodeGyp() {
   return existsSync(inNpm) ? inNpm : undefined;
 }
 
+/** The binding file node-pre-gyp builds and tfjs-node loads: lib/napi-v<highest version both support>/. */
+function bindingPath() {
+  const supported = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).binary.napi_versions;
+  const napi = Math.max(...supported.filter((v) => v <= Number(process.versions.napi)));
+  return { napi, file: path.join(pkgDir, 'lib', `napi-v${napi}`, 'tfjs_binding.node') };
+}
+
 function ensureBinding() {
-  const napi = process.versions.napi;
-  const out = path.join(pkgDir, 'lib', `napi-v${napi}`, 'tfjs_binding.node');
+  const { napi, file: out } = bindingPath();
   const key = `tfjs-node-${pinned}-tf${TF_VERSION}-napi${napi}-abi${process.versions.modules}-${process.platform}-${process.arch}`;
   const cached = path.join(cacheRoot, 'bindings', key, 'tfjs_binding.node');
   mkdirSync(path.dirname(out), { recursive: true });
