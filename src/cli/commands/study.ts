@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { parse } from '../args';
 import { formatSeconds } from '../progress';
 import { resolveDataDir } from '../../main/training/data/data-dir';
-import { describeBackend, selectBackend } from '../../main/training/train/backend';
+import { describeBackend, probeTargetOf, selectBackend } from '../../main/training/train/backend';
 import { runStudy, type StudyProgress } from '../../main/training/eval/study';
 import { mergeConfig, parseStudyConfig, readJson, readPreset } from '../../main/training/eval/study-config';
 import { headlineTable } from '../../main/training/report/markdown';
@@ -41,7 +41,14 @@ export async function run(argv: string[]): Promise<number> {
   raw.outDir = values.out ?? (raw.outDir as string | undefined) ?? path.join('studies', name);
   const config = parseStudyConfig(raw, values.config ?? `preset ${presetName}`);
   const dataDir = resolveDataDir(values.data);
-  const backend = await selectBackend(config.train.backend);
+  // 'auto' times the model on the widest channel set of the ablation (the largest input) on each backend
+  const widest = config.ablation.channelSets.reduce(
+    (a, b) => (b.length > a.length ? b : a),
+    config.dataset.channels,
+  );
+  const backend = await selectBackend(config.train.backend, {
+    probe: probeTargetOf({ ...config, dataset: { ...config.dataset, channels: widest } }),
+  });
 
   const tty = !!process.stdout.isTTY;
   // the bar redraws itself on its next update, so a log line only needs its own cleared line

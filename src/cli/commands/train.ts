@@ -3,7 +3,12 @@ import path from 'node:path';
 import { parse, num } from '../args';
 import { createProgress, type ProgressDisplay } from '../progress';
 import { resolveDataDir } from '../../main/training/data/data-dir';
-import { describeBackend, selectBackend, type BackendInfo } from '../../main/training/train/backend';
+import {
+  describeBackend,
+  probeTargetOf,
+  selectBackend,
+  type BackendInfo,
+} from '../../main/training/train/backend';
 import { parseRunConfig, type RunConfig } from '../../main/training/train/config';
 import { executeRun, prepareRun } from '../../main/training/train/run-job';
 import { ConfigError } from '../../shared/errors';
@@ -129,7 +134,8 @@ export async function run(argv: string[]): Promise<number> {
     backend: values.backend,
   });
   const dataDir = resolveDataDir(values.data);
-  const backend = await selectBackend(config.train.backend);
+  // 'auto' times this model on each backend that loads (cached per machine) and takes the faster
+  const backend = await selectBackend(config.train.backend, { probe: probeTargetOf(config) });
   const display = createProgress({ tty: values.json ? false : undefined });
   display.log(`backend: ${describeBackend(backend)}`);
   const runsDir = path.resolve(values.out ?? 'runs');
