@@ -218,6 +218,29 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* sgemmPeak(n, threads, seconds): GFLOP/s of an n x n x n sgemm with OpenBLAS's own threading. */
+static napi_value sgemm_peak(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], out;
+  int32_t n, threads;
+  double seconds;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 3 || napi_get_value_int32(env, argv[0], &n) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &threads) != napi_ok ||
+      napi_get_value_double(env, argv[2], &seconds) != napi_ok || n < 16 || n > 16384 || threads < 1 ||
+      threads > 256 || !(seconds >= 0 && seconds <= 60)) {
+    napi_throw_range_error(env, NULL, "factor-inception native: sgemmPeak(n 16..16384, threads >= 1, seconds 0..60)");
+    return NULL;
+  }
+  const double g = fi_sgemm_peak(n, threads, seconds);
+  if (g < 0) {
+    napi_throw_error(env, NULL, "factor-inception native: out of memory for sgemmPeak");
+    return NULL;
+  }
+  CHECK(napi_create_double(env, g, &out));
+  return out;
+}
+
 static napi_value blas_info(napi_env env, napi_callback_info info) {
   (void)info;
   char text[512];
@@ -243,6 +266,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"split", NULL, split, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sgemmPeak", NULL, sgemm_peak, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -34,11 +34,13 @@ export interface NativeAddon {
     alpha: number,
     beta: number,
   ): void;
-  /** OpenBLAS threads for products of at least minMacs multiply-adds (smaller ones run on one thread). */
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   split(x: Float32Array, outer: number, inner: number, sizes: Int32Array, outs: Float32Array[]): void;
+  /** OpenMP threads of the kernels, used for products of at least minMacs multiply-adds (smaller: one thread). */
   setThreads(n: number, minMacs?: number): void;
   info(): string;
+  /** GFLOP/s of an n x n x n sgemm on `threads` OpenBLAS threads, timed for at least `seconds` (the bench's peak). */
+  sgemmPeak(n: number, threads: number, seconds: number): number;
 }
 
 export const ADDON_FILE = 'factor_inception_native.node';
