@@ -89,6 +89,59 @@ static napi_value conv(napi_env env, napi_callback_info info, int which) {
 }
 
 static napi_value conv2d(napi_env env, napi_callback_info info) { return conv(env, info, CONV_FWD); }
+
+/* conv2dFused(sizes, x, filter, bias Float32Array | null, relu boolean, y) */
+static napi_value conv2d_fused(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 6) {
+    napi_throw_type_error(env, NULL, "factor-inception native: conv2dFused(sizes, x, filter, bias|null, relu, y)");
+    return NULL;
+  }
+  fi_conv_geom g;
+  if (!get_geom(env, argv[0], (int *)&g, 13)) return NULL;
+  float *x, *f, *b = NULL, *y;
+  size_t nx, nf, nbias = 0, ny;
+  napi_valuetype bt;
+  bool relu;
+  CHECK(napi_typeof(env, argv[3], &bt));
+  if (!get_f32(env, argv[1], &x, &nx, "x") || !get_f32(env, argv[2], &f, &nf, "filter") ||
+      (bt != napi_null && !get_f32(env, argv[3], &b, &nbias, "bias")) || !get_f32(env, argv[5], &y, &ny, "y"))
+    return NULL;
+  CHECK(napi_get_value_bool(env, argv[4], &relu));
+  if (!need(env, nx, (size_t)g.n * g.h * g.w * g.ci, "x") || !need(env, nf, (size_t)g.kh * g.kw * g.ci * g.co, "filter") ||
+      (b && !need(env, nbias, (size_t)g.co, "bias")) || !need(env, ny, (size_t)g.n * g.oh * g.ow * g.co, "y"))
+    return NULL;
+  if (fi_conv2d_fused(&g, x, f, b, relu, y) != 0)
+    napi_throw_error(env, NULL, "factor-inception native: out of memory for the column buffer");
+  return NULL;
+}
+
+/* reluBiasGrad(dy, y, cols, dz, dbias Float32Array | null) */
+static napi_value relu_bias_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *dy, *y, *dz, *db = NULL;
+  size_t ndy, nyy, ndz, ndb = 0;
+  int32_t cols;
+  napi_valuetype bt;
+  if (argc != 5 || !get_f32(env, argv[0], &dy, &ndy, "dy") || !get_f32(env, argv[1], &y, &nyy, "y") ||
+      !get_f32(env, argv[3], &dz, &ndz, "dz"))
+    return NULL;
+  CHECK(napi_get_value_int32(env, argv[2], &cols));
+  CHECK(napi_typeof(env, argv[4], &bt));
+  if (bt != napi_null && !get_f32(env, argv[4], &db, &ndb, "dbias")) return NULL;
+  if (cols <= 0 || ndy % (size_t)cols != 0) {
+    napi_throw_range_error(env, NULL, "factor-inception native: reluBiasGrad columns do not divide dy");
+    return NULL;
+  }
+  if (!need(env, nyy, ndy, "y") || !need(env, ndz, ndy, "dz") || (db && !need(env, ndb, (size_t)cols, "dbias")))
+    return NULL;
+  fi_relu_bias_grad(dy, y, ndy / cols, (size_t)cols, dz, db);
+  return NULL;
+}
 static napi_value conv2d_filter(napi_env env, napi_callback_info info) { return conv(env, info, CONV_FILTER); }
 static napi_value conv2d_input(napi_env env, napi_callback_info info) { return conv(env, info, CONV_INPUT); }
 
@@ -257,6 +310,8 @@ static napi_value blas_info(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dFused", NULL, conv2d_fused, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"reluBiasGrad", NULL, relu_bias_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropFilter", NULL, conv2d_filter, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropInput", NULL, conv2d_input, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -129,9 +129,11 @@ static void col2im_rows(const fi_conv_geom *g, const float *col, size_t r0, size
   }
 }
 
-int fi_conv2d(const fi_conv_geom *g, const float *x, const float *f, float *y) {
+/* y = conv(x, f) [+ bias][, relu]: the epilogue runs on each tile right after its sgemm, while it is in cache. The
+ * bias is added after the whole sum and before the ReLU, as a separate Add and Relu would: the same bits. */
+int fi_conv2d_fused(const fi_conv_geom *g, const float *x, const float *f, const float *bias, int relu, float *y) {
   const size_t K = (size_t)g->kh * g->kw * g->ci, M = (size_t)g->n * g->oh * g->ow;
-  const int pw = is_pointwise(g);
+  const int pw = is_pointwise(g), co = g->co;
   const size_t T = tile_rows(M, K), tiles = (M + T - 1) / T;
   int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads_for((double)M * K * g->co))
@@ -147,10 +149,52 @@ int fi_conv2d(const fi_conv_geom *g, const float *x, const float *f, float *y) {
       im2col_rows(g, x, r0, r1, col);
       a = col;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(r1 - r0), g->co, (int)K, 1.0f, a, (int)K, f,
-                g->co, 0.0f, y + r0 * g->co, g->co);
+    float *yt = y + r0 * co;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(r1 - r0), co, (int)K, 1.0f, a, (int)K, f, co,
+                0.0f, yt, co);
+    if (bias || relu)
+      for (size_t r = 0; r < r1 - r0; r++) {
+        float *yr = yt + r * co;
+        if (bias)
+          for (int c = 0; c < co; c++) yr[c] += bias[c];
+        if (relu)
+          for (int c = 0; c < co; c++) yr[c] = yr[c] > 0.0f ? yr[c] : 0.0f;
+      }
   }
   return failed ? -1 : 0;
+}
+
+int fi_conv2d(const fi_conv_geom *g, const float *x, const float *f, float *y) {
+  return fi_conv2d_fused(g, x, f, NULL, 0, y);
+}
+
+/* The gradient of relu(z + bias) given its output y: dz = dy where y > 0, else 0; dbias = column sums of dz.
+ * Rows in FILTER_GROUPS fixed groups, each summed in row order, the groups added in order: the same bits for any
+ * thread count. */
+void fi_relu_bias_grad(const float *dy, const float *y, size_t rows, size_t cols, float *dz, float *dbias) {
+  const size_t groups = rows < FILTER_GROUPS * 64 ? 1 : FILTER_GROUPS;
+  float *part = dbias ? calloc(groups * cols, sizeof(float)) : NULL;
+  const int nt = rows * cols > 65536 ? max_threads : 1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+  for (size_t gi = 0; gi < groups; gi++) {
+    const size_t g0 = rows * gi / groups, g1 = rows * (gi + 1) / groups;
+    float *p = part ? part + gi * cols : NULL;
+    for (size_t r = g0; r < g1; r++) {
+      const float *dr = dy + r * cols, *yr = y + r * cols;
+      float *zr = dz + r * cols;
+      for (size_t c = 0; c < cols; c++) zr[c] = yr[c] > 0.0f ? dr[c] : 0.0f;
+      if (p)
+        for (size_t c = 0; c < cols; c++) p[c] += zr[c];
+    }
+  }
+  if (dbias) {
+    for (size_t c = 0; c < cols; c++) {
+      float s = part ? part[c] : 0.0f;
+      for (size_t gi = 1; gi < groups && part; gi++) s += part[gi * cols + c];
+      dbias[c] = s;
+    }
+    free(part);
+  }
 }
 
 /* dW = sum over output rows r of col[r]^T dy[r]: FILTER_GROUPS fixed row ranges, each summed tile by tile into its

@@ -16,6 +16,10 @@ double fi_sgemm_peak(int n, int threads, double min_seconds);
 
 /* Returns 0, or -1 when scratch memory could not be allocated (outputs are then unspecified). */
 int fi_conv2d(const fi_conv_geom *g, const float *x, const float *f, float *y);
+/* conv + bias (may be NULL) + relu (if nonzero), the epilogue applied per tile. */
+int fi_conv2d_fused(const fi_conv_geom *g, const float *x, const float *f, const float *bias, int relu, float *y);
+/* dz = dy * (y > 0) over rows x cols; dbias (may be NULL) = column sums of dz. */
+void fi_relu_bias_grad(const float *dy, const float *y, size_t rows, size_t cols, float *dz, float *dbias);
 int fi_conv2d_backprop_filter(const fi_conv_geom *g, const float *x, const float *dy, float *dw);
 int fi_conv2d_backprop_input(const fi_conv_geom *g, const float *dy, const float *f, float *dx);
 

@@ -11,6 +11,23 @@ import { fileURLToPath } from 'node:url';
 /** The addon's functions. Buffers are Float32Array views; `sizes` is an Int32Array (see native/src/addon.c). */
 export interface NativeAddon {
   conv2d(sizes: Int32Array, x: Float32Array, filter: Float32Array, y: Float32Array): void;
+  /** conv + bias (or null) + optional ReLU, the epilogue applied per tile. */
+  conv2dFused(
+    sizes: Int32Array,
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    relu: boolean,
+    y: Float32Array,
+  ): void;
+  /** dz = dy * (y > 0); dbias (or null) = column sums of dz over rows of `cols`. */
+  reluBiasGrad(
+    dy: Float32Array,
+    y: Float32Array,
+    cols: number,
+    dz: Float32Array,
+    dbias: Float32Array | null,
+  ): void;
   conv2dBackpropFilter(sizes: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
   conv2dBackpropInput(sizes: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
   maxPoolGrad(sizes: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;

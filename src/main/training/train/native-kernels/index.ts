@@ -12,6 +12,7 @@ import { loadAddon, type NativeAddon } from './addon';
 
 export const NATIVE_KERNELS = [
   'Conv2D',
+  'FusedConv2D',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'MaxPoolGrad',
@@ -228,8 +229,56 @@ function splitV(addon: NativeAddon, fallback: Kernel): Kernel {
   };
 }
 
+/** FusedConv2D with a bias and ReLU or no activation (what model/fused-conv.ts and tfjs' inference path run);
+ * PReLU, leaky ReLU and the other activations go to the previous kernel. */
+function fusedConv2d(addon: NativeAddon, fallback: Kernel): Kernel {
+  return (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs;
+    const attrs = args.attrs as unknown as ConvAttrs & { activation: string };
+    const co = filter.shape[3];
+    if (
+      attrs.dataFormat === 'NCHW' ||
+      !unitDilation(attrs.dilations) ||
+      !allF32(x, filter) ||
+      preluActivationWeights ||
+      (attrs.activation !== 'relu' && attrs.activation !== 'linear') ||
+      (bias && (bias.dtype !== 'float32' || bias.shape.reduce((a, b) => a * b, 1) !== co))
+    )
+      return fallback(args);
+    const sizes = convSizes(x.shape, filter.shape, attrs);
+    const out = args.backend.makeOutput([sizes[0], sizes[5], sizes[6], sizes[4]], 'float32');
+    const b = args.backend;
+    addon.conv2dFused(
+      sizes,
+      f32(b, x),
+      f32(b, filter),
+      bias ? f32(b, bias) : null,
+      attrs.activation === 'relu',
+      f32(b, out),
+    );
+    return out;
+  };
+}
+
+/** The custom kernel of model/fused-conv.ts: (dy, y) -> [dy * (y > 0), its sums over every axis but the last]. */
+export const RELU_BIAS_GRAD = 'FiReluBiasGrad';
+
+function reluBiasGrad(addon: NativeAddon): Kernel {
+  return (args) => {
+    const { dy, y } = args.inputs;
+    const cols = dy.shape[dy.shape.length - 1];
+    const dz = args.backend.makeOutput(dy.shape, 'float32');
+    const db = args.backend.makeOutput([cols], 'float32');
+    const b = args.backend;
+    addon.reluBiasGrad(f32(b, dy), f32(b, y), cols, f32(b, dz), f32(b, db));
+    calls.set(RELU_BIAS_GRAD, (calls.get(RELU_BIAS_GRAD) ?? 0) + 1);
+    return [dz, db];
+  };
+}
+
 const MAKERS: Record<(typeof NATIVE_KERNELS)[number], (addon: NativeAddon, fallback: Kernel) => Kernel> = {
   Conv2D: convKernel('forward'),
+  FusedConv2D: fusedConv2d,
   Conv2DBackpropFilter: convKernel('filter'),
   Conv2DBackpropInput: convKernel('input'),
   MaxPoolGrad: maxPoolGrad,
@@ -284,6 +333,13 @@ export function registerNativeKernels(threads: number): NativeStatus {
       setupFunc: prev.setupFunc,
     });
   }
+  const rbg = reluBiasGrad(addon);
+  nativeFuncs.add(rbg);
+  tf.registerKernel({
+    kernelName: RELU_BIAS_GRAD,
+    backendName: 'wasm',
+    kernelFunc: rbg as unknown as tf.KernelFunc,
+  });
   registered = { info: `native kernels (${addon.info()})`, threads };
   return { active: true, description: registered.info, threads };
 }
