@@ -423,6 +423,30 @@ export function forwardSuite(label: string, backend: TestedBackend = 'wasm'): vo
         },
       );
 
+    it('FusedConv2D with a bias and ReLU or no activation (the fused training layer and inference)', async () => {
+      for (const [k, s, pad, activation] of [
+        [3, 1, 'same', 'relu'],
+        [1, 1, 'same', 'relu'],
+        [7, 2, 'same', 'linear'],
+        [5, 1, 'valid', 'relu'],
+      ] as [number, number, Pad, 'relu' | 'linear'][])
+        for (const [n, h, w, ci] of POOL_SHAPES) {
+          const run = () =>
+            tf.fused.conv2d({
+              x: tf.tensor4d(seeded(n * h * w * ci, 63), [n, h, w, ci]),
+              filter: tf.tensor4d(seeded(k * k * ci * 6, 64), [k, k, ci, 6]),
+              strides: s,
+              pad,
+              bias: tf.tensor1d(seeded(6, 65)),
+              activation,
+            });
+          const [cpu] = await on('cpu', run);
+          const [got] = await on(backend, run);
+          if (activation === 'relu') expect(Math.min(...cpu)).toBe(0);
+          expect(relError(got, cpu), `${k}/${s} ${pad} ${activation} ${[n, h, w, ci]}`).toBeLessThan(TOL);
+        }
+    });
+
     it('LRN forward (radius 2 and 5; beta 0.75, 0.5 and 0.6)', async () => {
       for (const [radius, beta] of [
         [2, 0.75],
