@@ -271,7 +271,7 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* sgemmPeak(n, threads, seconds): GFLOP/s of an n x n x n sgemm with OpenBLAS's own threading. */
+/* sgemmPeak(n, threads, seconds): GFLOP/s of `threads` independent n x n x n sgemms at once. */
 static napi_value sgemm_peak(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3], out;

@@ -11,7 +11,7 @@ typedef struct {
 /* OpenBLAS threads for large products (and, when min_macs >= 0, the size from which they are used). */
 void fi_set_threads(int n, double min_macs);
 int fi_get_threads(void);
-/* GFLOP/s of a large n x n sgemm on `threads` OpenBLAS threads, timed for at least min_seconds. */
+/* GFLOP/s of `threads` independent single-threaded n x n sgemms running at once, for at least min_seconds. */
 double fi_sgemm_peak(int n, int threads, double min_seconds);
 
 /* Returns 0, or -1 when scratch memory could not be allocated (outputs are then unspecified). */

@@ -56,7 +56,7 @@ export interface NativeAddon {
   /** OpenMP threads of the kernels, used for products of at least minMacs multiply-adds (smaller: one thread). */
   setThreads(n: number, minMacs?: number): void;
   info(): string;
-  /** GFLOP/s of an n x n x n sgemm on `threads` OpenBLAS threads, timed for at least `seconds` (the bench's peak). */
+  /** GFLOP/s of `threads` independent single-threaded n x n x n sgemms at once, for >= `seconds` (the bench's peak). */
   sgemmPeak(n: number, threads: number, seconds: number): number;
 }
 
