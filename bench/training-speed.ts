@@ -246,7 +246,7 @@ function sgemmPeak(seconds = 2): { gflops: number; how: string } | { error: stri
     addon.setThreads(cores);
     return {
       gflops: Math.max(...runs),
-      how: `OpenBLAS sgemm 2048^3 and 3072^3 on ${cores} threads, best of the two`,
+      how: `${cores} single-threaded OpenBLAS sgemms at once, 2048^3 and 3072^3, best of the two`,
     };
   }
   const r = spawnSync(
