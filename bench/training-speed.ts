@@ -76,6 +76,8 @@ interface SpeedResult {
   /** Median step time over the timed steps. */
   msPerStep: number;
   meanMsPerStep: number;
+  /** Median CPU time of a step over all threads: what a step costs, whatever share of the cores it got. */
+  cpuMsPerStep: number;
   steps: number;
   firstStepMs: number;
   params: number;
@@ -182,17 +184,22 @@ async function child(job: Job): Promise<void> {
   const firstStepMs = performance.now() - t;
   let steps = 0;
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   t = performance.now();
   // At least 2 timed steps; the cpu backend at 224 px would take hours, so a single warm-up step over the budget ends it.
   const budgetMs = job.seconds * 1000;
   if (!(job.backend === 'cpu' && firstStepMs > budgetMs)) {
     let last = t;
+    let lastCpu = process.cpuUsage();
     do {
       step();
       steps++;
       const now = performance.now();
       times.push(now - last);
       last = now;
+      const cpu = process.cpuUsage(lastCpu);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
+      lastCpu = process.cpuUsage();
     } while (performance.now() - t < budgetMs || steps < 2);
   }
   const meanMs = steps ? (performance.now() - t) / steps : firstStepMs;
@@ -213,6 +220,7 @@ async function child(job: Job): Promise<void> {
     samplesPerSecond: (BATCH * 1000) / ms,
     msPerStep: ms,
     meanMsPerStep: meanMs,
+    cpuMsPerStep: cpuTimes.length ? median(cpuTimes) : NaN,
     steps: steps || 1,
     firstStepMs,
     params: countParams(model),
@@ -282,7 +290,13 @@ function torchReference(
   c: Case,
   threads: number,
   seconds: number,
-): { samples_per_s?: number; ms_per_step?: number; mean_ms_per_step?: number; error?: string } {
+): {
+  samples_per_s?: number;
+  ms_per_step?: number;
+  mean_ms_per_step?: number;
+  cpu_ms_per_step?: number;
+  error?: string;
+} {
   const r = spawnSync(
     'nice',
     [
@@ -381,6 +395,9 @@ async function main(args: string[]): Promise<void> {
       'params',
       ...backends.map((b) => `${b.label} sps`),
       ...torchThreads.map((t) => `torch x${t} sps`),
+      'CPU s/sample: wasm+native',
+      'tensorflow',
+      'torch x2',
       'GFLOP/sample',
       'best tfjs',
       'GFLOP/s',
@@ -395,6 +412,7 @@ async function main(args: string[]): Promise<void> {
     const casePeak = sgemmPeak(2);
     const caseGflops = 'error' in casePeak ? peakGflops : casePeak.gflops;
     const sps: Record<string, number | undefined> = {};
+    const cpuPerSample: Record<string, number | undefined> = {};
     let params: number | undefined;
     for (const b of backends) {
       // cpu: only the small cases (56 px, width <= 0.25; it is ~1400x slower than PyTorch at 224 px), one
@@ -418,9 +436,10 @@ async function main(args: string[]): Promise<void> {
       else if (r.error) console.log(`  ${c.id} ${b.label}: ${r.error}`);
       else {
         sps[b.label] = r.samplesPerSecond;
+        cpuPerSample[b.label] = r.cpuMsPerStep / 1000 / BATCH;
         params = r.params;
         console.log(
-          `  ${c.id} ${b.label}: ${f1(r.samplesPerSecond)} samples/s (median ${r.msPerStep.toFixed(0)} ms/step, mean ${r.meanMsPerStep.toFixed(0)}, over ${r.steps} steps; first step ${r.firstStepMs.toFixed(0)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB)`,
+          `  ${c.id} ${b.label}: ${f1(r.samplesPerSecond)} samples/s (median ${r.msPerStep.toFixed(0)} ms/step, CPU ${r.cpuMsPerStep.toFixed(0)} ms/step, mean ${r.meanMsPerStep.toFixed(0)}, over ${r.steps} steps; first step ${r.firstStepMs.toFixed(0)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB)`,
         );
         if (r.profile) console.log(`    kernels: ${r.profile}`);
       }
@@ -432,8 +451,9 @@ async function main(args: string[]): Promise<void> {
         if (r.error) console.log(`  ${c.id} torch x${t}: skipped — ${r.error}`);
         else {
           torch[t] = r.samples_per_s;
+          if (r.cpu_ms_per_step !== undefined) cpuPerSample[`torch x${t}`] = r.cpu_ms_per_step / 1000 / BATCH;
           console.log(
-            `  ${c.id} torch x${t}: ${f1(r.samples_per_s)} samples/s (median ${r.ms_per_step?.toFixed(0)} ms/step, mean ${r.mean_ms_per_step?.toFixed(0)})`,
+            `  ${c.id} torch x${t}: ${f1(r.samples_per_s)} samples/s (median ${r.ms_per_step?.toFixed(0)} ms/step, CPU ${r.cpu_ms_per_step?.toFixed(0)} ms/step, mean ${r.mean_ms_per_step?.toFixed(0)})`,
           );
         }
       }
@@ -456,6 +476,9 @@ async function main(args: string[]): Promise<void> {
       params ? String(params) : '—',
       ...backends.map((b) => f1(sps[b.label])),
       ...torchThreads.map((t) => f1(torch[t])),
+      f1(cpuPerSample['wasm+native']),
+      f1(cpuPerSample.tensorflow),
+      f1(cpuPerSample['torch x2']),
       (flop / 1e9).toFixed(3),
       top?.label ?? '—',
       f1(gflops),
@@ -465,7 +488,7 @@ async function main(args: string[]): Promise<void> {
     ]);
   }
   console.log(
-    `\nsamples/s (higher is better); best tfjs = the fastest tfjs backend of the case, what 'auto' measures and takes; GFLOP/s = its samples/s x GFLOP/sample, against the sgemm throughput measured just before the case (sgemm GFLOP/s); best / torch = its samples/s over PyTorch's (target >= 1.5x with 2 threads)`,
+    `\nsamples/s (higher is better); best tfjs = the fastest tfjs backend of the case, what 'auto' measures and takes; GFLOP/s = its samples/s x GFLOP/sample, against the sgemm throughput measured just before the case (sgemm GFLOP/s); best / torch = its samples/s over PyTorch's (target >= 1.5x with 2 threads); CPU s/sample = median CPU time of a step over all threads / batch, the cost of a sample whatever share of the cores the process got (other tenants move wall times, much less CPU times)`,
   );
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((v, i) => v.padStart(widths[i])).join('  '));
