@@ -162,6 +162,59 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* maxPool(sizes, x, y) with the pool geometry of maxPoolGrad. */
+static napi_value max_pool(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  fi_pool_geom g;
+  if (argc != 3 || !get_geom(env, argv[0], (int *)&g, 12)) return NULL;
+  float *x, *y;
+  size_t nx, ny;
+  if (!get_f32(env, argv[1], &x, &nx, "x") || !get_f32(env, argv[2], &y, &ny, "y")) return NULL;
+  if (!need(env, nx, (size_t)g.n * g.h * g.w * g.c, "x") || !need(env, ny, (size_t)g.n * g.oh * g.ow * g.c, "y"))
+    return NULL;
+  fi_max_pool(&g, x, y);
+  return NULL;
+}
+
+/* concat(ins Float32Array[], outer, inners Int32Array, out): ins[j] as [outer, inners[j]] side by side. */
+static napi_value concat(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint32_t parts;
+  double outer;
+  napi_typedarray_type type;
+  size_t ninners, nout;
+  void *ip;
+  float *out;
+  if (argc != 4 || napi_get_array_length(env, argv[0], &parts) != napi_ok || parts == 0 || parts > 1024 ||
+      napi_get_value_double(env, argv[1], &outer) != napi_ok || outer < 0 ||
+      napi_get_typedarray_info(env, argv[2], &type, &ninners, &ip, NULL, NULL) != napi_ok ||
+      type != napi_int32_array || ninners != parts) {
+    napi_throw_type_error(env, NULL, "factor-inception native: concat(ins, outer, inners, out) with one inner per input");
+    return NULL;
+  }
+  if (!get_f32(env, argv[3], &out, &nout, "out")) return NULL;
+  const float *ins[1024];
+  size_t inners[1024], total = 0;
+  for (uint32_t j = 0; j < parts; j++) {
+    napi_value v;
+    size_t len;
+    float *p;
+    CHECK(napi_get_element(env, argv[0], j, &v));
+    if (((int *)ip)[j] < 0 || !get_f32(env, v, &p, &len, "concat input")) return NULL;
+    inners[j] = (size_t)((int *)ip)[j];
+    if (!need(env, len, (size_t)outer * inners[j], "concat input")) return NULL;
+    ins[j] = p;
+    total += inners[j];
+  }
+  if (!need(env, nout, (size_t)outer * total, "out")) return NULL;
+  fi_concat(ins, (size_t)outer, inners, (int)parts, out);
+  return NULL;
+}
+
 /* lrn(x, y, channels, radius, bias, alpha, beta) and lrnGrad(x, y, dy, dx, channels, radius, bias, alpha, beta). */
 static napi_value lrn_common(napi_env env, napi_callback_info info, int grad) {
   size_t argc = 9;
@@ -315,6 +368,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"conv2dBackpropFilter", NULL, conv2d_filter, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropInput", NULL, conv2d_input, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maxPool", NULL, max_pool, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"concat", NULL, concat, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lrn", NULL, lrn, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lrnGrad", NULL, lrn_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},

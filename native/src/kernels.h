@@ -28,6 +28,8 @@ typedef struct {
 } fi_pool_geom;
 
 void fi_max_pool_grad(const fi_pool_geom *g, const float *x, const float *dy, float *dx);
+void fi_max_pool(const fi_pool_geom *g, const float *x, float *y);
+void fi_concat(const float *const *ins, size_t outer, const size_t *inners, int parts, float *x);
 void fi_lrn(const float *x, float *y, size_t pixels, int c, int radius, float bias, float alpha, float beta);
 void fi_lrn_grad(const float *x, const float *y, const float *dy, float *dx, size_t pixels, int c, int radius,
                  float bias, float alpha, float beta);

@@ -500,7 +500,7 @@ export function forwardSuite(label: string, backend: TestedBackend = 'wasm'): vo
 
 // ---- reductions and data movement the native addon (Sum, SplitV) and wasm-kernels (Identity) replace
 export function dataMovementSuite(label: string, backend: TestedBackend = 'wasm'): void {
-  describe(`${label} Sum, SplitV and Identity match the cpu backend`, () => {
+  describe(`${label} Sum, SplitV, Concat, MaxPool and Identity match the cpu backend`, () => {
     const shape: [number, number, number, number] = [3, 5, 4, 7];
     const x = () => tf.tensor4d(seeded(3 * 5 * 4 * 7, 91), shape);
 
@@ -534,6 +534,37 @@ export function dataMovementSuite(label: string, backend: TestedBackend = 'wasm'
         expect(got.length, `${axis} ${parts}`).toBe(cpu.length);
         for (let i = 0; i < cpu.length; i++)
           expect(Array.from(got[i]), `${axis} ${parts} #${i}`).toEqual(Array.from(cpu[i]));
+      }
+    });
+
+    it('Concat along every axis, of two to four parts', async () => {
+      for (const axis of [3, 0, 1, 2, -1]) {
+        const run = () =>
+          tf.concat(
+            [
+              x(),
+              tf.tensor4d(seeded(3 * 5 * 4 * 7, 92), shape),
+              tf.tensor4d(seeded(3 * 5 * 4 * 7, 93), shape),
+            ],
+            axis,
+          );
+        const [cpu] = await on('cpu', run);
+        const [got] = await on(backend, run);
+        expect(Array.from(got), `${axis}`).toEqual(Array.from(cpu));
+      }
+    });
+
+    it('MaxPool forward, SAME and VALID, strided and not', async () => {
+      for (const [k, s, pad] of [
+        [3, 2, 'same'],
+        [3, 1, 'same'],
+        [2, 2, 'valid'],
+        [3, 2, 'valid'],
+      ] as [number, number, 'same' | 'valid'][]) {
+        const run = () => tf.maxPool(tf.tensor4d(seeded(2 * 9 * 10 * 3, 94), [2, 9, 10, 3]), k, s, pad);
+        const [cpu] = await on('cpu', run);
+        const [got] = await on(backend, run);
+        expect(Array.from(got), `${k}/${s} ${pad}`).toEqual(Array.from(cpu));
       }
     });
 

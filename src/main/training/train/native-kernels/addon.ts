@@ -31,6 +31,9 @@ export interface NativeAddon {
   conv2dBackpropFilter(sizes: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
   conv2dBackpropInput(sizes: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
   maxPoolGrad(sizes: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  maxPool(sizes: Int32Array, x: Float32Array, y: Float32Array): void;
+  /** ins[j] viewed as [outer, inners[j]] written side by side into out [outer, sum(inners)]. */
+  concat(ins: Float32Array[], outer: number, inners: Int32Array, out: Float32Array): void;
   lrn(
     x: Float32Array,
     y: Float32Array,
