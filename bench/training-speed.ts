@@ -3,7 +3,10 @@
  * cross-entropy, batch 16, 4-channel images) per available backend, for width 1 and 0.25 at 224x224 (intraday
  * images) and 56x56 (daily images), beside a PyTorch CPU reference of the same architecture run in the same
  * session (bench/torch_reference.py), plus the peak RSS of one training epoch (the engine's trainModel) over a
- * synthetic 224x224x4 set the size of the 2017 intraday set.
+ * synthetic 224x224x4 set the size of the 2017 intraday set. Each case's training FLOP per sample (3x the
+ * forward convolutions and dense layers, less the stem's unneeded input gradient) turns samples/s into GFLOP/s,
+ * set against the machine's sgemm throughput measured at the start of the same run (a large OpenBLAS sgemm on
+ * all cores through the native addon, else numpy), on the CPU named in the first lines.
  *
  *   npx tsx bench/training-speed.ts [--quick] [--seconds N] [--cases a,b] [--torch-threads 2[,1]] [--no-torch]
  *                                   [--wasm-threads 1[,2]] [--native both|on|off] [--backends wasm,cpu]
@@ -22,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel, countParams } from '../src/main/training/model/build';
+import { trainingFlopPerSample } from './flops';
 import { DEFAULT_MODEL } from '../src/main/training/model/spec';
 import { selectBackend, tfjsNodeAvailable } from '../src/main/training/train/backend';
 import { loadAddon } from '../src/main/training/train/native-kernels/addon';
@@ -72,6 +76,8 @@ interface SpeedResult {
   /** Median step time over the timed steps. */
   msPerStep: number;
   meanMsPerStep: number;
+  /** Median CPU time of a step over all threads: what a step costs, whatever share of the cores it got. */
+  cpuMsPerStep: number;
   steps: number;
   firstStepMs: number;
   params: number;
@@ -178,17 +184,22 @@ async function child(job: Job): Promise<void> {
   const firstStepMs = performance.now() - t;
   let steps = 0;
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   t = performance.now();
   // At least 2 timed steps; the cpu backend at 224 px would take hours, so a single warm-up step over the budget ends it.
   const budgetMs = job.seconds * 1000;
   if (!(job.backend === 'cpu' && firstStepMs > budgetMs)) {
     let last = t;
+    let lastCpu = process.cpuUsage();
     do {
       step();
       steps++;
       const now = performance.now();
       times.push(now - last);
       last = now;
+      const cpu = process.cpuUsage(lastCpu);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
+      lastCpu = process.cpuUsage();
     } while (performance.now() - t < budgetMs || steps < 2);
   }
   const meanMs = steps ? (performance.now() - t) / steps : firstStepMs;
@@ -209,6 +220,7 @@ async function child(job: Job): Promise<void> {
     samplesPerSecond: (BATCH * 1000) / ms,
     msPerStep: ms,
     meanMsPerStep: meanMs,
+    cpuMsPerStep: cpuTimes.length ? median(cpuTimes) : NaN,
     steps: steps || 1,
     firstStepMs,
     params: countParams(model),
@@ -219,6 +231,44 @@ async function child(job: Job): Promise<void> {
     profile,
   };
   console.log(JSON.stringify(out));
+}
+
+function cpuName(): string {
+  let flags = '';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const f = new Set((/^flags\s*:(.*)$/m.exec(info)?.[1] ?? '').trim().split(/\s+/));
+    flags = ['avx512f', 'avx2', 'fma'].filter((x) => f.has(x)).join(', ');
+  } catch {
+    /* not Linux */
+  }
+  return `${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.availableParallelism()}${flags ? ` (${flags})` : ''}`;
+}
+
+/** GFLOP/s of a large sgemm on all cores: OpenBLAS through the native addon, else numpy (whatever BLAS it has). */
+function sgemmPeak(seconds = 2): { gflops: number; how: string } | { error: string } {
+  const { addon } = loadAddon();
+  const cores = os.availableParallelism();
+  if (addon) {
+    const runs = [2048, 3072].map((n) => addon.sgemmPeak(n, cores, seconds / 2));
+    addon.setThreads(cores);
+    return {
+      gflops: Math.max(...runs),
+      how: `${cores} single-threaded OpenBLAS sgemms at once, 2048^3 and 3072^3, best of the two`,
+    };
+  }
+  const r = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import numpy as np, time\nn=3072\na=np.random.rand(n,n).astype(np.float32)\nb=a.copy()\na@b\nt=time.perf_counter();k=0\nwhile time.perf_counter()-t<2: a@b; k+=1\nprint(2*n**3*k/(time.perf_counter()-t)/1e9)',
+    ],
+    { encoding: 'utf8' },
+  );
+  const g = Number(r.stdout?.trim());
+  return Number.isFinite(g) && g > 0
+    ? { gflops: g, how: 'numpy float32 matmul 3072^3' }
+    : { error: 'no native addon and no numpy' };
 }
 
 function runChild<T extends { error?: string }>(job: Job, timeoutMs: number): T {
@@ -240,7 +290,13 @@ function torchReference(
   c: Case,
   threads: number,
   seconds: number,
-): { samples_per_s?: number; ms_per_step?: number; mean_ms_per_step?: number; error?: string } {
+): {
+  samples_per_s?: number;
+  ms_per_step?: number;
+  mean_ms_per_step?: number;
+  cpu_ms_per_step?: number;
+  error?: string;
+} {
   const r = spawnSync(
     'nice',
     [
@@ -302,6 +358,11 @@ async function main(args: string[]): Promise<void> {
   addon?.setThreads(os.availableParallelism());
   console.log(addon ? `native kernels: ${addon.info()}` : `native kernels: ${why}`);
   const epochSamples = Number(flag(args, '--epoch-samples') ?? 150);
+  console.log(`CPU: ${cpuName()}`);
+  const peak = sgemmPeak();
+  if ('error' in peak) console.log(`sgemm peak: not measured (${peak.error})`);
+  else console.log(`sgemm peak: ${peak.gflops.toFixed(1)} GFLOP/s (${peak.how})`);
+  const peakGflops = 'error' in peak ? undefined : peak.gflops;
   const load = os.loadavg()[0];
   console.log(
     `training-speed: batch ${BATCH}, 4 channels, Adam; >= ${seconds} s per measurement after a warm-up step; ${os.availableParallelism()} cores, load average ${load.toFixed(1)} at start${load > 1.5 ? ' (machine busy: figures taken under load)' : ''}`,
@@ -334,11 +395,24 @@ async function main(args: string[]): Promise<void> {
       'params',
       ...backends.map((b) => `${b.label} sps`),
       ...torchThreads.map((t) => `torch x${t} sps`),
-      ...torchThreads.map((t) => `best tfjs / torch x${t}`),
+      'CPU s/sample: wasm+native',
+      'tensorflow',
+      'torch x2',
+      'GFLOP/sample',
+      'best tfjs',
+      'GFLOP/s',
+      'sgemm GFLOP/s',
+      '% of sgemm',
+      ...torchThreads.map((t) => `best / torch x${t}`),
     ],
   ];
+  const fastest: Record<string, (typeof backends)[number] | undefined> = {};
   for (const c of cases) {
+    // the machine's throughput again just before the case: on a shared machine the load moves between cases
+    const casePeak = sgemmPeak(2);
+    const caseGflops = 'error' in casePeak ? peakGflops : casePeak.gflops;
     const sps: Record<string, number | undefined> = {};
+    const cpuPerSample: Record<string, number | undefined> = {};
     let params: number | undefined;
     for (const b of backends) {
       // cpu: only the small cases (56 px, width <= 0.25; it is ~1400x slower than PyTorch at 224 px), one
@@ -362,9 +436,10 @@ async function main(args: string[]): Promise<void> {
       else if (r.error) console.log(`  ${c.id} ${b.label}: ${r.error}`);
       else {
         sps[b.label] = r.samplesPerSecond;
+        cpuPerSample[b.label] = r.cpuMsPerStep / 1000 / BATCH;
         params = r.params;
         console.log(
-          `  ${c.id} ${b.label}: ${f1(r.samplesPerSecond)} samples/s (median ${r.msPerStep.toFixed(0)} ms/step, mean ${r.meanMsPerStep.toFixed(0)}, over ${r.steps} steps; first step ${r.firstStepMs.toFixed(0)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB)`,
+          `  ${c.id} ${b.label}: ${f1(r.samplesPerSecond)} samples/s (median ${r.msPerStep.toFixed(0)} ms/step, CPU ${r.cpuMsPerStep.toFixed(0)} ms/step, mean ${r.meanMsPerStep.toFixed(0)}, over ${r.steps} steps; first step ${r.firstStepMs.toFixed(0)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB)`,
         );
         if (r.profile) console.log(`    kernels: ${r.profile}`);
       }
@@ -376,32 +451,53 @@ async function main(args: string[]): Promise<void> {
         if (r.error) console.log(`  ${c.id} torch x${t}: skipped — ${r.error}`);
         else {
           torch[t] = r.samples_per_s;
+          if (r.cpu_ms_per_step !== undefined) cpuPerSample[`torch x${t}`] = r.cpu_ms_per_step / 1000 / BATCH;
           console.log(
-            `  ${c.id} torch x${t}: ${f1(r.samples_per_s)} samples/s (median ${r.ms_per_step?.toFixed(0)} ms/step, mean ${r.mean_ms_per_step?.toFixed(0)})`,
+            `  ${c.id} torch x${t}: ${f1(r.samples_per_s)} samples/s (median ${r.ms_per_step?.toFixed(0)} ms/step, CPU ${r.cpu_ms_per_step?.toFixed(0)} ms/step, mean ${r.mean_ms_per_step?.toFixed(0)})`,
           );
         }
       }
-    const best = Math.max(...Object.values(sps).filter((v): v is number => v !== undefined));
+    const measured = backends.filter((b) => b.backend !== 'cpu' && sps[b.label] !== undefined);
+    const top = measured.reduce<(typeof backends)[number] | undefined>(
+      (a, b) => (!a || sps[b.label]! > sps[a.label]! ? b : a),
+      undefined,
+    );
+    fastest[c.id] = top;
+    const best = top ? sps[top.label]! : NaN;
     const ratio = (ref: number | undefined) =>
       ref && Number.isFinite(best) ? `${(best / ref).toFixed(2)}x` : '—';
+    const flop = trainingFlopPerSample(
+      { ...DEFAULT_MODEL, preset: c.preset, width: c.width, auxHeads: false },
+      [c.size, c.size, 4],
+    );
+    const gflops = (best * flop) / 1e9;
     rows.push([
       c.id,
       params ? String(params) : '—',
       ...backends.map((b) => f1(sps[b.label])),
       ...torchThreads.map((t) => f1(torch[t])),
+      f1(cpuPerSample['wasm+native']),
+      f1(cpuPerSample.tensorflow),
+      f1(cpuPerSample['torch x2']),
+      (flop / 1e9).toFixed(3),
+      top?.label ?? '—',
+      f1(gflops),
+      f1(caseGflops),
+      caseGflops && Number.isFinite(gflops) ? `${((100 * gflops) / caseGflops).toFixed(0)} %` : '—',
       ...torchThreads.map((t) => ratio(torch[t])),
     ]);
   }
-  console.log('\nsamples/s (higher is better); ratio = best tfjs backend / PyTorch CPU (target >= 0.5x)');
+  console.log(
+    `\nsamples/s (higher is better); best tfjs = the fastest tfjs backend of the case, what 'auto' measures and takes; GFLOP/s = its samples/s x GFLOP/sample, against the sgemm throughput measured just before the case (sgemm GFLOP/s); best / torch = its samples/s over PyTorch's (target >= 1.5x with 2 threads); CPU s/sample = median CPU time of a step over all threads / batch, the cost of a sample whatever share of the cores the process got (other tenants move wall times, much less CPU times)`,
+  );
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((v, i) => v.padStart(widths[i])).join('  '));
 
   if (!args.includes('--no-epoch')) {
-    // The engine's default configuration: tfjs-node when installed, else single-threaded wasm.
-    const best =
-      backends.find((b) => b.backend === 'tensorflow') ?? backends.find((b) => b.backend === 'wasm');
+    // The engine's default configuration: the backend 'auto' takes, i.e. the fastest measured above.
     for (const c of CASES.filter((k) => k.size === 224 && (!wanted || wanted.includes(k.id)))) {
-      if (!best || best.backend === 'cpu') break;
+      const best = fastest[c.id] ?? backends.find((b) => b.backend === 'wasm');
+      if (!best || best.backend === 'cpu') continue;
       const r = runChild<{
         seconds: number;
         samplesPerSecond: number;

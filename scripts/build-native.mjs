@@ -28,8 +28,14 @@ if (!strict && !header.some((h) => existsSync(h))) {
   );
   process.exit(0);
 }
-// Inside npm scripts node-gyp is on PATH (npm's bundled copy) and npm's nodedir setting reaches it.
-const r = spawnSync('node-gyp', ['rebuild', '--directory', path.join(root, 'native')], {
+// Inside npm scripts node-gyp is on PATH (npm's bundled copy) and npm's nodedir setting reaches it. Without a
+// nodedir node-gyp downloads Node's headers, which fails offline; an installed Node has them under its prefix.
+const prefix = path.resolve(path.dirname(process.execPath), '..');
+const nodedir =
+  !process.env.npm_config_nodedir && existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))
+    ? [`--nodedir=${prefix}`]
+    : [];
+const r = spawnSync('node-gyp', ['rebuild', '--directory', path.join(root, 'native'), ...nodedir], {
   stdio: strict ? 'inherit' : ['ignore', 'ignore', 'pipe'],
   encoding: 'utf8',
 });

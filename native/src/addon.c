@@ -89,6 +89,59 @@ static napi_value conv(napi_env env, napi_callback_info info, int which) {
 }
 
 static napi_value conv2d(napi_env env, napi_callback_info info) { return conv(env, info, CONV_FWD); }
+
+/* conv2dFused(sizes, x, filter, bias Float32Array | null, relu boolean, y) */
+static napi_value conv2d_fused(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 6) {
+    napi_throw_type_error(env, NULL, "factor-inception native: conv2dFused(sizes, x, filter, bias|null, relu, y)");
+    return NULL;
+  }
+  fi_conv_geom g;
+  if (!get_geom(env, argv[0], (int *)&g, 13)) return NULL;
+  float *x, *f, *b = NULL, *y;
+  size_t nx, nf, nbias = 0, ny;
+  napi_valuetype bt;
+  bool relu;
+  CHECK(napi_typeof(env, argv[3], &bt));
+  if (!get_f32(env, argv[1], &x, &nx, "x") || !get_f32(env, argv[2], &f, &nf, "filter") ||
+      (bt != napi_null && !get_f32(env, argv[3], &b, &nbias, "bias")) || !get_f32(env, argv[5], &y, &ny, "y"))
+    return NULL;
+  CHECK(napi_get_value_bool(env, argv[4], &relu));
+  if (!need(env, nx, (size_t)g.n * g.h * g.w * g.ci, "x") || !need(env, nf, (size_t)g.kh * g.kw * g.ci * g.co, "filter") ||
+      (b && !need(env, nbias, (size_t)g.co, "bias")) || !need(env, ny, (size_t)g.n * g.oh * g.ow * g.co, "y"))
+    return NULL;
+  if (fi_conv2d_fused(&g, x, f, b, relu, y) != 0)
+    napi_throw_error(env, NULL, "factor-inception native: out of memory for the column buffer");
+  return NULL;
+}
+
+/* reluBiasGrad(dy, y, cols, dz, dbias Float32Array | null) */
+static napi_value relu_bias_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *dy, *y, *dz, *db = NULL;
+  size_t ndy, nyy, ndz, ndb = 0;
+  int32_t cols;
+  napi_valuetype bt;
+  if (argc != 5 || !get_f32(env, argv[0], &dy, &ndy, "dy") || !get_f32(env, argv[1], &y, &nyy, "y") ||
+      !get_f32(env, argv[3], &dz, &ndz, "dz"))
+    return NULL;
+  CHECK(napi_get_value_int32(env, argv[2], &cols));
+  CHECK(napi_typeof(env, argv[4], &bt));
+  if (bt != napi_null && !get_f32(env, argv[4], &db, &ndb, "dbias")) return NULL;
+  if (cols <= 0 || ndy % (size_t)cols != 0) {
+    napi_throw_range_error(env, NULL, "factor-inception native: reluBiasGrad columns do not divide dy");
+    return NULL;
+  }
+  if (!need(env, nyy, ndy, "y") || !need(env, ndz, ndy, "dz") || (db && !need(env, ndb, (size_t)cols, "dbias")))
+    return NULL;
+  fi_relu_bias_grad(dy, y, ndy / cols, (size_t)cols, dz, db);
+  return NULL;
+}
 static napi_value conv2d_filter(napi_env env, napi_callback_info info) { return conv(env, info, CONV_FILTER); }
 static napi_value conv2d_input(napi_env env, napi_callback_info info) { return conv(env, info, CONV_INPUT); }
 
@@ -106,6 +159,59 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   const size_t sx = (size_t)g.n * g.h * g.w * g.c, sy = (size_t)g.n * g.oh * g.ow * g.c;
   if (!need(env, nx, sx, "x") || !need(env, ndy, sy, "dy") || !need(env, ndx, sx, "dx")) return NULL;
   fi_max_pool_grad(&g, x, dy, dx);
+  return NULL;
+}
+
+/* maxPool(sizes, x, y) with the pool geometry of maxPoolGrad. */
+static napi_value max_pool(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  fi_pool_geom g;
+  if (argc != 3 || !get_geom(env, argv[0], (int *)&g, 12)) return NULL;
+  float *x, *y;
+  size_t nx, ny;
+  if (!get_f32(env, argv[1], &x, &nx, "x") || !get_f32(env, argv[2], &y, &ny, "y")) return NULL;
+  if (!need(env, nx, (size_t)g.n * g.h * g.w * g.c, "x") || !need(env, ny, (size_t)g.n * g.oh * g.ow * g.c, "y"))
+    return NULL;
+  fi_max_pool(&g, x, y);
+  return NULL;
+}
+
+/* concat(ins Float32Array[], outer, inners Int32Array, out): ins[j] as [outer, inners[j]] side by side. */
+static napi_value concat(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint32_t parts;
+  double outer;
+  napi_typedarray_type type;
+  size_t ninners, nout;
+  void *ip;
+  float *out;
+  if (argc != 4 || napi_get_array_length(env, argv[0], &parts) != napi_ok || parts == 0 || parts > 1024 ||
+      napi_get_value_double(env, argv[1], &outer) != napi_ok || outer < 0 ||
+      napi_get_typedarray_info(env, argv[2], &type, &ninners, &ip, NULL, NULL) != napi_ok ||
+      type != napi_int32_array || ninners != parts) {
+    napi_throw_type_error(env, NULL, "factor-inception native: concat(ins, outer, inners, out) with one inner per input");
+    return NULL;
+  }
+  if (!get_f32(env, argv[3], &out, &nout, "out")) return NULL;
+  const float *ins[1024];
+  size_t inners[1024], total = 0;
+  for (uint32_t j = 0; j < parts; j++) {
+    napi_value v;
+    size_t len;
+    float *p;
+    CHECK(napi_get_element(env, argv[0], j, &v));
+    if (((int *)ip)[j] < 0 || !get_f32(env, v, &p, &len, "concat input")) return NULL;
+    inners[j] = (size_t)((int *)ip)[j];
+    if (!need(env, len, (size_t)outer * inners[j], "concat input")) return NULL;
+    ins[j] = p;
+    total += inners[j];
+  }
+  if (!need(env, nout, (size_t)outer * total, "out")) return NULL;
+  fi_concat(ins, (size_t)outer, inners, (int)parts, out);
   return NULL;
 }
 
@@ -218,6 +324,29 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* sgemmPeak(n, threads, seconds): GFLOP/s of `threads` independent n x n x n sgemms at once. */
+static napi_value sgemm_peak(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], out;
+  int32_t n, threads;
+  double seconds;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 3 || napi_get_value_int32(env, argv[0], &n) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &threads) != napi_ok ||
+      napi_get_value_double(env, argv[2], &seconds) != napi_ok || n < 16 || n > 16384 || threads < 1 ||
+      threads > 256 || !(seconds >= 0 && seconds <= 60)) {
+    napi_throw_range_error(env, NULL, "factor-inception native: sgemmPeak(n 16..16384, threads >= 1, seconds 0..60)");
+    return NULL;
+  }
+  const double g = fi_sgemm_peak(n, threads, seconds);
+  if (g < 0) {
+    napi_throw_error(env, NULL, "factor-inception native: out of memory for sgemmPeak");
+    return NULL;
+  }
+  CHECK(napi_create_double(env, g, &out));
+  return out;
+}
+
 static napi_value blas_info(napi_env env, napi_callback_info info) {
   (void)info;
   char text[512];
@@ -234,15 +363,20 @@ static napi_value blas_info(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dFused", NULL, conv2d_fused, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"reluBiasGrad", NULL, relu_bias_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropFilter", NULL, conv2d_filter, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropInput", NULL, conv2d_input, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maxPool", NULL, max_pool, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"concat", NULL, concat, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lrn", NULL, lrn, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lrnGrad", NULL, lrn_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},
       {"split", NULL, split, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sgemmPeak", NULL, sgemm_peak, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

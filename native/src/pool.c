@@ -141,3 +141,42 @@ void fi_split(const float *x, size_t outer, size_t inner, const int *sizes, int 
     }
   }
 }
+
+/* y = max over each window of the pixels inside the image (tfjs' SAME padding never wins a maximum), NHWC.
+ * OpenMP over output rows of all samples: each writes its own row. */
+void fi_max_pool(const fi_pool_geom *g, const float *x, float *y) {
+  const int c = g->c;
+  const size_t plane = (size_t)g->h * g->w * c, rows = (size_t)g->n * g->oh;
+#pragma omp parallel for schedule(static) num_threads(fi_get_threads()) if (rows * g->ow * c > 65536)
+  for (size_t row = 0; row < rows; row++) {
+    const int b = (int)(row / g->oh), oy = (int)(row % g->oh);
+    const float *xb = x + (size_t)b * plane;
+    const int y0 = oy * g->sh - g->top;
+    const int ymin = y0 < 0 ? 0 : y0, ymax = y0 + g->kh > g->h ? g->h : y0 + g->kh;
+    for (int ox = 0; ox < g->ow; ox++) {
+      const int x0 = ox * g->sw - g->left;
+      const int xmin = x0 < 0 ? 0 : x0, xmax = x0 + g->kw > g->w ? g->w : x0 + g->kw;
+      float *out = y + (row * g->ow + ox) * c;
+      for (int ch = 0; ch < c; ch++) out[ch] = -INFINITY;
+      for (int yy = ymin; yy < ymax; yy++)
+        for (int xx = xmin; xx < xmax; xx++) {
+          const float *px = xb + ((size_t)yy * g->w + xx) * c;
+          for (int ch = 0; ch < c; ch++) out[ch] = px[ch] > out[ch] ? px[ch] : out[ch];
+        }
+    }
+  }
+}
+
+/* The adjoint of fi_split: outs viewed as [outer, sizes[j] * inner] written side by side into x [outer, total]. */
+void fi_concat(const float *const *ins, size_t outer, const size_t *inners, int parts, float *x) {
+  size_t total = 0;
+  for (int j = 0; j < parts; j++) total += inners[j];
+#pragma omp parallel for schedule(static) num_threads(fi_get_threads()) if (outer * total > 65536)
+  for (size_t o = 0; o < outer; o++) {
+    float *dst = x + o * total;
+    for (int j = 0; j < parts; j++) {
+      memcpy(dst, ins[j] + o * inners[j], sizeof(float) * inners[j]);
+      dst += inners[j];
+    }
+  }
+}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from '../args';
 import { createProgress } from '../progress';
 import { resolveDataDir } from '../../main/training/data/data-dir';
-import { describeBackend, selectBackend } from '../../main/training/train/backend';
+import { describeBackend, probeTargetOf, selectBackend } from '../../main/training/train/backend';
 import { parseRunConfig, type RunConfig } from '../../main/training/train/config';
 import { prepareRun } from '../../main/training/train/run-job';
 import { isRunDir, readRunConfigOf, readRunStatus } from '../../main/training/train/runs';
@@ -109,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
         }
         display.log(`${e.name}: resuming ${runDir}`);
       }
-      const backend = await selectBackend(e.config.train.backend);
+      const backend = await selectBackend(e.config.train.backend, { probe: probeTargetOf(e.config) });
       display.log(`${e.name}: backend ${describeBackend(backend)}`);
       if (!isRunDir(runDir)) prepareRun(runsDir, e.name, e.config, dataDir, backend);
       const r = await runWithDisplay(runDir, backend, display);

@@ -1,8 +1,13 @@
 import path from 'node:path';
 import { parse } from '../args';
 import { createProgress } from '../progress';
-import { describeBackend, selectBackend, type BackendPreference } from '../../main/training/train/backend';
-import { readRunConfigOf, readRunStatus } from '../../main/training/train/runs';
+import {
+  describeBackend,
+  probeTargetOf,
+  selectBackend,
+  type BackendPreference,
+} from '../../main/training/train/backend';
+import { readRunConfigOf, readRunMeta, readRunStatus } from '../../main/training/train/runs';
 import { runStudyWithDisplay } from './study';
 import { runWithDisplay, summary } from './train';
 import { resolveDataDir } from '../../main/training/data/data-dir';
@@ -31,7 +36,9 @@ export async function run(argv: string[]): Promise<number> {
   const runDir = path.resolve(positionals[0]);
   if (folderKind(runDir) === 'study') {
     const study = readStudyConfigOf(runDir);
-    const backend = await selectBackend((values.backend ?? study.train.backend) as BackendPreference);
+    const backend = await selectBackend((values.backend ?? study.train.backend) as BackendPreference, {
+      probe: probeTargetOf(study),
+    });
     return runStudyWithDisplay(study, resolveDataDir(values.data), backend);
   }
   const config = readRunConfigOf(runDir);
@@ -43,7 +50,14 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const backend = await selectBackend((values.backend ?? config.train.backend) as BackendPreference);
+  // an 'auto' run continues on the backend that started it: another one would round differently, and the resumed
+  // run would no longer end with the same weights as an uninterrupted one
+  const started = readRunMeta(runDir).backend.name;
+  const pref = (values.backend ??
+    (config.train.backend === 'auto' && ['tensorflow', 'wasm', 'cpu'].includes(started)
+      ? started
+      : config.train.backend)) as BackendPreference;
+  const backend = await selectBackend(pref, { probe: probeTargetOf(config) });
   display.log(`backend: ${describeBackend(backend)}`);
   const r = await runWithDisplay(runDir, backend, display, values.data);
   display.result(

@@ -3,7 +3,12 @@ import cliProgress from 'cli-progress';
 import { parse } from '../args';
 import { formatSeconds } from '../progress';
 import { resolveDataDir } from '../../main/training/data/data-dir';
-import { describeBackend, selectBackend, type BackendInfo } from '../../main/training/train/backend';
+import {
+  describeBackend,
+  probeTargetOf,
+  selectBackend,
+  type BackendInfo,
+} from '../../main/training/train/backend';
 import type { StudyProgress } from '../../main/training/eval/study';
 import { executeStudy } from '../../main/training/train/study-job';
 import {
@@ -50,7 +55,15 @@ export async function run(argv: string[]): Promise<number> {
   raw.outDir = values.out ?? (raw.outDir as string | undefined) ?? path.join('studies', name);
   const config = parseStudyConfig(raw, values.config ?? `preset ${presetName}`);
   const dataDir = resolveDataDir(values.data);
-  return runStudyWithDisplay(config, dataDir, await selectBackend(config.train.backend));
+  // 'auto' times the model on the widest channel set of the ablation (the largest input) on each backend
+  const widest = config.ablation.channelSets.reduce(
+    (a, b) => (b.length > a.length ? b : a),
+    config.dataset.channels,
+  );
+  const backend = await selectBackend(config.train.backend, {
+    probe: probeTargetOf({ ...config, dataset: { ...config.dataset, channels: widest } }),
+  });
+  return runStudyWithDisplay(config, dataDir, backend);
 }
 
 /** Runs a study with a progress bar on a TTY (log lines otherwise), Ctrl-C = stop after the current batch. */

@@ -2,7 +2,12 @@ import path from 'node:path';
 import { parse, num } from '../args';
 import { createProgress, type ProgressDisplay } from '../progress';
 import { resolveDataDir } from '../../main/training/data/data-dir';
-import { describeBackend, selectBackend, type BackendInfo } from '../../main/training/train/backend';
+import {
+  describeBackend,
+  probeTargetOf,
+  selectBackend,
+  type BackendInfo,
+} from '../../main/training/train/backend';
 import { parseRunConfig, readJsonFile, type RunConfig } from '../../main/training/train/config';
 import { executeRun, prepareRun } from '../../main/training/train/run-job';
 import type { TrainResult } from '../../main/training/train/trainer';
@@ -111,7 +116,8 @@ export async function run(argv: string[]): Promise<number> {
     backend: values.backend,
   });
   const dataDir = resolveDataDir(values.data);
-  const backend = await selectBackend(config.train.backend);
+  // 'auto' times this model on each backend that loads (cached per machine) and takes the faster
+  const backend = await selectBackend(config.train.backend, { probe: probeTargetOf(config) });
   const display = createProgress({ tty: values.json ? false : undefined });
   display.log(`backend: ${describeBackend(backend)}`);
   const runsDir = path.resolve(values.out ?? 'runs');

@@ -28,10 +28,14 @@ function onParent(cb: (msg: ToWorker) => void): void {
 
 type Log = (line: string) => void;
 
-async function backendFor(preference: AppStudyConfig['train']['backend'], log: Log): Promise<BackendInfo> {
-  const { describeBackend, selectBackend } = await import('../training/train/backend');
+/** The configured backend; 'auto' times one training step of this model on each available backend (cached). */
+async function backendFor(
+  config: Pick<AppStudyConfig, 'dataset' | 'model' | 'train'>,
+  log: Log,
+): Promise<BackendInfo> {
+  const { describeBackend, probeTargetOf, selectBackend } = await import('../training/train/backend');
   const { backendLabel } = await import('../training/train/backend-info');
-  const backend = await selectBackend(preference);
+  const backend = await selectBackend(config.train.backend, { probe: probeTargetOf(config) });
   post({ type: 'backend', name: backendLabel(backend) });
   log(`backend ${describeBackend(backend)}`);
   return backend;
@@ -45,7 +49,7 @@ async function trainJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<
   const { runOfApp } = await import('../training/eval/study-config');
   let dir = job.resumeRunDir;
   const config = dir ? readRunConfigOf(dir) : parseRunConfig(runOfApp(job.config!), job.config!.name);
-  const backend = await backendFor(config.train.backend, log);
+  const backend = await backendFor(config, log);
   if (!dir) {
     post({ type: 'stage', stage: 'building dataset', fraction: 0 });
     dir = prepareRun(
@@ -85,7 +89,7 @@ async function studyJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<
   const config = job.resumeRunDir
     ? readStudyConfigOf(dir)
     : studyOfApp(job.config!, dir, `study ${job.config!.name}`);
-  const backend = await backendFor(config.train.backend, log);
+  const backend = await backendFor(config, log);
   post({ type: 'run', runId: path.basename(dir), runDir: dir });
   const { backendLabel } = await import('../training/train/backend-info');
   let lastEpochs = 0;

@@ -13,8 +13,14 @@ export function seeded(n: number, seed: number): Float32Array {
   return out;
 }
 
+/** A backend the kernel suites compare with cpu. */
+export type TestedBackend = 'wasm' | 'tensorflow';
+
 /** Runs `fn` on backend `name` and returns the values of its result tensors (disposed afterwards). */
-export async function on(name: 'cpu' | 'wasm', fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+export async function on(
+  name: 'cpu' | TestedBackend,
+  fn: () => tf.Tensor | tf.Tensor[],
+): Promise<Float32Array[]> {
   await selectBackend(name);
   const outs = tf.tidy(fn);
   const list = Array.isArray(outs) ? outs : [outs];

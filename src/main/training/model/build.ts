@@ -18,6 +18,7 @@
 import { tf } from '../train/tf';
 import { ConfigError } from '../../../shared/errors';
 import { initWeightsSeeded } from './init';
+import { fusedConv2d } from './fused-conv';
 import { lrn } from './lrn';
 import { modelInput, validateSpec, type ModelPreset, type ModelSpec } from './spec';
 
@@ -130,18 +131,16 @@ class GraphBuilder {
     name: string,
   ): SymbolicTensor {
     const bn = this.spec.batchNorm;
-    let y = tf.layers
-      .conv2d({
-        name: name,
-        filters,
-        kernelSize: kernel,
-        strides,
-        padding: 'same',
-        useBias: !bn,
-        activation: bn ? 'linear' : 'relu',
-        kernelInitializer: 'zeros', // overwritten by the seeded initialiser
-      })
-      .apply(x) as SymbolicTensor;
+    let y = fusedConv2d({
+      name: name,
+      filters,
+      kernelSize: kernel,
+      strides,
+      padding: 'same',
+      useBias: !bn,
+      activation: bn ? 'linear' : 'relu',
+      kernelInitializer: 'zeros', // overwritten by the seeded initialiser
+    }).apply(x) as SymbolicTensor;
     if (bn) {
       y = tf.layers.batchNormalization({ name: `${name}_bn`, axis: -1 }).apply(y) as SymbolicTensor;
       y = tf.layers.activation({ name: `${name}_relu`, activation: 'relu' }).apply(y) as SymbolicTensor;

@@ -10,6 +10,17 @@ import { tf } from './tf';
 import { registerWasmKernels } from './wasm-kernels';
 import { installWasmThreadShims } from './wasm-kernels/threads';
 import type { BackendInfo } from './backend-info';
+import {
+  cachedTimings,
+  choiceKey,
+  fasterOf,
+  ruleChoice,
+  storeTimings,
+  timeTrainingStep,
+  type BackendChoice,
+  type ProbeTarget,
+  type StepTiming,
+} from './backend-choice';
 import { registerNativeKernels, type NativeStatus } from './native-kernels';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -28,7 +39,16 @@ export interface BackendOptions {
   native?: boolean;
   /** OpenBLAS threads for the native kernels. Default: $FACTOR_INCEPTION_NATIVE_THREADS, else all cores. */
   nativeThreads?: number;
+  /**
+   * 'auto' only: the model the run will train. When tensorflow and wasm both load, 'auto' times a training
+   * step of it on each (cached per model shape, machine and versions: backend-choice.ts) and takes the faster;
+   * without it a rule from the bench decides. $FACTOR_INCEPTION_BACKEND_PROBE=0 uses the rule always.
+   */
+  probe?: ProbeTarget;
 }
+
+export type { ProbeTarget } from './backend-choice';
+export { probeTargetOf } from './backend-choice';
 
 export type { BackendInfo } from './backend-info';
 export { describeBackend } from './backend-info';
@@ -41,6 +61,7 @@ let wasmThreads = 1;
 let nativeStatus: NativeStatus | undefined;
 let nodeLoaded: Promise<string | undefined> | undefined;
 let current: BackendInfo | undefined;
+let currentProbe = '';
 
 /** Directory of the tfjs-backend-wasm .wasm binaries, with a trailing separator (setWasmPaths wants a prefix). */
 export function wasmBinaryDir(): string {
@@ -55,6 +76,8 @@ function loadTfjsNode(): Promise<string | undefined> {
     try {
       // A variable specifier keeps bundlers and tsc from requiring the optional package at build time.
       const name = TFJS_NODE;
+      // TensorFlow's C++ start-up lines (CPU feature notes) on stderr say nothing a user can act on.
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
       await import(name);
       if (!tf.findBackend('tensorflow')) return `${TFJS_NODE} loaded but registered no 'tensorflow' backend`;
       return undefined;
@@ -69,6 +92,11 @@ function loadTfjsNode(): Promise<string | undefined> {
 /** Whether @tensorflow/tfjs-node loads here (an optionalDependency whose binary download may have failed). */
 export async function tfjsNodeAvailable(): Promise<boolean> {
   return (await loadTfjsNode()) === undefined;
+}
+
+/** Why tfjs-node cannot be used here, or undefined when it loads. */
+export function tfjsNodeProblem(): Promise<string | undefined> {
+  return loadTfjsNode();
 }
 
 function nativeWanted(opts: BackendOptions): boolean {
@@ -133,40 +161,96 @@ function threadsOf(name: string): number {
   return 1;
 }
 
+/** Timings of the target on tensorflow and wasm (measured now, or read from the cache). */
+async function measureBoth(target: ProbeTarget): Promise<BackendChoice> {
+  const wasmLabel = nativeStatus?.active ? 'wasm+native' : 'wasm';
+  const versions = {
+    tfjs: tf.version.tfjs,
+    tensorflow: `tfjs-node ${(tf.version as Record<string, string>)['tfjs-node'] ?? '?'}`,
+    [wasmLabel]: `${wasmThreads} thread(s); ${nativeStatus?.description ?? ''}`,
+  };
+  const key = choiceKey(target, versions);
+  const cached = cachedTimings(key);
+  if (cached) return fasterOf(cached, target, true);
+  const timings: StepTiming[] = [];
+  for (const [name, label] of [
+    ['wasm', wasmLabel],
+    ['tensorflow', 'tensorflow'],
+  ] as const) {
+    if (!(await activate(name))) continue;
+    timings.push({ label, ...timeTrainingStep(target) });
+  }
+  if (timings.length === 0) throw new ConfigError('backend', 'neither tensorflow nor wasm initialised');
+  storeTimings(key, target, timings);
+  return fasterOf(timings, target, false);
+}
+
+function probeWanted(): boolean {
+  return !['0', 'off', 'false', 'no'].includes(
+    (process.env.FACTOR_INCEPTION_BACKEND_PROBE ?? '').toLowerCase(),
+  );
+}
+
 /**
- * Makes `pref` the active tfjs backend and returns what is in use. 'auto' tries tensorflow (tfjs-node), then
- * wasm, then cpu, and says in `note` why it fell back; an explicit choice that cannot load throws ConfigError.
- * Safe to call repeatedly.
+ * Makes `pref` the active tfjs backend and returns what is in use. 'auto' takes the faster of tensorflow
+ * (tfjs-node) and wasm for `opts.probe` when both load (see BackendOptions.probe), the one that loads when only
+ * one does, else cpu, and says in `note` what it chose and why; an explicit choice that cannot load throws
+ * ConfigError. Safe to call repeatedly.
  */
 export async function selectBackend(
   pref: BackendPreference,
   opts: BackendOptions = {},
 ): Promise<BackendInfo> {
   const threads = requestedThreads(opts);
-  if (current && current.requested === pref && tf.getBackend() === current.name) return current;
+  const probeKey = pref === 'auto' && opts.probe ? JSON.stringify(opts.probe) : '';
+  if (current && current.requested === pref && tf.getBackend() === current.name && currentProbe === probeKey)
+    return current;
   const notes: string[] = [];
   let name: string | undefined;
+  let tfWhy: string | undefined;
   if (pref === 'tensorflow' || pref === 'auto') {
-    const why = await loadTfjsNode();
-    if (why === undefined && (await activate('tensorflow'))) name = 'tensorflow';
-    else if (pref === 'tensorflow')
-      throw new ConfigError(
-        'backend',
-        `'tensorflow' needs ${TFJS_NODE}: ${why ?? 'its backend failed to initialise'}. Install it (npm install ${TFJS_NODE}) or choose 'wasm' or 'cpu'.`,
-      );
-    else notes.push(`${why ?? 'tensorflow backend failed to initialise'}; using the next backend`);
+    tfWhy = await loadTfjsNode();
+    if (tfWhy === undefined && !tf.findBackend('tensorflow')) tfWhy = 'tensorflow backend failed to register';
+    if (pref === 'tensorflow') {
+      if (tfWhy === undefined && (await activate('tensorflow'))) name = 'tensorflow';
+      else
+        throw new ConfigError(
+          'backend',
+          `'tensorflow' needs ${TFJS_NODE}: ${tfWhy ?? 'its backend failed to initialise'}. Install it (npm install ${TFJS_NODE}) or choose 'wasm' or 'cpu'.`,
+        );
+    }
   }
   if (!name && (pref === 'wasm' || pref === 'auto')) {
     let why: string | undefined;
+    let wasmOk = false;
     try {
       await loadWasm(threads, opts);
-      if (await activate('wasm')) name = 'wasm';
-      else why = 'the wasm backend failed to initialise';
+      wasmOk = await activate('wasm');
+      if (!wasmOk) why = 'the wasm backend failed to initialise';
     } catch (e) {
       why = `the wasm backend failed to load (${e instanceof Error ? e.message : String(e)})`;
     }
-    if (!name && pref === 'wasm') throw new ConfigError('backend', `${why}. Choose 'cpu' instead.`);
-    if (!name) notes.push(`${why}; using cpu`);
+    if (pref === 'wasm') {
+      if (!wasmOk) throw new ConfigError('backend', `${why}. Choose 'cpu' instead.`);
+      name = 'wasm';
+    } else if (tfWhy === undefined && wasmOk) {
+      const choice =
+        opts.probe && probeWanted()
+          ? await measureBoth(opts.probe)
+          : ruleChoice(nativeStatus?.active ?? false);
+      if (!(await activate(choice.name)))
+        throw new ConfigError('backend', `the ${choice.name} backend failed to initialise after the probe`);
+      name = choice.name;
+      notes.push(choice.reason);
+    } else if (wasmOk) {
+      name = 'wasm';
+      notes.push(`${tfWhy}; using the next backend`);
+    } else if (tfWhy === undefined && (await activate('tensorflow'))) {
+      name = 'tensorflow';
+      notes.push(`${why}; using tensorflow`);
+    } else {
+      notes.push(`${tfWhy ?? 'tensorflow failed to initialise'}; ${why}; using cpu`);
+    }
   }
   if (!name) {
     if (!(await activate('cpu'))) throw new ConfigError('backend', 'the cpu backend failed to initialise');
@@ -182,5 +266,6 @@ export async function selectBackend(
     ...(name === 'wasm' && nativeStatus ? { kernels: nativeStatus.description } : {}),
     ...(notes.length ? { note: notes.join('; ') } : {}),
   };
+  currentProbe = probeKey;
   return current;
 }

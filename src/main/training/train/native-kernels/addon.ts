@@ -11,9 +11,29 @@ import { fileURLToPath } from 'node:url';
 /** The addon's functions. Buffers are Float32Array views; `sizes` is an Int32Array (see native/src/addon.c). */
 export interface NativeAddon {
   conv2d(sizes: Int32Array, x: Float32Array, filter: Float32Array, y: Float32Array): void;
+  /** conv + bias (or null) + optional ReLU, the epilogue applied per tile. */
+  conv2dFused(
+    sizes: Int32Array,
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    relu: boolean,
+    y: Float32Array,
+  ): void;
+  /** dz = dy * (y > 0); dbias (or null) = column sums of dz over rows of `cols`. */
+  reluBiasGrad(
+    dy: Float32Array,
+    y: Float32Array,
+    cols: number,
+    dz: Float32Array,
+    dbias: Float32Array | null,
+  ): void;
   conv2dBackpropFilter(sizes: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
   conv2dBackpropInput(sizes: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
   maxPoolGrad(sizes: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  maxPool(sizes: Int32Array, x: Float32Array, y: Float32Array): void;
+  /** ins[j] viewed as [outer, inners[j]] written side by side into out [outer, sum(inners)]. */
+  concat(ins: Float32Array[], outer: number, inners: Int32Array, out: Float32Array): void;
   lrn(
     x: Float32Array,
     y: Float32Array,
@@ -37,9 +57,11 @@ export interface NativeAddon {
   /** out[c] = sum over the rows of x[r * cols + c]: the bias gradient's Sum over every axis but the last. */
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   split(x: Float32Array, outer: number, inner: number, sizes: Int32Array, outs: Float32Array[]): void;
-  /** OpenBLAS threads for products of at least minMacs multiply-adds (smaller ones run on one thread). */
+  /** OpenMP threads of the kernels, used for products of at least minMacs multiply-adds (smaller: one thread). */
   setThreads(n: number, minMacs?: number): void;
   info(): string;
+  /** GFLOP/s of `threads` independent single-threaded n x n x n sgemms at once, for >= `seconds` (the bench's peak). */
+  sgemmPeak(n: number, threads: number, seconds: number): number;
 }
 
 export const ADDON_FILE = 'factor_inception_native.node';

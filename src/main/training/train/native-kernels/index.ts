@@ -1,6 +1,7 @@
 /**
- * Native kernels for the wasm backend (native/README.md): convolutions (forward, filter and input gradients) as
- * im2col + OpenBLAS sgemm; max-pool gradient, LRN, Sum over leading axes and SplitV in C; all called on the wasm
+ * Native kernels for the wasm backend (native/README.md): convolutions (forward, fused with bias and ReLU, filter
+ * and input gradients) as tiled im2col + OpenBLAS sgemm; max-pool and its gradient, LRN, Sum over leading axes,
+ * SplitV, Concat and the fused layer's ReLU/bias gradient in C; all called on the wasm
  * heap without copies. They replace the wasm kernels of the same names only when the addon loads; anything they
  * do not cover (dilation, NCHW, non-float32, other reductions) goes to the kernel that was registered before.
  * Every kernel is tested against the cpu backend (tests/unit/backend/native-kernels.test.ts).
@@ -12,9 +13,12 @@ import { loadAddon, type NativeAddon } from './addon';
 
 export const NATIVE_KERNELS = [
   'Conv2D',
+  'FusedConv2D',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
+  'MaxPool',
   'MaxPoolGrad',
+  'Concat',
   'LRN',
   'LRNGrad',
   'Sum',
@@ -95,15 +99,80 @@ function convKernel(kind: 'forward' | 'filter' | 'input') {
     };
 }
 
+interface PoolAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: Pad;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** [n,h,w,c,oh,ow,kh,kw,sh,sw,top,left], the layout of fi_pool_geom. */
+function poolSizes(shape: number[], a: PoolAttrs): Int32Array {
+  const p = tf.backend_util.computePool2DInfo(
+    shape as [number, number, number, number],
+    a.filterSize,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
+  return Int32Array.of(
+    p.batchSize,
+    p.inHeight,
+    p.inWidth,
+    p.inChannels,
+    p.outHeight,
+    p.outWidth,
+    p.filterHeight,
+    p.filterWidth,
+    p.strideHeight,
+    p.strideWidth,
+    p.padInfo.top,
+    p.padInfo.left,
+  );
+}
+
+/** MaxPool forward (NHWC, OpenMP over output rows; xnnpack's is single-threaded). */
+function maxPool(addon: NativeAddon, fallback: Kernel): Kernel {
+  return (args) => {
+    const { x } = args.inputs;
+    if (!allF32(x) || x.shape.length !== 4) return fallback(args);
+    const sizes = poolSizes(x.shape, args.attrs as unknown as PoolAttrs);
+    const out = args.backend.makeOutput([sizes[0], sizes[4], sizes[5], sizes[3]], 'float32');
+    addon.maxPool(sizes, f32(args.backend, x), f32(args.backend, out));
+    return out;
+  };
+}
+
+/** Concat as contiguous copies of every input's rows, OpenMP over rows (the stock kernel copies in JS). */
+function concat(addon: NativeAddon, fallback: Kernel): Kernel {
+  return (args) => {
+    const ins = Object.values(args.inputs);
+    const { axis } = args.attrs as { axis: number };
+    if (ins.length < 2 || !allF32(...ins)) return fallback(args);
+    const ax = tf.util.parseAxisParam(axis, ins[0].shape)[0];
+    const outShape = tf.backend_util.computeOutShape(
+      ins.map((t) => t.shape),
+      ax,
+    );
+    const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
+    const outer = prod(outShape.slice(0, ax));
+    const out = args.backend.makeOutput(outShape, 'float32');
+    const b = args.backend;
+    addon.concat(
+      ins.map((t) => f32(b, t)),
+      outer,
+      Int32Array.from(ins.map((t) => prod(t.shape.slice(ax)))),
+      f32(b, out),
+    );
+    return out;
+  };
+}
+
 function maxPoolGrad(addon: NativeAddon, fallback: Kernel): Kernel {
   return (args) => {
     const { dy, input } = args.inputs;
-    const a = args.attrs as {
-      filterSize: number | [number, number];
-      strides: number | [number, number];
-      pad: Pad;
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    };
+    const a = args.attrs as unknown as PoolAttrs;
     if (!allF32(dy, input)) return fallback(args);
     const p = tf.backend_util.computePool2DInfo(
       input.shape as [number, number, number, number],
@@ -228,11 +297,61 @@ function splitV(addon: NativeAddon, fallback: Kernel): Kernel {
   };
 }
 
+/** FusedConv2D with a bias and ReLU or no activation (what model/fused-conv.ts and tfjs' inference path run);
+ * PReLU, leaky ReLU and the other activations go to the previous kernel. */
+function fusedConv2d(addon: NativeAddon, fallback: Kernel): Kernel {
+  return (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs;
+    const attrs = args.attrs as unknown as ConvAttrs & { activation: string };
+    const co = filter.shape[3];
+    if (
+      attrs.dataFormat === 'NCHW' ||
+      !unitDilation(attrs.dilations) ||
+      !allF32(x, filter) ||
+      preluActivationWeights ||
+      (attrs.activation !== 'relu' && attrs.activation !== 'linear') ||
+      (bias && (bias.dtype !== 'float32' || bias.shape.reduce((a, b) => a * b, 1) !== co))
+    )
+      return fallback(args);
+    const sizes = convSizes(x.shape, filter.shape, attrs);
+    const out = args.backend.makeOutput([sizes[0], sizes[5], sizes[6], sizes[4]], 'float32');
+    const b = args.backend;
+    addon.conv2dFused(
+      sizes,
+      f32(b, x),
+      f32(b, filter),
+      bias ? f32(b, bias) : null,
+      attrs.activation === 'relu',
+      f32(b, out),
+    );
+    return out;
+  };
+}
+
+/** The custom kernel of model/fused-conv.ts: (dy, y) -> [dy * (y > 0), its sums over every axis but the last]. */
+export const RELU_BIAS_GRAD = 'FiReluBiasGrad';
+
+function reluBiasGrad(addon: NativeAddon): Kernel {
+  return (args) => {
+    const { dy, y } = args.inputs;
+    const cols = dy.shape[dy.shape.length - 1];
+    const dz = args.backend.makeOutput(dy.shape, 'float32');
+    const db = args.backend.makeOutput([cols], 'float32');
+    const b = args.backend;
+    addon.reluBiasGrad(f32(b, dy), f32(b, y), cols, f32(b, dz), f32(b, db));
+    calls.set(RELU_BIAS_GRAD, (calls.get(RELU_BIAS_GRAD) ?? 0) + 1);
+    return [dz, db];
+  };
+}
+
 const MAKERS: Record<(typeof NATIVE_KERNELS)[number], (addon: NativeAddon, fallback: Kernel) => Kernel> = {
   Conv2D: convKernel('forward'),
+  FusedConv2D: fusedConv2d,
   Conv2DBackpropFilter: convKernel('filter'),
   Conv2DBackpropInput: convKernel('input'),
+  MaxPool: maxPool,
   MaxPoolGrad: maxPoolGrad,
+  Concat: concat,
   LRN: lrn,
   LRNGrad: lrnGrad,
   Sum: sum,
@@ -284,6 +403,13 @@ export function registerNativeKernels(threads: number): NativeStatus {
       setupFunc: prev.setupFunc,
     });
   }
+  const rbg = reluBiasGrad(addon);
+  nativeFuncs.add(rbg);
+  tf.registerKernel({
+    kernelName: RELU_BIAS_GRAD,
+    backendName: 'wasm',
+    kernelFunc: rbg as unknown as tf.KernelFunc,
+  });
   registered = { info: `native kernels (${addon.info()})`, threads };
   return { active: true, description: registered.info, threads };
 }
