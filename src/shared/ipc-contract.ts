@@ -11,7 +11,7 @@ import {
   indexCodeSchema,
   type AppStudyConfig,
 } from './config';
-import type { ClassCounts, DatasetConfig, FactorInfo, ValidationReport } from './domain';
+import type { ClassCounts, DatasetConfig, FactorInfo, LabelPrice, ValidationReport } from './domain';
 import type { EpochMetrics, TrainProgress } from './training';
 
 export type { AppStudyConfig } from './config';
@@ -90,13 +90,15 @@ export interface LabelsRequest {
   downThreshold: number;
   from?: string;
   to?: string;
+  /** 'close' (default): close(t) -> close(t+H); 'next-open': open(t+1) -> open(t+1+H). */
+  labelPrice?: LabelPrice;
 }
 
 export interface LabelsDto {
   target: string;
   dates: string[];
   close: number[];
-  /** Forward return in fractions; null for the last H dates. */
+  /** Forward return in fractions; null for the last H ('close') or H+1 ('next-open') dates. */
   forward: (number | null)[];
   /** 0 down, 1 flat, 2 up, -1 unlabeled. */
   labels: number[];
@@ -314,6 +316,7 @@ export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
     downThreshold: datasetSchema.shape.downThreshold,
     from: dateStr.optional(),
     to: dateStr.optional(),
+    labelPrice: datasetSchema.shape.labelPrice,
   }),
   'study.factors': empty,
   'images.get': z.object({ dataset: datasetSchema, date: dateStr.optional() }),

@@ -10,7 +10,7 @@ import { predictProba, trainModel } from '../../train/trainer';
 import type { tf } from '../../train/tf';
 import { argmaxRows, NUM_CLASSES } from '../metrics';
 import type { StudyConfig } from '../study-config';
-import { readCachedFold, sha, writeCachedFold, type CachedFold } from './fold-cache';
+import { foldHash, readCachedFold, writeCachedFold, type CachedFold } from './fold-cache';
 import type { StudyPlan } from './plan';
 import type { FoldRecord, StudyHooks, StudyProgress } from './result';
 
@@ -69,11 +69,11 @@ export async function trainFolds(
       for (const fold of folds) {
         const key = `${cell.key}_s${seed}_f${String(fold.index).padStart(3, '0')}`;
         const testRows = [...fold.test, ...fold.predictOnly];
-        const hash = sha({
-          v: 1,
+        const hash = foldHash({
           dataset: cell.ds.config,
           model: config.model,
-          train: { ...config.train, seed, backend: undefined },
+          train: config.train,
+          seed,
           warmStart: config.warmStart,
           train0: common[fold.train[0]],
           train1: common[fold.train[fold.train.length - 1]],
