@@ -136,6 +136,12 @@ export const baselinesSchema = z.strictObject({
   logisticL2Grid: z.array(z.number().positive().max(1e6)).min(1).max(20),
   /** Gradient-boosted trees on the feature table, or false to leave them out. */
   gbdt: z.union([z.literal(false), gbdtSchema]),
+  /**
+   * Fit the logistic regression and the trees (false: chance and rules only). The power analysis turns them off:
+   * on surrogate data they read the planted candle too, and the question there is the CNN's power, not its race
+   * with another learner.
+   */
+  models: z.boolean(),
   /** The feature table the logistic regression and the trees read (tabular/table.ts). */
   tabular: z.strictObject({
     /** Days of factor history per channel (0 = the sample date). */

@@ -31,6 +31,8 @@ export interface PlannedCell {
 
 export interface StudyPlan {
   outDir: string;
+  /** Bars of every index the ablation uses (daily or finer), as loaded. */
+  bars: Map<string, Bars>;
   foldDir: string;
   input: 'image' | 'last-bar';
   notes: string[];
@@ -188,6 +190,7 @@ export function planStudy(config: StudyConfig, hooks: StudyHooks, log: (l: strin
   );
   return {
     outDir,
+    bars,
     foldDir: path.join(outDir, 'folds'),
     input,
     notes,
