@@ -58,7 +58,7 @@ export interface StudyPlan {
 }
 
 /** Every index the ablation needs, once: from `hooks.bars` (tests) or the files of the data directory. */
-function loadBars(
+export function loadStudyBars(
   config: StudyConfig,
   hooks: StudyHooks,
   log: (l: string) => void,
@@ -132,7 +132,7 @@ function buildCells(
 export function planStudy(config: StudyConfig, hooks: StudyHooks, log: (l: string) => void): StudyPlan {
   const outDir = path.resolve(config.outDir);
   const notes: string[] = [];
-  const { bars, files, codes } = loadBars(config, hooks, log);
+  const { bars, files, codes } = loadStudyBars(config, hooks, log);
   const fingerprint = barsFingerprint(new Map(codes.map((c) => [c, bars.get(c)!])));
   const input = modelInput(config.model.preset);
   const built = buildCells(config, bars, input, notes, log);
