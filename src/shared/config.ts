@@ -137,11 +137,12 @@ export const baselinesSchema = z.strictObject({
   /** Gradient-boosted trees on the feature table, or false to leave them out. */
   gbdt: z.union([z.literal(false), gbdtSchema]),
   /**
-   * Fit the logistic regression and the trees (false: chance and rules only). The power analysis turns them off:
-   * on surrogate data they read the planted candle too, and the question there is the CNN's power, not its race
-   * with another learner.
+   * Which baselines run: 'all' (chance, persistence, the rules, the fitted models), 'rules' (no fitted models), or
+   * 'chance' (majority and random only). The power analysis uses 'chance': on surrogate data the planted drift is
+   * momentum the rules and persistence follow and a candle the fitted models read, so beating them would not
+   * measure the CNN's power to see a signal.
    */
-  models: z.boolean(),
+  include: z.enum(['all', 'rules', 'chance']),
   /** The feature table the logistic regression and the trees read (tabular/table.ts). */
   tabular: z.strictObject({
     /** Days of factor history per channel (0 = the sample date). */

@@ -155,14 +155,16 @@ describe('study baselines as an extension point', () => {
       'logistic regression',
       'gradient-boosted trees',
     ]);
-    const noModels = parseStudyConfig({ baselines: { models: false }, outDir: 'unused' });
-    expect(studyBaselines(noModels).map((b) => b.id)).toEqual([
+    const rules = parseStudyConfig({ baselines: { include: 'rules' }, outDir: 'unused' });
+    expect(studyBaselines(rules).map((b) => b.id)).toEqual([
       'majority',
       'persistence',
       'random',
       'momentum',
       'trend',
     ]);
+    const chance = parseStudyConfig({ baselines: { include: 'chance' }, outDir: 'unused' });
+    expect(studyBaselines(chance).map((b) => b.id)).toEqual(['majority', 'random']);
     const noTrees = parseStudyConfig({ baselines: { gbdt: false, trendWindowDays: 100 }, outDir: 'unused' });
     expect(studyBaselines(noTrees).map((b) => b.name)).toEqual([
       'majority',

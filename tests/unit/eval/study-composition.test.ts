@@ -103,7 +103,7 @@ function synthetic(seed: number, edge: number, folds = 4, block = 100) {
 const config = parseStudyConfig({
   seeds: [1, 2],
   bootstrap: { reps: 99, level: 0.9, seed: 11 },
-  baselines: { models: false },
+  baselines: { include: 'rules' },
   randomDraws: 2,
   outDir: '/tmp/unused',
 });

@@ -26,7 +26,7 @@ describe('study config: analysis sections', () => {
       trendWindowDays: 200,
       logisticL2Grid: LOGISTIC_L2_GRID,
       gbdt: {},
-      models: true,
+      include: 'all',
       tabular: { lagsDays: [0, 1, 5], alpha: true },
     });
     expect(c.importance).toEqual({ enabled: true, cells: 'primary', repeats: 2 });

@@ -90,7 +90,7 @@ export function parseStudyConfig(raw: unknown, file = 'study config'): StudyConf
       trendWindowDays: 200,
       logisticL2Grid: [...LOGISTIC_L2_GRID],
       gbdt: {},
-      models: true,
+      include: 'all',
       ...(p.baselines ?? {}),
       tabular: { lagsDays: [...DEFAULT_LAGS_DAYS], alpha: true, ...(p.baselines?.tabular ?? {}) },
     },

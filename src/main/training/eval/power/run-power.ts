@@ -4,9 +4,9 @@
  * planted signal of each swept strength (surrogate.ts, surrogate-study.ts), R replicates each, then power.json.
  *
  * Differences from the real study, each stated in power.json: by default only the primary cell is trained (the
- * real verdict adjusts over every cell, so it is somewhat less powerful than this); the fitted baselines (logistic
- * regression, trees) are left out, because on surrogate data they read the planted candle too and the question is
- * the CNN's power against chance and the rules; no importance is scored.
+ * real verdict adjusts over every cell, so it is somewhat less powerful than this); the CNN is judged against
+ * chance on the same rows (majority and random), because on surrogate data the planted drift is momentum that
+ * persistence and the rules follow and a candle the fitted models read; no importance is scored.
  *
  * Resumable: each surrogate study keeps its fold cache, and each finished (strength, replicate) its statistics in
  * <power dir>/runs/; a rerun reads them. The cost is estimated before the run from the real study's fold cache
@@ -42,7 +42,7 @@ export function powerStudyConfig(config: StudyConfig): StudyConfig {
         ? config.ablation
         : { channelSets: [primarySet(config)], layouts: config.ablation.layouts },
     importance: { ...config.importance, enabled: false },
-    baselines: { ...config.baselines, models: false },
+    baselines: { ...config.baselines, include: 'chance' },
   };
 }
 
@@ -197,7 +197,7 @@ export async function runPower(o: {
   const description =
     `planted candle tells on ${Math.round(config.power.tellRate * 100)} % of the ${config.dataset.horizonDays}-day blocks of surrogate bars (real days shuffled jointly across indices), drift ±strength over the next ${config.dataset.horizonDays} days, strengths ${config.power.strengths.join(', ')}; ` +
     `same data span, folds, seeds, model and epochs as the study; ${config.power.cells === 'all' ? 'every cell trained' : `the primary cell only (${cells.join(', ')}): the study's verdict adjusts over all its cells, so it is somewhat less powerful than this`}; ` +
-    'fitted baselines (logistic regression, trees) left out: on surrogate data they read the planted candle too';
+    'judged against chance on the same rows (majority, random): on surrogate data the planted drift is momentum that persistence and the rules follow, and a candle the fitted models read';
   const out: PowerFile = {
     version: 1,
     key,

@@ -180,6 +180,7 @@ export function foldStudyBaseline(
 export function studyBaselines(config: EvaluationContext['config']): StudyBaseline[] {
   const c = config.baselines;
   const horizons = c.momentumHorizonsDays ?? [config.dataset.horizonDays, 60];
+  if (c.include === 'chance') return [majority, random];
   const list: StudyBaseline[] = [
     majority,
     persistence,
@@ -187,7 +188,7 @@ export function studyBaselines(config: EvaluationContext['config']): StudyBaseli
     foldStudyBaseline('momentum', momentumBaseline(horizons), { days: horizons.join('+') }),
     foldStudyBaseline('trend', trendBaseline(c.trendWindowDays), { days: c.trendWindowDays }),
   ];
-  if (c.models) {
+  if (c.include === 'all') {
     list.push(foldStudyBaseline('logistic', logisticBaseline({ grid: c.logisticL2Grid })));
     if (c.gbdt !== false) list.push(foldStudyBaseline('gbdt', gbdtBaseline(c.gbdt)));
   }
