@@ -17,6 +17,7 @@ export const DATASET_FLAGS = {
   clip: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
+  'label-price': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -47,5 +48,6 @@ export function datasetConfigFromFlags(v: Values): Partial<DatasetConfig> {
   };
   if (v.from) cfg.from = v.from;
   if (v.to) cfg.to = v.to;
+  if (v['label-price']) cfg.labelPrice = v['label-price'] as DatasetConfig['labelPrice'];
   return cfg;
 }

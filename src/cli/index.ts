@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, string> = {
   predict: 'predict --run <run dir> --data <dir> [--date D|latest]   class probabilities',
   explain: 'explain --run <run dir> --date D --out f.png   occlusion saliency of one date',
   study: 'study [--config <file.json>] [--preset quick|medium|overnight]   the walk-forward study',
+  power: 'power [--preset ...] [--strengths ...] [--replicates N]   power of the study on planted signals',
 };
 
 export function usage(): string {

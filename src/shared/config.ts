@@ -1,6 +1,7 @@
 /**
- * Every configuration schema, written once. The dataset, model, train, walk-forward, backtest, ablation and
- * bootstrap sections each have one schema here that fixes their bounds; the variants are derived from them:
+ * Every configuration schema, written once. The dataset, model, train, walk-forward, backtest, ablation,
+ * bootstrap, baselines, importance, statistics and power sections each have one schema here that fixes their
+ * bounds; the variants are derived from them:
  *
  *   runConfigSchema     a resolved run (config.json of a run folder): dataset, model, train, optional walkForward
  *   runFileSchema       a run config file as a person writes it: every field optional (defaults fill the rest)
@@ -108,6 +109,90 @@ export const bootstrapSchema = z.strictObject({
   seed: int(),
 });
 
+/** GBDT baseline parameters; the engine's DEFAULT_GBDT (gbdt/booster.ts) fills what is left out. */
+export const gbdtSchema = z.strictObject({
+  numRounds: int().min(1).max(5000).optional(),
+  learningRate: z.number().positive().max(1).optional(),
+  numLeaves: int().min(2).max(1024).optional(),
+  maxDepth: int().min(-1).max(64).optional(),
+  minDataInLeaf: int().min(1).optional(),
+  lambdaL2: z.number().min(0).optional(),
+  featureFraction: z.number().gt(0).max(1).optional(),
+  baggingFraction: z.number().gt(0).max(1).optional(),
+  earlyStoppingRounds: int().min(0).optional(),
+  maxBin: int().min(2).max(256).optional(),
+});
+
+/**
+ * The study's extra baselines (issue 14), scored on the study rows and backtested like the CNN cells. Not in the
+ * fold cache's hash: they change no CNN fold.
+ */
+export const baselinesSchema = z.strictObject({
+  /** Past-return horizons of time-series momentum; default [horizonDays, 60]. */
+  momentumHorizonsDays: z.array(int().min(1).max(1000)).min(1).max(4).optional(),
+  /** Moving-average window of the trend filter (trading days). */
+  trendWindowDays: int().min(2).max(1000),
+  /** L2 penalties the logistic regression chooses from on each fold's validation slice. */
+  logisticL2Grid: z.array(z.number().positive().max(1e6)).min(1).max(20),
+  /** Gradient-boosted trees on the feature table, or false to leave them out. */
+  gbdt: z.union([z.literal(false), gbdtSchema]),
+  /**
+   * Which baselines run: 'all' (chance, persistence, the rules, the fitted models), 'rules' (no fitted models), or
+   * 'chance' (majority and random only). The power analysis uses 'chance': on surrogate data the planted drift is
+   * momentum the rules and persistence follow and a candle the fitted models read, so beating them would not
+   * measure the CNN's power to see a signal.
+   */
+  include: z.enum(['all', 'rules', 'chance']),
+  /** The feature table the logistic regression and the trees read (tabular/table.ts). */
+  tabular: z.strictObject({
+    /** Days of factor history per channel (0 = the sample date). */
+    lagsDays: z.array(int().min(0).max(499)).min(1).max(10),
+    /** Alpha158-style index features of every channel (the trees read them; the logistic reads lag 0 only). */
+    alpha: z.boolean(),
+  }),
+});
+
+/** Permutation importance of the overlay channels and factor families on the test dates (eval/importance.ts). */
+export const importanceSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Cells whose fold models are scored: the primary only, or the single-index reference as well. */
+  cells: z.enum(['primary', 'primary+reference']),
+  /** Block permutations averaged per group and fold. */
+  repeats: int().min(1).max(20),
+});
+
+/** Options of the study's statistics (eval/statistics/study-statistics.ts). */
+export const statisticsSchema = z.strictObject({
+  /** Blocks of the PBO's combinatorially symmetric cross-validation (even). */
+  pboBlocks: int()
+    .min(2)
+    .max(32)
+    .refine((x) => x % 2 === 0, 'must be even'),
+  /** Median top-class probability below which a cell is flagged as underfitting. */
+  underfitThreshold: z
+    .number()
+    .gt(1 / 3)
+    .lt(1),
+  /**
+   * Configurations tried before this study whose results were seen (earlier presets, layouts, settings): added to
+   * this study's cells and baselines as the Deflated Sharpe Ratio's number of trials.
+   */
+  priorTrials: int().min(0).max(100_000),
+});
+
+/** The power analysis (factor-inception power): surrogate studies with a planted signal of known strength. */
+export const powerSchema = z.strictObject({
+  /** Planted total log drift over the H days after a tell (0 = the honest null). */
+  strengths: z.array(z.number().min(0).max(1)).min(1).max(20),
+  replicates: int().min(1).max(200),
+  /** Share of H-day blocks that carry a tell. */
+  tellRate: z.number().gt(0).max(1),
+  /** 'primary': surrogate studies train the primary cell only; 'all': every cell (the verdict's whole family). */
+  cells: z.enum(['primary', 'all']),
+  /** Where power.json is written and read; default <study folder>/power.json. */
+  file: z.string().min(1).optional(),
+});
+
 const studyFields = {
   name: z.string().min(1).max(120),
   seeds: z.array(int()).min(1).max(50),
@@ -147,9 +232,20 @@ export const appStudyConfigSchema = z.strictObject({
   warmStart: studyFields.warmStart,
   randomDraws: studyFields.randomDraws,
   language: studyFields.language,
+  // the app's setup may leave these out (defaults fill them); none of them changes what a fold trains
+  baselines: baselinesSchema.optional(),
+  importance: importanceSchema.optional(),
+  statistics: statisticsSchema.optional(),
+  power: powerSchema.optional(),
 });
 
-export const studyConfigSchema = appStudyConfigSchema.extend({ outDir: studyFields.outDir });
+export const studyConfigSchema = appStudyConfigSchema.extend({
+  outDir: studyFields.outDir,
+  baselines: baselinesSchema,
+  importance: importanceSchema,
+  statistics: statisticsSchema,
+  power: powerSchema,
+});
 
 export const studyFileSchema = z.strictObject({
   name: studyFields.name.optional(),
@@ -165,12 +261,24 @@ export const studyFileSchema = z.strictObject({
   randomDraws: studyFields.randomDraws.optional(),
   language: studyFields.language.optional(),
   outDir: studyFields.outDir.optional(),
+  baselines: baselinesSchema
+    .extend({ tabular: baselinesSchema.shape.tabular.partial() })
+    .partial()
+    .optional(),
+  importance: importanceSchema.partial().optional(),
+  statistics: statisticsSchema.partial().optional(),
+  power: powerSchema.partial().optional(),
 });
 
 export type WalkForwardConfig = z.infer<typeof walkForwardSchema>;
 export type BacktestConfig = z.infer<typeof backtestSchema>;
 export type AblationConfig = z.infer<typeof ablationSchema>;
 export type BootstrapConfig = z.infer<typeof bootstrapSchema>;
+export type GbdtConfig = z.infer<typeof gbdtSchema>;
+export type BaselinesConfig = z.infer<typeof baselinesSchema>;
+export type ImportanceConfig = z.infer<typeof importanceSchema>;
+export type StatisticsConfig = z.infer<typeof statisticsSchema>;
+export type PowerConfig = z.infer<typeof powerSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type RunFile = z.infer<typeof runFileSchema>;
 /** A resolved study: every default filled, `outDir` the study folder. */

@@ -11,7 +11,17 @@ import {
   indexCodeSchema,
   type AppStudyConfig,
 } from './config';
-import type { ClassCounts, DatasetConfig, FactorInfo, ValidationReport } from './domain';
+import type { ClassCounts, DatasetConfig, FactorInfo, LabelPrice, ValidationReport } from './domain';
+import type { StudyStatistics } from './study-statistics';
+import type {
+  BaselineSummary,
+  CellSummary,
+  EquityDto,
+  LabelCheckDto,
+  StatsDto,
+  StudyImportance,
+  StudySummary,
+} from './study-summary';
 import type { EpochMetrics, TrainProgress } from './training';
 
 export type { AppStudyConfig } from './config';
@@ -90,13 +100,15 @@ export interface LabelsRequest {
   downThreshold: number;
   from?: string;
   to?: string;
+  /** 'close' (default): close(t) -> close(t+H); 'next-open': open(t+1) -> open(t+1+H). */
+  labelPrice?: LabelPrice;
 }
 
 export interface LabelsDto {
   target: string;
   dates: string[];
   close: number[];
-  /** Forward return in fractions; null for the last H dates. */
+  /** Forward return in fractions; null for the last H ('close') or H+1 ('next-open') dates. */
   forward: (number | null)[];
   /** 0 down, 1 flat, 2 up, -1 unlabeled. */
   labels: number[];
@@ -198,6 +210,35 @@ export interface PredictionRow {
   position?: number;
   equity?: number;
   buyHold?: number;
+  /** A study's test block (backtest segment) of the row: equity lines break where it changes. */
+  segment?: number;
+}
+
+/** What the Results view shows of a study beyond the common figures (summary.json version 2 and later). */
+export interface StudyResultsDto {
+  primary: string;
+  reference?: string;
+  /** Null for a study written before the statistics were wired in. */
+  statistics: StudyStatistics | null;
+  cells: Pick<CellSummary, 'key' | 'channels' | 'metrics' | 'intervals' | 'backtest'>[];
+  baselines: BaselineSummary[];
+  buyHold: StatsDto;
+  equity: EquityDto | null;
+  importance: StudyImportance | null;
+  labelCheck: LabelCheckDto | null;
+  trials: StudySummary['trials'] | null;
+  powerNote: string | null;
+  /** The setup the paragraph states. */
+  setup: {
+    firstDate: string;
+    lastDate: string;
+    folds: number;
+    seeds: number;
+    horizonDays: number;
+    holdDays: number;
+    costBps: number;
+    cashRatePerYear: number;
+  };
 }
 
 export interface RunDetailDto {
@@ -213,8 +254,10 @@ export interface RunDetailDto {
   stats: Record<string, [number, number]>;
   ablation: Record<string, string | number>[];
   predictions: PredictionRow[];
-  /** Free-text conclusion of the study, when present. */
+  /** Free-text conclusion of the study (English, as the engine wrote it), when present. */
   conclusion?: string;
+  /** A study's statistics, baselines, equity segments and importance. */
+  study?: StudyResultsDto;
 }
 
 export type CsvKind = 'predictions' | 'folds' | 'history';
@@ -314,6 +357,7 @@ export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
     downThreshold: datasetSchema.shape.downThreshold,
     from: dateStr.optional(),
     to: dateStr.optional(),
+    labelPrice: datasetSchema.shape.labelPrice,
   }),
   'study.factors': empty,
   'images.get': z.object({ dataset: datasetSchema, date: dateStr.optional() }),

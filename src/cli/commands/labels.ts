@@ -7,7 +7,7 @@ import { parse } from '../args';
 import { DATASET_FLAGS, datasetConfigFromFlags } from '../dataset-flags';
 
 export const usage =
-  'factor-inception labels --data <dir> --target 000300 --horizon 14 --up 0.025 --down -0.01 [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]';
+  'factor-inception labels --data <dir> --target 000300 --horizon 14 --up 0.025 --down -0.01 [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n                        [--label-price close|next-open] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, DATASET_FLAGS);
@@ -22,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     cfg.downThreshold,
     cfg.from,
     cfg.to,
+    { labelPrice: cfg.labelPrice, open: daily.open },
   );
   if (values.json) {
     console.log(JSON.stringify(counts));
@@ -31,11 +32,13 @@ export async function run(argv: string[]): Promise<number> {
   const pct = (n: number) => (labeled ? ((100 * n) / labeled).toFixed(1) : '0.0');
   console.log(
     `${cfg.target} (${daily.source}), horizon ${cfg.horizonDays} trading days, up > ${(cfg.upThreshold * 100).toFixed(2)} %, down < ${(cfg.downThreshold * 100).toFixed(2)} %` +
+      (cfg.labelPrice === 'next-open' ? ', from the next open to the open H days later' : '') +
       (cfg.from || cfg.to ? `, dates ${cfg.from ?? 'start'}..${cfg.to ?? 'end'}` : ''),
   );
   console.log(`  down  ${String(counts.down).padStart(6)}  ${pct(counts.down)} %`);
   console.log(`  flat  ${String(counts.flat).padStart(6)}  ${pct(counts.flat)} %`);
   console.log(`  up    ${String(counts.up).padStart(6)}  ${pct(counts.up)} %`);
-  console.log(`  unlabeled (last ${cfg.horizonDays} days, kept for prediction) ${counts.unlabeled}`);
+  const tail = cfg.horizonDays + (cfg.labelPrice === 'next-open' ? 1 : 0);
+  console.log(`  unlabeled (last ${tail} days, kept for prediction) ${counts.unlabeled}`);
   return 0;
 }

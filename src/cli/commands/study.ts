@@ -24,36 +24,53 @@ export const usage = `factor-inception study [--config <file.json>] [--preset qu
                       [--backend auto|tensorflow|wasm|cpu] [--lang en|zh]
   The walk-forward study: every channel set x layout x seed x fold is trained, its test dates predicted, and
   the out-of-sample series scored against baselines on the same dates, with block-bootstrap intervals and a
-  costed backtest. Writes predictions.csv, folds.csv, summary.json and report.html into the study folder
-  (default ./studies/<preset or config name>). Resumable: rerun the same command and finished folds are read
-  from <out>/folds. The config file has the sections dataset, model, train, walkForward, seeds, backtest,
-  ablation, bootstrap (all optional) and is merged over the preset (default: quick). Ctrl-C stops after the
-  current batch; finished folds are kept.`;
+  costed backtest per test block, and the verdict's statistics (chance on the same rows, two-level intervals,
+  Holm-adjusted families, DSR / PBO / SPA, calibration, importance; the power figure from <out>/power.json when
+  \`factor-inception power\` has written one). Writes predictions.csv, folds.csv, summary.json and report.html
+  into the study folder (default ./studies/<preset or config name>). Resumable: rerun the same command and
+  finished folds are read from <out>/folds. The config file has the sections dataset, model, train,
+  walkForward, seeds, backtest, ablation, bootstrap, baselines, importance, statistics, power (all optional)
+  and is merged over the preset (default: quick). Ctrl-C stops after the current batch; finished folds are kept.`;
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, {
-    config: { type: 'string' },
-    preset: { type: 'string' },
-    out: { type: 'string' },
-    data: { type: 'string' },
-    backend: { type: 'string' },
-    lang: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
+/** The flags every study-shaped command takes (study, power). */
+export const STUDY_FLAGS = {
+  config: { type: 'string' },
+  preset: { type: 'string' },
+  out: { type: 'string' },
+  data: { type: 'string' },
+  backend: { type: 'string' },
+  lang: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * The study config of --preset / --config (merged over the preset, default quick), --backend, --lang, --out;
+ * `over` is merged last (e.g. the power command's sweep flags).
+ */
+export function studyConfigFromFlags(
+  values: { config?: string; preset?: string; out?: string; backend?: string; lang?: string },
+  over: Record<string, unknown> = {},
+): StudyConfig {
   const presetName = values.preset ?? (values.config ? undefined : 'quick');
   let raw: Record<string, unknown> = presetName ? readPreset(presetName) : {};
   if (values.config) raw = mergeConfig(raw, readJson(values.config));
   if (values.backend) raw = mergeConfig(raw, { train: { backend: values.backend } });
   if (values.lang) raw = mergeConfig(raw, { language: values.lang });
+  raw = mergeConfig(raw, over);
   const name =
     (raw.name as string | undefined) ?? presetName ?? path.basename(values.config ?? 'study', '.json');
   raw.name = name;
   raw.outDir = values.out ?? (raw.outDir as string | undefined) ?? path.join('studies', name);
-  const config = parseStudyConfig(raw, values.config ?? `preset ${presetName}`);
+  return parseStudyConfig(raw, values.config ?? `preset ${presetName}`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(argv, STUDY_FLAGS);
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const config = studyConfigFromFlags(values);
   const dataDir = resolveDataDir(values.data);
   // 'auto' times the model on the widest channel set of the ablation (the largest input) on each backend
   const widest = config.ablation.channelSets.reduce(

@@ -12,7 +12,9 @@ import type {
   PredictionRow,
   RunDetailDto,
   RunSummaryDto,
+  StudyResultsDto,
 } from '../../shared/ipc-contract';
+import type { StudySummary } from '../../shared/study-summary';
 import { appStudyOf } from '../training/eval/study-config';
 import { historyCsv } from '../training/report/csv';
 import { readFoldsCsv, readPredictionsCsv, type PredictionRecord } from '../training/report/read';
@@ -149,7 +151,10 @@ export function confusionOf(rows: PredictionRow[]): number[][] {
 const METRICS = ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss'] as const;
 const pp = (x: number | null) => (x === null ? '–' : (x * 100).toFixed(1));
 
-/** The study's summary: the primary cell's metrics, its backtest beside buy-and-hold, one ablation row per cell. */
+/**
+ * The study's summary: the primary cell's metrics, its backtest beside buy-and-hold, one ablation row per cell,
+ * and (summary.json version 2 on) the statistics, baselines, equity segments and importance.
+ */
 function studyDetail(f: Extract<RunFolder, { kind: 'study' }>, d: RunDetailDto): void {
   const s = f.summary;
   if (!s) return;
@@ -183,18 +188,8 @@ function studyDetail(f: Extract<RunFolder, { kind: 'study' }>, d: RunDetailDto):
         (c.key === s.reference ? 'reference' : c.key === s.primary ? 'primary' : ''),
     });
   }
-  for (const b of s.baselines)
-    d.ablation.push({
-      cell: `baseline: ${b.name}`,
-      accuracy: num(b.metrics.accuracy) ?? NaN,
-      balancedAccuracy: num(b.metrics.balancedAccuracy) ?? NaN,
-      balancedAccuracyCI: '',
-      macroF1: num(b.metrics.macroF1) ?? NaN,
-      sharpe: NaN,
-      diffVsReference: '',
-      verdict: '',
-    });
   d.conclusion = `${s.headline} ${s.ablationSentence}`;
+  d.study = studyResults(s as unknown as StudySummary);
   const foldsFile = path.join(f.dir, 'folds.csv');
   if (existsSync(foldsFile))
     d.folds = readFoldsCsv(foldsFile).map(
@@ -207,8 +202,46 @@ function studyDetail(f: Extract<RunFolder, { kind: 'study' }>, d: RunDetailDto):
         trainSamples: r.trainSamples,
         testSamples: r.testSamples,
         accuracy: r.accuracy ?? NaN,
+        balancedAccuracy: r.balancedAccuracy ?? undefined,
       }),
     );
+}
+
+/**
+ * The Results view's study section of a validated summary.json. Parts a version-1 summary lacks are null; the
+ * baselines of such a summary have no id (the view shows their names as written).
+ */
+export function studyResults(s: StudySummary): StudyResultsDto {
+  const c = s.config;
+  return {
+    primary: s.primary,
+    reference: s.reference,
+    statistics: s.statistics ?? null,
+    cells: s.cells.map(({ key, channels, metrics, intervals, backtest }) => ({
+      key,
+      channels,
+      metrics,
+      intervals,
+      backtest,
+    })),
+    baselines: s.baselines,
+    buyHold: s.buyHold,
+    equity: s.equity ?? null,
+    importance: s.importance ?? null,
+    labelCheck: s.labelCheck ?? null,
+    trials: s.trials ?? null,
+    powerNote: s.powerNote ?? null,
+    setup: {
+      firstDate: s.folds[0]?.testStart ?? '',
+      lastDate: s.folds[s.folds.length - 1]?.testEnd ?? '',
+      folds: s.folds.length,
+      seeds: c.seeds?.length ?? 1,
+      horizonDays: c.dataset?.horizonDays ?? 14,
+      holdDays: c.backtest?.holdDays ?? 1,
+      costBps: (c.backtest?.commissionBps ?? 0) + (c.backtest?.slippageBps ?? 0),
+      cashRatePerYear: c.backtest?.cashRatePerYear ?? 0,
+    },
+  };
 }
 
 /** A training run's test block: its metrics, its backtest beside buy-and-hold, its one fold. */
@@ -256,6 +289,12 @@ export function readRunDetail(dir: string): RunDetailDto {
   };
   if (f.kind === 'study') studyDetail(f, d);
   else trainDetail(f, d);
+  const eq = d.study?.equity;
+  if (eq) {
+    // each prediction row is a backtest day: its segment is that day's
+    const seg = new Map(eq.dates.map((x, i) => [x, eq.segment[i]] as const));
+    for (const p of d.predictions) p.segment = seg.get(p.date);
+  }
   return d;
 }
 

@@ -66,13 +66,16 @@ export function parseStudyFile(name: string, content: string): AppStudyConfig {
 }
 
 /**
- * Labels of the target's daily closes with the engine's label function (the same the dataset uses), and class
- * counts of the dates within from..to. Thresholds are fractions.
+ * Labels of the target's daily bars with the engine's label function and label price (the same the dataset uses),
+ * and class counts of the dates within from..to. Thresholds are fractions.
  */
 export function computeLabels(dataDir: string, req: LabelsRequest): LabelsDto {
   let bars = loadBars(dataDir, req.target);
   if (bars.barsPerDay > 1) bars = toDaily(bars);
-  const { forward, labels } = labelSeries(bars.close, req.horizonDays, req.upThreshold, req.downThreshold);
+  const { forward, labels } = labelSeries(bars.close, req.horizonDays, req.upThreshold, req.downThreshold, {
+    labelPrice: req.labelPrice,
+    open: bars.open,
+  });
   return {
     target: req.target,
     dates: bars.date,

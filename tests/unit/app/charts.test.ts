@@ -240,7 +240,8 @@ describe('results', () => {
     }) as Opt;
     expect(o.series[0].data).toHaveLength(9);
     expect(o.series[0].data).toContainEqual([1, 0, 3]);
-    expect(o.series[0].label.formatter({ value: [0, 0, 5] })).toBe('5\n50%');
+    // a light cell (5 of 8 on the light ramp) gets dark text: rich style 'd'
+    expect(o.series[0].label.formatter({ value: [0, 0, 5] })).toBe('{d|5}\n{d|50%}');
     expect(o.visualMap.max).toBe(8);
   });
 });

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { backtest, DEFAULT_BACKTEST } from '../../../src/main/training/eval/backtest';
 import { blockBootstrap } from '../../../src/main/training/eval/bootstrap';
 import { classMetrics } from '../../../src/main/training/eval/metrics';
-import { computeStats } from '../../../src/main/training/eval/stats';
+import { simulatedStudyInput } from '../../../src/main/training/eval/power/simulate';
+import { studyStatistics } from '../../../src/main/training/eval/statistics/study-statistics';
+import { backtestStats, computeStats } from '../../../src/main/training/eval/stats';
 import type { CellResult, StudyResult } from '../../../src/main/training/eval/study';
 import { parseStudyConfig } from '../../../src/main/training/eval/study-config';
 import {
@@ -12,9 +14,15 @@ import {
   PREDICTION_COLUMNS,
   predictionsCsv,
 } from '../../../src/main/training/report/csv';
-import { renderSvg, reportHtml } from '../../../src/main/training/report/html';
+import { reportHtml } from '../../../src/main/training/report/html';
+import { renderSvg } from '../../../src/main/training/report/html-parts';
+import { studySummary, summaryJson } from '../../../src/main/training/report/write';
+import { studySummarySchema } from '../../../src/main/training/report/read';
 
-/** A hand-made five-day study result (no training): enough to exercise every report writer. */
+/**
+ * A hand-made study result (no training): five hand-checkable rows for the CSV writers, and 80 synthetic rows in
+ * two test blocks with a gap between them for the statistics, the equity segments and the HTML.
+ */
 function tinyResult(): StudyResult {
   const dates = ['2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05', '2024-01-08'];
   const bars = { date: dates, open: [10, 10.2, 10.1, 10.4, 10.3], close: [10.1, 10.0, 10.5, 10.2, 10.6] };
@@ -53,9 +61,19 @@ function tinyResult(): StudyResult {
     seedStd: { accuracy: 0, balancedAccuracy: 0, macroF1: 0, logLoss: 0 },
     backtest: bt,
     stats,
-    foldAccuracy: [{ fold: 0, testStart: dates[0], testEnd: dates[2], accuracy: m.accuracy, n: 3 }],
+    foldAccuracy: [
+      {
+        fold: 0,
+        testStart: dates[0],
+        testEnd: dates[2],
+        accuracy: m.accuracy,
+        balancedAccuracy: m.balancedAccuracy,
+        n: 3,
+      },
+    ],
   };
   const config = parseStudyConfig({ outDir: '/nonexistent' });
+  const statistics = studyStatistics(simulatedStudyInput({ rows: 80, folds: 2, seeds: 1, edge: 0, seed: 5 }));
   return {
     config,
     outDir: '/nonexistent',
@@ -78,11 +96,16 @@ function tinyResult(): StudyResult {
     cells: [cell],
     primary: cell.key,
     notes: ['a <note> & more'],
-    baselines: [{ name: 'majority', description: 'x', metrics: m }],
+    baselines: [{ id: 'majority', name: 'majority', description: 'x', metrics: m }],
     buyHold: computeStats(bt.buyHold),
     ablation: [],
     ablationSentence: 'Only the CSI 300 channel set was run; there is no overlay to compare.',
     headline: 'Headline.',
+    statistics: { ...statistics, cells: statistics.cells.map((c) => ({ ...c, key: cell.key })) },
+    trials: { total: 2, cells: 1, baselines: 1, prior: 0, text: '2 trials' },
+    importance: null,
+    labelCheck: null,
+    powerNote: 'No power analysis.',
     foldRecords: [
       {
         key: 'k',
@@ -99,6 +122,7 @@ function tinyResult(): StudyResult {
         seconds: 1.25,
         backend: 'wasm',
         accuracy: m.accuracy,
+        balancedAccuracy: m.balancedAccuracy,
         cached: false,
       },
     ],
@@ -108,6 +132,39 @@ function tinyResult(): StudyResult {
     computedFolds: 1,
     cachedFolds: 0,
   };
+}
+
+/** The same result traded in two test blocks with trading days between them (two segments). */
+function gappedResult(): StudyResult {
+  const r = tinyResult();
+  const dates = [
+    '2024-01-02',
+    '2024-01-03',
+    '2024-01-04',
+    '2024-01-05',
+    '2024-01-08',
+    '2024-01-09',
+    '2024-01-10',
+  ];
+  const bars = {
+    date: dates,
+    open: [10, 10.2, 10.1, 10.4, 10.3, 10.5, 10.6],
+    close: [10.1, 10.0, 10.5, 10.2, 10.6, 10.4, 10.8],
+  };
+  const signalDates = [dates[0], dates[1], dates[4], dates[5], dates[6]];
+  const bt = backtest({
+    bars,
+    signalDates,
+    signals: r.cells[0].pred,
+    options: { ...DEFAULT_BACKTEST, holdDays: 1, cashRatePerYear: 0.02 },
+    blocks: [0, 0, 1, 1, 1],
+  });
+  r.config = parseStudyConfig({ backtest: { holdDays: 1, cashRatePerYear: 0.02 }, outDir: '/nonexistent' });
+  r.dates = signalDates;
+  r.cells[0].backtest = bt;
+  r.cells[0].stats = backtestStats(bt);
+  r.buyHold = backtestStats(bt, 'buy-and-hold');
+  return r;
 }
 
 describe('report writers', () => {
@@ -145,6 +202,7 @@ describe('report writers', () => {
   it('report.html is self-contained: inline SVG, escaped text, no http(s) reference', () => {
     const html = reportHtml(r);
     expect(html).toMatch(/^<!doctype html>/);
+    // equity, per-fold balanced accuracy, reliability (no importance in this result)
     expect((html.match(/<svg/g) ?? []).length).toBe(3);
     expect(html).not.toMatch(/https?:/i);
     expect(html).not.toMatch(/<(script|link|img)\b/i);
@@ -156,5 +214,43 @@ describe('report writers', () => {
         series: [{ type: 'line', data: [1] }],
       }),
     ).not.toMatch(/http/);
+  });
+
+  it('report.html states the verdict, the families, the overfitting statistics and the cash rate it used', () => {
+    const html = reportHtml(gappedResult());
+    expect(html).toContain(r.statistics.verdict.sentence.slice(0, 30));
+    expect(html).toContain('Deflated Sharpe ratio');
+    expect(html).toContain('Hansen');
+    expect(html).toContain('Holm');
+    expect(html).toContain('cash earns 2.00 % a year');
+    expect(html).not.toContain('cash earns 0');
+    expect(html).not.toContain('risk-free rate 0');
+    expect(html).not.toContain('√252');
+    expect(html).toContain('Each of the 2 test block(s) is a separate segment');
+    // the gap between the blocks is a category of its own on the equity chart, so the line breaks there
+    expect(html).toContain('…');
+  });
+
+  it('summary.json is the shared StudySummary shape and its reader accepts it', () => {
+    const g = gappedResult();
+    const text = summaryJson(g);
+    const parsed = JSON.parse(text);
+    // undefined fields (no reference cell, no backend here) are left out of the JSON
+    expect(Object.keys(parsed)).toEqual(
+      Object.entries(studySummary(g))
+        .filter(([, v]) => v !== undefined)
+        .map(([k]) => k),
+    );
+    expect(studySummarySchema.safeParse(parsed).error).toBeUndefined();
+    expect(parsed.version).toBe(2);
+    expect(parsed.equity.segments).toEqual([
+      { start: '2024-01-02', end: '2024-01-03' },
+      { start: '2024-01-08', end: '2024-01-10' },
+    ]);
+    expect(parsed.equity.segment).toEqual([0, 0, 1, 1, 1]);
+    // test days, not the calendar span: 2 + 3 days, the two between the blocks left out
+    expect(parsed.buyHold.days).toBe(5);
+    expect(parsed.cells[0].backtest.cashRatePerYear).toBe(0.02);
+    expect(parsed.statistics.verdict.sentence).toBe(g.statistics.verdict.sentence);
   });
 });

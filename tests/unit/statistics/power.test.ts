@@ -122,6 +122,8 @@ describe('planted signal through the real study pipeline (logistic-regression st
         seeds: [1, 2],
         ablation: { channelSets: [['000300']], layouts: ['time-factor'] },
         bootstrap: { reps: 199, level: 0.9, seed: 3 },
+        // as the power runs do (run-power.ts): on surrogates the rules follow the planted drift, the models its candle
+        baselines: { include: 'chance' },
         randomDraws: 2,
         outDir: tmp,
       },

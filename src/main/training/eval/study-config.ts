@@ -1,6 +1,6 @@
 /**
  * The study configuration: a file or preset { name, dataset, model, train, walkForward, seeds, backtest, ablation,
- * bootstrap, ... } with every field optional resolves to a StudyConfig with every default filled. The schemas
+ * bootstrap, baselines, importance, statistics, power, ... } with every field optional resolves to a StudyConfig with every default filled. The schemas
  * live in src/shared/config.ts; this adds the defaults and the cross-field checks. Presets live in
  * resources/study-presets/<name>.json; a config file is merged over the preset section by section.
  */
@@ -10,6 +10,9 @@ import {
   configErrorFromZod,
   studyFileSchema,
   type AppStudyConfig,
+  type ImportanceConfig,
+  type PowerConfig,
+  type StatisticsConfig,
   type RunFile,
   type StudyConfig,
   type StudyFile,
@@ -17,9 +20,28 @@ import {
 } from '../../../shared/config';
 import { ConfigError } from '../../../shared/errors';
 import { checkEmbargo, DEFAULT_WALK_FORWARD, parseRunConfig, readJsonFile } from '../train/config';
+import { DEFAULT_LAGS_DAYS } from '../tabular/table';
 import { DEFAULT_BACKTEST } from './backtest';
+import { LOGISTIC_L2_GRID } from './baselines';
 
 export type { StudyConfig } from '../../../shared/config';
+
+/** Permutation importance on the primary cell's fold models, two block permutations per group and fold. */
+export const DEFAULT_IMPORTANCE: ImportanceConfig = { enabled: true, cells: 'primary', repeats: 2 };
+
+/** 16 CSCV blocks (Bailey et al. 2017), the underfitting flag below a median top-class probability of 0.40. */
+export const DEFAULT_STATISTICS: StatisticsConfig = { pboBlocks: 16, underfitThreshold: 0.4, priorTrials: 0 };
+
+/**
+ * Five planted strengths from the honest null to a drift a trend follower would see, five replicates each: 25
+ * surrogate studies of the primary cell (an 80 % power estimate from 5 runs is coarse; raise replicates overnight).
+ */
+export const DEFAULT_POWER: PowerConfig = {
+  strengths: [0, 0.02, 0.05, 0.1, 0.2],
+  replicates: 5,
+  tellRate: 1,
+  cells: 'primary',
+};
 
 /** The walk-forward section of a study: the splitter's options less those the study derives itself. */
 export type StudyWalkForward = WalkForwardConfig;
@@ -63,6 +85,18 @@ export function parseStudyConfig(raw: unknown, file = 'study config'): StudyConf
     randomDraws: p.randomDraws ?? 20,
     language: p.language ?? 'en',
     outDir: p.outDir ?? 'studies/study',
+    baselines: {
+      momentumHorizonsDays: [run.dataset.horizonDays, 60],
+      trendWindowDays: 200,
+      logisticL2Grid: [...LOGISTIC_L2_GRID],
+      gbdt: {},
+      include: 'all',
+      ...(p.baselines ?? {}),
+      tabular: { lagsDays: [...DEFAULT_LAGS_DAYS], alpha: true, ...(p.baselines?.tabular ?? {}) },
+    },
+    importance: { ...DEFAULT_IMPORTANCE, ...(p.importance ?? {}) },
+    statistics: { ...DEFAULT_STATISTICS, ...(p.statistics ?? {}) },
+    power: { ...DEFAULT_POWER, ...(p.power ?? {}) },
   };
   if (cfg.bootstrap.blockLength !== undefined && cfg.bootstrap.blockLength < cfg.dataset.horizonDays)
     throw new ConfigError(

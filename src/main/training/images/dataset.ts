@@ -13,7 +13,9 @@
  * Short days (trading stopped before 15:00 in any channel: the 2016-01-04 and 2016-01-07 circuit breakers) are
  * not sample dates: no image ends on them and no label starts from them. Their bars, carried flat to 15:00, still
  * feed the factors, z-scores and images of later dates, and a label whose horizon ends on one uses that day's
- * last close. Labels are on the target's daily closes (the last bar of each day), H trading days ahead.
+ * last close. Labels are on the target's daily bars (the last bar of each day), H trading days ahead: close(t) to
+ * close(t+H) by default, or open(t+1) to open(t+1+H) with labelPrice 'next-open' (the price a strategy deciding at
+ * the close of t can trade).
  */
 import type { Bars, ClassCounts, DatasetConfig, ValidationReport } from '../../../shared/domain';
 import { DEFAULT_DATASET } from '../../../shared/domain';
@@ -25,7 +27,7 @@ import { importFile } from '../data/import';
 import { resampleMinutesWithReport, shortDays as shortDaysOf, toDaily } from '../data/resample';
 import { computeFactors, factorNames as registryNames } from '../factors/registry';
 import { rollingZScore } from '../factors/normalise';
-import { countClasses, labelSeries, validateThresholds } from '../labels/labels';
+import { countClasses, labelKnownAfterDays, labelSeries, validateThresholds } from '../labels/labels';
 import type { SampleSource } from './sample-source';
 
 export interface DroppedCount {
@@ -67,7 +69,7 @@ export interface FactorDataset {
   shortDays: string[];
   /** Intraday bars per channel that had no input and were carried from the last close with zero volume. */
   filledBars: Record<string, number>;
-  /** Per sample: the target's trading day whose close completes the label (t + H), '' while unlabeled. */
+  /** Per sample: the target's trading day whose price completes the label (t + H at the close, t + 1 + H at the open for 'next-open'), '' while unlabeled. */
   labelKnownOn: string[];
 }
 
@@ -187,7 +189,9 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
     cfg.horizonDays,
     cfg.upThreshold,
     cfg.downThreshold,
+    { labelPrice: cfg.labelPrice, open: targetDaily.open },
   );
+  const knownAfter = labelKnownAfterDays(cfg.horizonDays, cfg.labelPrice);
   const dayIndex = new Map<string, number>();
   targetDaily.date.forEach((d, i) => dayIndex.set(d, i));
 
@@ -283,9 +287,7 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
     }
     sampleDates.push(date);
     sampleEnd.push(last);
-    knownOn.push(
-      di + cfg.horizonDays < targetDaily.date.length ? targetDaily.date[di + cfg.horizonDays] : '',
-    );
+    knownOn.push(di + knownAfter < targetDaily.date.length ? targetDaily.date[di + knownAfter] : '');
     labels.push(labelByDay[di]);
     fwd.push(fwdByDay[di]);
     closes.push(targetDaily.close[di]);

@@ -57,6 +57,7 @@ export const FOLD_COLUMNS = {
     'backend',
     'accuracy',
     'cached',
+    'balanced_accuracy',
   ],
   zh: [
     '组合',
@@ -74,7 +75,14 @@ export const FOLD_COLUMNS = {
     '后端',
     '准确率',
     '来自缓存',
+    '平衡准确率',
   ],
+} as const;
+
+/** folds.csv as written before it had the balanced-accuracy column (still read). */
+export const FOLD_COLUMNS_V1 = {
+  en: FOLD_COLUMNS.en.slice(0, 15),
+  zh: FOLD_COLUMNS.zh.slice(0, 15),
 } as const;
 
 export const CLASS_LABELS = { en: ['down', 'flat', 'up'], zh: ['下跌', '持平', '上涨'] } as const;
@@ -188,6 +196,7 @@ export function foldsCsv(r: StudyResult, lang: 'en' | 'zh' = 'en'): string {
     f.backend,
     fmt(f.accuracy, 4),
     f.cached ? 1 : 0,
+    fmt(f.balancedAccuracy ?? NaN, 4),
   ]);
   return csvText([...FOLD_COLUMNS[lang]], rows);
 }

@@ -8,7 +8,7 @@ import Papa from 'papaparse';
 import { z } from 'zod';
 import { configErrorFromZod } from '../../../shared/config';
 import { DataError } from '../../../shared/errors';
-import { CLASS_LABELS, FOLD_COLUMNS, PREDICTION_COLUMNS } from './csv';
+import { CLASS_LABELS, FOLD_COLUMNS, FOLD_COLUMNS_V1, PREDICTION_COLUMNS } from './csv';
 
 /** One row of predictions.csv; null where the writer left the cell blank (not known yet, or not a number). */
 export interface PredictionRecord {
@@ -43,25 +43,35 @@ export interface FoldCsvRecord {
   backend: string;
   accuracy: number | null;
   cached: boolean;
+  /** Null in a folds.csv written before the column existed. */
+  balancedAccuracy: number | null;
 }
 
 /** The rows of a CSV the writers wrote, with the language its header is in. */
 function readTable(
   file: string,
   columns: { en: readonly string[]; zh: readonly string[] },
-): { lang: 'en' | 'zh'; rows: { line: number; cells: string[] }[] } {
+  older: { en: readonly string[]; zh: readonly string[] }[] = [],
+): { lang: 'en' | 'zh'; version: number; rows: { line: number; cells: string[] }[] } {
   const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
   const [header, ...body] = parsed.data;
-  const lang = (['en', 'zh'] as const).find(
-    (l) => header?.length === columns[l].length && header.every((h, i) => h === columns[l][i]),
-  );
+  const versions = [columns, ...older];
+  let lang: 'en' | 'zh' | undefined;
+  let version = -1;
+  for (let v = 0; v < versions.length && !lang; v++) {
+    lang = (['en', 'zh'] as const).find(
+      (l) => header?.length === versions[v][l].length && header.every((h, i) => h === versions[v][l][i]),
+    );
+    if (lang) version = v;
+  }
   if (!lang)
     throw new DataError(file, `the header is not the one this program writes (${columns.en.join(',')})`, {
       line: 1,
     });
   return {
     lang,
+    version,
     rows: body.map((cells, k) => {
       if (cells.length !== header.length)
         throw new DataError(file, `expected ${header.length} columns, got ${cells.length}`, { line: k + 2 });
@@ -119,7 +129,8 @@ export function readPredictionsCsv(file: string): PredictionRecord[] {
 
 /** folds.csv of a study. */
 export function readFoldsCsv(file: string): FoldCsvRecord[] {
-  const { lang, rows } = readTable(file, FOLD_COLUMNS);
+  // version 1 = the folds.csv written before the balanced-accuracy column
+  const { lang, rows } = readTable(file, FOLD_COLUMNS, [FOLD_COLUMNS_V1]);
   const names = FOLD_COLUMNS[lang];
   return rows.map(({ line, cells }) => {
     const n = (i: number, blank: 'null' | 'refuse' = 'refuse') =>
@@ -140,6 +151,7 @@ export function readFoldsCsv(file: string): FoldCsvRecord[] {
       backend: cells[12],
       accuracy: n(13, 'null'),
       cached: cells[14] === '1',
+      balancedAccuracy: cells.length > 15 ? n(15, 'null') : null,
     };
   });
 }
@@ -155,6 +167,58 @@ const metricsSchema = z.looseObject({
 });
 const intervalSchema = z.looseObject({ estimate: num, lo: num, hi: num });
 const statsSchema = z.record(z.string(), num);
+const nums = z.array(z.number().nullable());
+// the statistics (src/shared/study-statistics.ts): the fields the readers use are checked, the rest passes
+const statisticsSchema = z.looseObject({
+  level: z.number(),
+  labeledRows: z.number(),
+  blockLength: z.looseObject({ value: z.number(), rule: z.string(), horizonFloor: z.number() }),
+  chance: z.looseObject({
+    baselines: z.array(z.looseObject({ name: z.string(), pooled: num, foldMean: num })),
+    best: z.looseObject({ name: z.string(), balancedAccuracy: num }),
+  }),
+  cells: z.array(
+    z.looseObject({
+      key: z.string(),
+      balancedAccuracy: z.looseObject({ pooled: num, foldMean: num, interval: intervalSchema }),
+      vsBestBaseline: z.looseObject({ baseline: z.string(), difference: intervalSchema, edge: z.boolean() }),
+      reliability: z.looseObject({ bins: z.array(z.looseObject({ meanForecast: num, observed: num })) }),
+      informationCoefficient: intervalSchema,
+      topClassProbability: z.looseObject({ median: num, underfit: z.boolean() }),
+    }),
+  ),
+  overfitting: z.looseObject({
+    deflatedSharpe: z.looseObject({ dsr: num, trials: z.number() }).nullable(),
+    pbo: z.looseObject({ value: z.number() }).nullable(),
+    spa: z.looseObject({ pConsistent: z.number() }).nullable(),
+  }),
+  power: z.looseObject({ edge: num, note: z.string() }).nullable(),
+  verdict: z.looseObject({ edgeDetected: z.boolean(), sentence: z.string() }),
+});
+const equitySchema = z.looseObject({
+  dates: z.array(z.string()),
+  segment: z.array(z.number()),
+  segments: z.array(z.looseObject({ start: z.string(), end: z.string() })),
+  buyHold: nums,
+  series: z.array(z.looseObject({ name: z.string(), equity: nums })),
+});
+const importanceSchema = z.looseObject({
+  method: z.string(),
+  missing: z.array(z.string()),
+  cells: z.array(
+    z.looseObject({
+      key: z.string(),
+      groups: z.array(
+        z.looseObject({
+          name: z.string(),
+          kind: z.enum(['channel', 'factor-family']),
+          logLossIncrease: intervalSchema,
+          balancedAccuracyDrop: intervalSchema,
+        }),
+      ),
+    }),
+  ),
+});
 
 /** The parts of summary.json (report/write.ts) that readers use; the rest passes through unchecked. */
 export const studySummarySchema = z.looseObject({
@@ -178,6 +242,8 @@ export const studySummarySchema = z.looseObject({
   ),
   baselines: z.array(
     z.looseObject({
+      /** Absent in a summary written before the baselines had ids. */
+      id: z.string().optional(),
       name: z.string(),
       description: z.string(),
       metrics: metricsSchema,
@@ -194,6 +260,21 @@ export const studySummarySchema = z.looseObject({
       verdict: z.enum(['better', 'worse', 'no-difference']),
     }),
   ),
+  // absent in a summary.json written before the statistics were wired in (version 1): the reader shows less
+  statistics: statisticsSchema.optional(),
+  equity: equitySchema.optional(),
+  importance: importanceSchema.nullable().optional(),
+  labelCheck: z
+    .looseObject({
+      note: z.string(),
+      changed: z.number(),
+      rows: z.number(),
+      models: z.array(z.looseObject({})),
+    })
+    .nullable()
+    .optional(),
+  trials: z.looseObject({ total: z.number(), text: z.string() }).optional(),
+  powerNote: z.string().optional(),
 });
 export type StudySummaryFile = z.infer<typeof studySummarySchema>;
 

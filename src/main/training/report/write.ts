@@ -1,32 +1,108 @@
 /** Writes the report files of a study into its folder, each atomically. */
 import path from 'node:path';
+import {
+  STUDY_SUMMARY_VERSION,
+  type BaselineSummary,
+  type CellSummary,
+  type MetricKey,
+  type MetricsDto,
+  type StatsDto,
+  type StudySummary,
+} from '../../../shared/study-summary';
+import type { IntervalDto } from '../../../shared/study-statistics';
+import type { Interval } from '../eval/bootstrap';
+import type { ClassMetrics } from '../eval/metrics';
+import type { Stats } from '../eval/stats';
+import { intervalDto } from '../eval/statistics/study-statistics';
+import type { MetricName, StudyResult } from '../eval/study/result';
 import { writeFileAtomic } from '../train/atomic';
-import type { StudyResult } from '../eval/study/result';
 import { foldsCsv, predictionsCsv } from './csv';
+import { equityOf } from './equity';
 import { reportHtml } from './html';
 
-/** summary.json: configuration, backend, versions, data fingerprint, metrics, intervals, baselines, ablation. */
-export function summaryJson(r: StudyResult): string {
-  const cells = r.cells.map((c) => ({
+const num = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
+
+export function metricsDto(m: ClassMetrics): MetricsDto {
+  return {
+    n: m.n,
+    accuracy: num(m.accuracy),
+    balancedAccuracy: num(m.balancedAccuracy),
+    macroF1: num(m.macroF1),
+    logLoss: num(m.logLoss),
+    precision: m.precision.map(num),
+    recall: m.recall.map(num),
+    confusion: m.confusion,
+  };
+}
+
+export function statsDto(s: Stats): StatsDto {
+  return {
+    days: s.days,
+    returnDays: s.returnDays,
+    segments: s.segments,
+    totalReturn: num(s.totalReturn),
+    annualReturn: num(s.annualReturn),
+    annualVolatility: num(s.annualVolatility),
+    sharpe: num(s.sharpe),
+    maxDrawdown: num(s.maxDrawdown),
+    calmar: num(s.calmar),
+    turnover: num(s.turnover),
+    exposure: num(s.exposure),
+    hitRate: num(s.hitRate),
+    trades: s.trades,
+    tradingDaysPerYear: num(s.tradingDaysPerYear),
+    cashRatePerYear: s.cashRatePerYear,
+  };
+}
+
+function intervals(ci: Record<MetricName, Interval>): Record<MetricKey, IntervalDto> {
+  return Object.fromEntries(Object.entries(ci).map(([k, v]) => [k, intervalDto(v)])) as Record<
+    MetricKey,
+    IntervalDto
+  >;
+}
+
+/** summary.json as typed in src/shared/study-summary.ts. */
+export function studySummary(r: StudyResult): StudySummary {
+  const cells: CellSummary[] = r.cells.map((c) => ({
     key: c.key,
     channels: c.channels,
     layout: c.layout,
     imageShape: c.imageShape,
-    metrics: c.metrics,
-    intervals: c.ci,
-    seedMean: c.seedMean,
-    seedStd: c.seedStd,
-    perSeed: c.perSeed.map((s) => ({ seed: s.seed, metrics: s.metrics })),
-    backtest: c.stats,
-    foldAccuracy: c.foldAccuracy,
+    metrics: metricsDto(c.metrics),
+    intervals: intervals(c.ci),
+    seedMean: Object.fromEntries(
+      Object.entries(c.seedMean).map(([k, v]) => [k, num(v)]),
+    ) as CellSummary['seedMean'],
+    seedStd: Object.fromEntries(
+      Object.entries(c.seedStd).map(([k, v]) => [k, num(v)]),
+    ) as CellSummary['seedStd'],
+    perSeed: c.perSeed.map((s) => ({ seed: s.seed, metrics: metricsDto(s.metrics) })),
+    backtest: statsDto(c.stats),
+    foldAccuracy: c.foldAccuracy.map((f) => ({
+      ...f,
+      accuracy: num(f.accuracy),
+      balancedAccuracy: num(f.balancedAccuracy),
+    })),
   }));
-  const out = {
+  const baselines: BaselineSummary[] = r.baselines.map((b) => ({
+    id: b.id,
+    name: b.name,
+    params: b.params,
+    description: b.description,
+    metrics: metricsDto(b.metrics),
+    ci: b.ci ? intervals(b.ci) : undefined,
+    stats: b.stats ? statsDto(b.stats) : undefined,
+    info: b.info,
+  }));
+  return {
+    version: STUDY_SUMMARY_VERSION,
     headline: r.headline,
     ablationSentence: r.ablationSentence,
     notes: r.notes,
     primary: r.primary,
     reference: r.reference,
-    backend: r.backend,
+    backend: r.backend as StudySummary['backend'],
     versions: r.versions,
     data: r.data,
     config: r.config,
@@ -40,14 +116,44 @@ export function summaryJson(r: StudyResult): string {
       testEnd: f.testEnd,
     })),
     cells,
-    baselines: r.baselines,
-    buyHold: r.buyHold,
-    ablation: r.ablation,
+    baselines,
+    buyHold: statsDto(r.buyHold),
+    ablation: r.ablation.map((a) => ({
+      key: a.key,
+      channels: a.channels,
+      layout: a.layout,
+      diff: intervals(a.diff),
+      verdict: a.verdict,
+      pHolm: a.pHolm,
+    })),
+    statistics: r.statistics,
+    trials: r.trials,
+    importance: r.importance,
+    labelCheck: r.labelCheck
+      ? {
+          ...r.labelCheck,
+          models: r.labelCheck.models.map((m) => ({
+            ...m,
+            balancedAccuracy: num(m.balancedAccuracy),
+            otherBalancedAccuracy: num(m.otherBalancedAccuracy),
+          })),
+        }
+      : null,
+    powerNote: r.powerNote,
+    equity: equityOf(r),
     seconds: r.seconds,
     computedFolds: r.computedFolds,
     cachedFolds: r.cachedFolds,
   };
-  return JSON.stringify(out, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+}
+
+/** summary.json: configuration, backend, versions, data fingerprint, metrics, intervals, baselines, statistics. */
+export function summaryJson(r: StudyResult): string {
+  return JSON.stringify(
+    studySummary(r),
+    (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+    2,
+  );
 }
 
 /** Writes predictions.csv, folds.csv, summary.json and report.html into r.outDir. */

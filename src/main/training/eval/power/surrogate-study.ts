@@ -1,17 +1,15 @@
 /**
  * The power analysis's runner on the real pipeline: each (strength, replicate) builds surrogate bars from the real
  * ones (surrogate.ts; the replicate picks the shuffle and the tells, so every strength of one replicate shares
- * them), runs runStudy() on them through StudyHooks.bars, and scores the result with studyStatistics(). It also
- * reports the planted rule's own edge: predicting up after an up tell, down after a down tell and the fold's
- * majority class otherwise, minus the best baseline, on the same rows.
+ * them), runs runStudy() on them through StudyHooks.bars, and takes the study's own statistics: the verdict
+ * procedure is exactly the study's. It also reports the planted rule's own edge: predicting up after an up tell,
+ * down after a down tell and the fold's majority class otherwise, minus the best baseline, on the same rows.
  */
 import path from 'node:path';
 import type { Bars } from '../../../../shared/domain';
 import { balancedAccuracy } from '../statistics/chance';
-import { studyStatistics } from '../statistics/study-statistics';
 import { runStudy, type StudyHooks } from '../study';
 import type { StudyConfig } from '../study-config';
-import { statisticsInputOfStudy } from './from-study';
 import type { PowerAnalysisOptions } from './power-analysis';
 import { surrogateBars } from './surrogate';
 
@@ -25,6 +23,10 @@ export interface SurrogateRunnerOptions {
   baseSeed?: number;
 }
 
+/** Folder of one surrogate study under the power config's outDir. */
+export const surrogateDir = (outDir: string, strength: number, replicate: number) =>
+  path.join(outDir, `power-s${strength}-r${replicate}`);
+
 /** runOne for powerAnalysis() on the real study pipeline. */
 export function surrogateStudyRunner(o: SurrogateRunnerOptions): PowerAnalysisOptions['runOne'] {
   return async (strength, replicate) => {
@@ -35,20 +37,16 @@ export function surrogateStudyRunner(o: SurrogateRunnerOptions): PowerAnalysisOp
       tellRate: o.tellRate,
       seed: (o.baseSeed ?? 1) + replicate,
     });
-    const config: StudyConfig = {
-      ...o.config,
-      outDir: path.join(o.config.outDir, `power-s${strength}-r${replicate}`),
-    };
+    const config: StudyConfig = { ...o.config, outDir: surrogateDir(o.config.outDir, strength, replicate) };
     const result = await runStudy(config, { ...o.hooks, bars: sur.bars });
-    const input = statisticsInputOfStudy(result, sur.bars);
-    const statistics = studyStatistics(input);
-    const majority = input.baselines.find((b) => b.name === 'majority');
+    const statistics = result.statistics;
+    const majority = result.baselines.find((b) => b.id === 'majority');
     let plantedEdge: number | null = null;
-    if (majority?.kind === 'classes') {
+    if (majority?.pred) {
       const up = new Set(sur.upTells);
       const down = new Set(sur.downTells);
       const rule = Int8Array.from(result.dates, (d, r) =>
-        up.has(d) ? 2 : down.has(d) ? 0 : majority.pred[r],
+        up.has(d) ? 2 : down.has(d) ? 0 : majority.pred![r],
       );
       const best = statistics.chance.best.balancedAccuracy;
       plantedEdge = best === null ? null : balancedAccuracy(result.labels, rule) - best;

@@ -1,6 +1,11 @@
-/** The channel ablation: each cell minus the single-index reference on the same dates (paired block bootstrap). */
+/**
+ * The channel ablation: each cell minus the single-index reference on the same dates. Balanced accuracy comes from
+ * the statistics (two-level bootstrap, paired, the family Holm-adjusted: its verdicts); the other metrics are a
+ * paired circular block bootstrap of the seed ensembles with the study's block length, shown without a verdict.
+ */
+import type { StudyStatistics } from '../../../../shared/study-statistics';
 import { blockBootstrap, type Interval } from '../bootstrap';
-import { metricsOnRows, metricValue, type EvaluationContext } from './evaluate';
+import { metricsOnRows, metricValue, type BootstrapSettings, type EvaluationContext } from './evaluate';
 import { METRIC_NAMES, type AblationRow, type CellResult, type MetricName } from './result';
 
 /** Verdict of a difference interval: better or worse only when it lies wholly above or below zero. */
@@ -8,7 +13,28 @@ export function verdictOf(diff: Interval): AblationRow['verdict'] {
   return diff.lo > 0 ? 'better' : diff.hi < 0 ? 'worse' : 'no-difference';
 }
 
-export function ablate(ctx: EvaluationContext, cells: CellResult[], reference?: CellResult): AblationRow[] {
+const fromDto = (
+  i: NonNullable<StudyStatistics['ablation']>['comparisons'][number]['difference'],
+): Interval => {
+  const n = (x: number | null) => (x === null ? NaN : x);
+  return {
+    estimate: n(i.estimate),
+    lo: n(i.lo),
+    hi: n(i.hi),
+    se: n(i.se),
+    reps: i.reps,
+    level: i.level,
+    blockLength: i.blockLength,
+  };
+};
+
+export function ablate(
+  ctx: EvaluationContext,
+  cells: CellResult[],
+  reference: CellResult | undefined,
+  boot: BootstrapSettings,
+  statistics: StudyStatistics,
+): AblationRow[] {
   const ablation: AblationRow[] = [];
   if (!reference) return ablation;
   const lt = ctx.labeledTruth;
@@ -26,15 +52,18 @@ export function ablate(ctx: EvaluationContext, cells: CellResult[], reference?: 
         (idx) =>
           metricValue(metricsOnRows(lt, cp, cpr, idx), m) -
           metricValue(metricsOnRows(lt, refPred, refProbs, idx), m),
-        ctx.bootstrap,
+        boot,
       );
     }
+    const st = statistics.ablation?.comparisons.find((x) => x.key === c.key);
+    if (st) diff.balancedAccuracy = fromDto(st.difference);
     ablation.push({
       key: c.key,
       channels: c.channels,
       layout: c.layout,
       diff,
-      verdict: verdictOf(diff.balancedAccuracy),
+      verdict: st ? st.verdict : verdictOf(diff.balancedAccuracy),
+      pHolm: st?.pHolm ?? null,
     });
   }
   return ablation;

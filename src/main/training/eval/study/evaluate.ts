@@ -1,30 +1,41 @@
 /**
  * Scoring on the study rows, shared by the cells, the baselines and the ablation: metrics on the labeled rows,
- * block-bootstrap intervals (blocks of horizonDays rows by default, since labels overlap), and the costed
- * backtest of a class series against buy-and-hold. Statistics added later take an EvaluationContext too, so
- * every model is scored on the same rows in the same way.
+ * bootstrap intervals (circular blocks of the study's block length: Politis–White with the horizon as its floor,
+ * chosen by the statistics), and the costed backtest of a class series against buy-and-hold, with each fold's test
+ * block as its own segment. Every model is scored on the same rows in the same way.
  */
 import { backtest, type BacktestResult } from '../backtest';
 import { blockBootstrap, type Interval } from '../bootstrap';
 import { argmaxRows, classMetrics, NUM_CLASSES, type ClassMetrics } from '../metrics';
-import { computeStats, type Stats } from '../stats';
+import { intervalFromDraws, jointBootstrap } from '../statistics/two-level-bootstrap';
+import { backtestStats, type Stats } from '../stats';
 import type { StudyConfig } from '../study-config';
 import type { PlannedCell, StudyPlan } from './plan';
 import { METRIC_NAMES, type CellResult, type MetricName } from './result';
+
+export interface BootstrapSettings {
+  blockLength: number;
+  reps: number;
+  level: number;
+  seed: number;
+}
 
 export interface EvaluationContext {
   config: StudyConfig;
   plan: StudyPlan;
   /** Labels of the labeled rows, in row order. */
   labeledTruth: Int8Array;
-  bootstrap: { blockLength: number; reps: number; level: number; seed: number };
   /** A row series restricted to the labeled rows. */
   onLabeled(x: Int8Array): Int8Array;
   /** Row probabilities (rows x 3) restricted to the labeled rows. */
   probsOnLabeled(p: Float64Array): Float64Array;
-  /** Block-bootstrap interval of every metric of a prediction series. */
-  intervals(pred: Int8Array, probs: Float64Array | undefined): Record<MetricName, Interval>;
-  /** The costed backtest of a class series over the study rows. */
+  /** Block-bootstrap interval of every metric of one prediction series (dates resampled). */
+  intervals(
+    pred: Int8Array,
+    probs: Float64Array | undefined,
+    boot: BootstrapSettings,
+  ): Record<MetricName, Interval>;
+  /** The costed backtest of a class series over the study rows, one segment per fold's test block. */
   backtest(pred: ArrayLike<number>): BacktestResult;
 }
 
@@ -58,16 +69,14 @@ export function metricsOnRows(
   return classMetrics(t, p, pr);
 }
 
-/** Strategy statistics of a backtest. */
+/** Strategy statistics of a backtest: days per year from the data, the cash rate, segments kept apart. */
 export function strategyStats(b: BacktestResult): Stats {
-  return computeStats(b.equity, b.exposure, b.trades);
+  return backtestStats(b, 'strategy');
 }
 
-/** Buy-and-hold statistics of a backtest: invested from the first execution on (exposure 0 only at the first close). */
+/** Buy-and-hold statistics of a backtest, on the same segments, days per year and cash rate. */
 export function buyHoldStats(b: BacktestResult): Stats {
-  const exposure = new Float64Array(b.buyHold.length).fill(1);
-  exposure[0] = 0;
-  return computeStats(b.buyHold, exposure, b.buyHoldTrades);
+  return backtestStats(b, 'buy-and-hold');
 }
 
 export function evaluationContext(
@@ -75,13 +84,7 @@ export function evaluationContext(
   plan: StudyPlan,
   targetDaily: { date: string[]; open: ArrayLike<number>; close: ArrayLike<number> },
 ): EvaluationContext {
-  const { labeledRows, truth, rowDates } = plan;
-  const bootOpts = {
-    blockLength: config.bootstrap.blockLength ?? config.dataset.horizonDays,
-    reps: config.bootstrap.reps,
-    level: config.bootstrap.level,
-    seed: config.bootstrap.seed,
-  };
+  const { labeledRows, truth, rowDates, rowFold } = plan;
   const lt = Int8Array.from(labeledRows.map((r) => truth[r]));
   const onLabeled = (x: Int8Array) => Int8Array.from(labeledRows.map((r) => x[r]));
   const probsOnLabeled = (p: Float64Array) => {
@@ -95,10 +98,9 @@ export function evaluationContext(
     config,
     plan,
     labeledTruth: lt,
-    bootstrap: bootOpts,
     onLabeled,
     probsOnLabeled,
-    intervals(pred, probs) {
+    intervals(pred, probs, boot) {
       const lp = onLabeled(pred);
       const lpr = probs ? probsOnLabeled(probs) : undefined;
       const out = {} as Record<MetricName, Interval>;
@@ -106,17 +108,58 @@ export function evaluationContext(
         out[m] = blockBootstrap(
           labeledRows.length,
           (idx) => metricValue(metricsOnRows(lt, lp, lpr, idx), m),
-          bootOpts,
+          boot,
         );
       }
       return out;
     },
     backtest: (pred) =>
-      backtest({ bars: targetDaily, signalDates: rowDates, signals: pred, options: config.backtest }),
+      backtest({
+        bars: targetDaily,
+        signalDates: rowDates,
+        signals: pred,
+        options: config.backtest,
+        blocks: rowFold,
+      }),
   };
 }
 
-/** A cell's seed ensemble and its single seeds, scored on the study rows. */
+/**
+ * Two-level intervals of every metric of a cell's seed ensemble: seeds drawn with replacement, their ensemble
+ * formed, then circular date blocks (statistics/two-level-bootstrap.ts), so training randomness is inside them.
+ */
+export function ensembleIntervals(
+  ctx: EvaluationContext,
+  seedProbs: Float64Array[],
+  boot: BootstrapSettings,
+): Record<MetricName, Interval> {
+  const lt = ctx.labeledTruth;
+  const n = lt.length;
+  const probs = seedProbs.map((p) => ctx.probsOnLabeled(p));
+  const S = probs.length;
+  const ens = new Float64Array(n * NUM_CLASSES);
+  const joint = jointBootstrap(
+    n,
+    [S],
+    (rows, [picks]) => {
+      ens.fill(0);
+      for (const s of picks) {
+        const p = probs[s];
+        for (let k = 0; k < ens.length; k++) ens[k] += p[k] / picks.length;
+      }
+      const m = metricsOnRows(lt, argmaxRows(ens), ens, rows);
+      return METRIC_NAMES.map((name) => metricValue(m, name));
+    },
+    { blockLength: boot.blockLength, reps: boot.reps, seed: boot.seed },
+  );
+  const out = {} as Record<MetricName, Interval>;
+  METRIC_NAMES.forEach(
+    (m, j) => (out[m] = intervalFromDraws(joint.estimate[j], joint.draws[j], boot.level, boot.blockLength)),
+  );
+  return out;
+}
+
+/** A cell's seed ensemble and its single seeds, scored on the study rows (intervals come later: withIntervals). */
 export function evaluateCell(
   ctx: EvaluationContext,
   cell: PlannedCell,
@@ -136,16 +179,28 @@ export function evaluateCell(
   for (const m of METRIC_NAMES)
     [seedMean[m], seedStd[m]] = meanStd(perSeed.map((s) => metricValue(s.metrics, m)));
   const b = ctx.backtest(pred);
-  const foldAccuracy = folds.map((f) => {
-    let n = 0;
-    let ok = 0;
-    for (let r = 0; r < rowsCommon.length; r++)
-      if (rowFold[r] === f.index && truth[r] >= 0) {
-        n++;
-        if (pred[r] === truth[r]) ok++;
-      }
-    return { fold: f.index, testStart: f.testStart, testEnd: f.testEnd, accuracy: n ? ok / n : NaN, n };
+  const foldScores = folds.map((f) => {
+    const rows: number[] = [];
+    for (let r = 0; r < rowsCommon.length; r++) if (rowFold[r] === f.index && truth[r] >= 0) rows.push(r);
+    const m = metricsOnRows(truth, pred, undefined, rows);
+    return {
+      fold: f.index,
+      testStart: f.testStart,
+      testEnd: f.testEnd,
+      accuracy: rows.length ? m.accuracy : NaN,
+      balancedAccuracy: rows.length ? m.balancedAccuracy : NaN,
+      n: rows.length,
+    };
   });
+  const nan = {
+    estimate: NaN,
+    lo: NaN,
+    hi: NaN,
+    se: NaN,
+    reps: 0,
+    level: config.bootstrap.level,
+    blockLength: 0,
+  };
   return {
     key: cell.key,
     channels: cell.channels,
@@ -155,12 +210,12 @@ export function evaluateCell(
     probs,
     pred,
     metrics: classMetrics(truth, pred, probs),
-    ci: ctx.intervals(pred, probs),
+    ci: Object.fromEntries(METRIC_NAMES.map((m) => [m, { ...nan }])) as Record<MetricName, Interval>,
     seedMean,
     seedStd,
     backtest: b,
     stats: strategyStats(b),
-    foldAccuracy,
+    foldAccuracy: foldScores,
   };
 }
 

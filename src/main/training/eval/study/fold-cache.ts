@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Bars } from '../../../../shared/domain';
+import type { Bars, DatasetConfig } from '../../../../shared/domain';
+import type { ModelSpec } from '../../../../shared/model';
+import type { TrainSettings } from '../../../../shared/training';
 import { writeFileAtomic } from '../../train/atomic';
 import type { FoldRecord } from './result';
 
@@ -22,6 +24,42 @@ export const sha = (x: unknown) =>
   createHash('sha256')
     .update(typeof x === 'string' ? x : JSON.stringify(x))
     .digest('hex');
+
+/** What determines a fold's predictions: nothing else may enter its hash (analysis sections never do). */
+export interface FoldHashInput {
+  dataset: DatasetConfig;
+  model: ModelSpec;
+  train: TrainSettings;
+  seed: number;
+  warmStart: boolean;
+  /** Dates of the fold: first and last training sample, validation span, every test row, first common date. */
+  train0: string;
+  train1: string;
+  val: string[];
+  test: string[];
+  common0: string;
+  fingerprint: string;
+}
+
+/**
+ * The fold cache's hash. Its object and key order are those of every cache file written so far: changing them
+ * would make every long study retrain (tests/unit/eval/fold-hash.test.ts pins a value).
+ */
+export function foldHash(f: FoldHashInput): string {
+  return sha({
+    v: 1,
+    dataset: f.dataset,
+    model: f.model,
+    train: { ...f.train, seed: f.seed, backend: undefined },
+    warmStart: f.warmStart,
+    train0: f.train0,
+    train1: f.train1,
+    val: f.val,
+    test: f.test,
+    common0: f.common0,
+    fingerprint: f.fingerprint,
+  });
+}
 
 /** Fingerprint of bars (codes, dates and prices): changes whenever any input value changes. */
 export function barsFingerprint(bars: Map<string, Bars>): string {

@@ -1,8 +1,10 @@
 /**
  * The walk-forward study: for every channel set x layout x seed x fold, train from scratch (or warm-start),
- * predict the fold's test dates, and join the out-of-sample predictions into one series per cell. Then metrics
- * with block-bootstrap intervals, baselines on the same dates, a costed backtest, and the channel ablation with
- * a paired block bootstrap. runStudy returns the result; its callers write the reports (report/write.ts).
+ * predict the fold's test dates, and join the out-of-sample predictions into one series per cell. Then the
+ * baselines on the same dates (chance, rules, logistic regression, trees), a costed backtest per test block, and
+ * every statistic of the verdict (chance from the same rows, two-level intervals, Holm / Romano–Wolf families,
+ * PSR / DSR / PBO / SPA, calibration, IC, power), the channel ablation and permutation importance. runStudy
+ * returns the result; its callers write the reports (report/write.ts).
  *
  * Every cell uses exactly the same sample dates (the intersection of the cells' dataset dates), so metrics,
  * baselines and ablation differences are paired date by date. Each finished fold's predictions are cached in
@@ -11,20 +13,37 @@
  *   plan.ts         bars, one dataset per cell, common dates, folds, study rows
  *   train-folds.ts  every cell x seed x fold trained or read from the fold cache
  *   evaluate.ts     scoring on the study rows (metrics, bootstrap intervals, backtest), shared by all below
- *   baselines.ts    the list of baselines, scored like the cells
+ *   baselines.ts    the list of baselines, scored like the cells (baseline-cache.ts: their fold cache)
+ *   statistics.ts   the statistics' input from the study rows (eval/statistics/study-statistics.ts)
  *   ablation.ts     each cell minus the single-index reference, paired
+ *   importance.ts   permutation importance scored while fold models are loaded, its sidecar cache
+ *   label-check.ts  the predictions against the other label price
  *   headline.ts     the conclusions in words
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { IntervalDto } from '../../../../shared/study-statistics';
+import type { Interval } from '../bootstrap';
+import { argmaxRows } from '../metrics';
+import { balancedAccuracy } from '../statistics/chance';
+import { readPower } from '../power/power-file';
 import type { StudyConfig } from '../study-config';
 import { ablate } from './ablation';
 import { runBaselines } from './baselines';
-import { buyHoldStats, evaluateCell, evaluationContext, primaryAndReference } from './evaluate';
+import {
+  buyHoldStats,
+  ensembleIntervals,
+  evaluateCell,
+  evaluationContext,
+  primaryAndReference,
+} from './evaluate';
 import { ablationSentence, headline } from './headline';
-import { planStudy } from './plan';
-import type { StudyHooks, StudyResult } from './result';
+import { studyImportance } from './importance';
+import { labelCheck } from './label-check';
+import { planStudy, type StudyPlan } from './plan';
+import type { FoldRecord, StudyHooks, StudyResult } from './result';
+import { composeStatistics, trialsOf } from './statistics';
 import { trainFolds } from './train-folds';
 
 export * from './result';
@@ -52,21 +71,57 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
   mkdirSync(path.join(path.resolve(config.outDir), 'folds'), { recursive: true });
   const plan = planStudy(config, hooks, log);
   const trained = await trainFolds(config, plan, hooks, t0);
+  const evalT0 = Date.now();
 
-  const ctx = evaluationContext(config, plan, plan.cells[0].ds.targetDaily);
+  const targetDaily = plan.cells[0].ds.targetDaily;
+  const ctx = evaluationContext(config, plan, targetDaily);
   const cells = plan.cells.map((cell) =>
     evaluateCell(ctx, cell, (seed) => trained.probsByCellSeed.get(`${cell.key}#${seed}`)!),
   );
+  foldBalancedAccuracy(plan, trained.foldRecords, trained.probsByCellSeed);
   const { primary, reference } = primaryAndReference(cells);
   const primaryDs = plan.cells.find((c) => c.key === primary.key)!.ds;
-  const baselines = runBaselines({ eval: ctx, primary, primaryDs });
+  log('baselines: majority, persistence, random, rules, logistic regression, trees');
+  const baselines = runBaselines({
+    eval: ctx,
+    primary,
+    primaryDs,
+    bars: plan.bars,
+    cacheDir: path.join(plan.outDir, 'baselines'),
+    log,
+  });
   const buyHold = buyHoldStats(primary.backtest);
-  const ablation = ablate(ctx, cells, reference);
+
+  const powerRead = readPower(config, plan.fingerprint);
+  const statistics = composeStatistics({ ctx, cells, primary, reference, baselines, power: powerRead.power });
+  const boot = {
+    blockLength: statistics.blockLength.value,
+    reps: config.bootstrap.reps,
+    level: config.bootstrap.level,
+    seed: config.bootstrap.seed,
+  };
+  for (const c of cells) {
+    c.ci = ensembleIntervals(
+      ctx,
+      c.perSeed.map((s) => s.probs),
+      boot,
+    );
+    // one balanced-accuracy interval per cell everywhere: the statistics' two-level interval
+    const st = statistics.cells.find((x) => x.key === c.key)!;
+    c.ci.balancedAccuracy = intervalOf(st.balancedAccuracy.interval, c.ci.balancedAccuracy);
+  }
+  for (const b of baselines) if (b.pred) b.ci = ctx.intervals(b.pred, b.probs, boot);
+  const ablation = ablate(ctx, cells, reference, boot, statistics);
+  const importance = studyImportance(trained.importance, cells, trained.importanceSettings, boot);
+  const labels = labelCheck(config, plan, targetDaily, cells, baselines);
   const labeledDays = plan.labeledRows.length;
+  log(`evaluation: ${((Date.now() - evalT0) / 1000).toFixed(1)} s (baselines, statistics, intervals)`);
 
   const versions = { ...packageVersions(), node: process.versions.node };
   if (hooks.backend?.tfjsVersion) versions.tfjs = hooks.backend.tfjsVersion;
   const { common } = plan;
+  const notes = [...plan.notes, ...trained.notes, ...(importance?.missing ?? [])];
+  if (powerRead.problem) notes.push(powerRead.problem);
   return {
     config,
     outDir: plan.outDir,
@@ -79,20 +134,25 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     cells,
     primary: primary.key,
     reference: reference?.key,
-    notes: [...plan.notes, ...trained.notes],
+    notes,
     baselines,
     buyHold,
     ablation,
-    ablationSentence: ablationSentence(config, ablation, reference, labeledDays),
+    ablationSentence: ablationSentence(config, statistics, reference, labeledDays),
     headline: headline(config, {
       firstDate: plan.rowDates[0],
       lastDate: plan.folds[plan.folds.length - 1].testEnd,
       labeledDays,
       folds: plan.folds.length,
       primary,
-      baselines,
+      statistics,
       buyHold,
     }),
+    statistics,
+    trials: trialsOf({ ctx, cells, baselines }),
+    importance,
+    labelCheck: labels,
+    powerNote: powerRead.note,
     foldRecords: trained.foldRecords,
     backend: hooks.backend,
     data: {
@@ -106,5 +166,36 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     seconds: (Date.now() - t0) / 1000,
     computedFolds: trained.computed,
     cachedFolds: trained.cached,
+  };
+}
+
+/** Fills each fold record's balanced accuracy from its seed's predictions on the fold's labeled test rows. */
+function foldBalancedAccuracy(
+  plan: StudyPlan,
+  records: FoldRecord[],
+  probs: Map<string, Float64Array>,
+): void {
+  for (const rec of records) {
+    const p = probs.get(`${rec.cell}#${rec.seed}`);
+    if (!p) continue;
+    const rows: number[] = [];
+    for (let r = 0; r < plan.truth.length; r++)
+      if (plan.rowFold[r] === rec.fold && plan.truth[r] >= 0) rows.push(r);
+    rec.balancedAccuracy = rows.length ? balancedAccuracy(plan.truth, argmaxRows(p), rows) : NaN;
+  }
+}
+
+/** A statistics interval (nulls for what could not be computed) as an engine interval. */
+function intervalOf(i: IntervalDto, fallback: Interval): Interval {
+  const n = (x: number | null) => (x === null ? NaN : x);
+  return {
+    ...fallback,
+    estimate: n(i.estimate),
+    lo: n(i.lo),
+    hi: n(i.hi),
+    se: n(i.se),
+    reps: i.reps,
+    level: i.level,
+    blockLength: i.blockLength,
   };
 }

@@ -31,6 +31,8 @@ export interface PlannedCell {
 
 export interface StudyPlan {
   outDir: string;
+  /** Bars of every index the ablation uses (daily or finer), as loaded. */
+  bars: Map<string, Bars>;
   foldDir: string;
   input: 'image' | 'last-bar';
   notes: string[];
@@ -56,7 +58,7 @@ export interface StudyPlan {
 }
 
 /** Every index the ablation needs, once: from `hooks.bars` (tests) or the files of the data directory. */
-function loadBars(
+export function loadStudyBars(
   config: StudyConfig,
   hooks: StudyHooks,
   log: (l: string) => void,
@@ -130,7 +132,7 @@ function buildCells(
 export function planStudy(config: StudyConfig, hooks: StudyHooks, log: (l: string) => void): StudyPlan {
   const outDir = path.resolve(config.outDir);
   const notes: string[] = [];
-  const { bars, files, codes } = loadBars(config, hooks, log);
+  const { bars, files, codes } = loadStudyBars(config, hooks, log);
   const fingerprint = barsFingerprint(new Map(codes.map((c) => [c, bars.get(c)!])));
   const input = modelInput(config.model.preset);
   const built = buildCells(config, bars, input, notes, log);
@@ -188,6 +190,7 @@ export function planStudy(config: StudyConfig, hooks: StudyHooks, log: (l: strin
   );
   return {
     outDir,
+    bars,
     foldDir: path.join(outDir, 'folds'),
     input,
     notes,

@@ -2,7 +2,9 @@
  * What a study returns and reports: the result types, apart from the code that computes them, so the report
  * writers and readers depend on these types only (never on runStudy).
  */
-import type { Bars, ImageLayout } from '../../../../shared/domain';
+import type { Bars, ImageLayout, LabelPrice } from '../../../../shared/domain';
+import type { StudyImportance } from '../../../../shared/study-summary';
+import type { StudyStatistics } from '../../../../shared/study-statistics';
 import type { BackendInfo } from '../../train/backend-info';
 import type { BacktestResult } from '../backtest';
 import type { Interval } from '../bootstrap';
@@ -58,6 +60,8 @@ export interface FoldRecord {
   backend: string;
   /** Accuracy of this seed's predictions on the fold's labeled test dates (fraction). */
   accuracy: number;
+  /** Balanced accuracy of the same (computed from the predictions when the study is scored; not cached). */
+  balancedAccuracy?: number;
   cached: boolean;
 }
 
@@ -77,26 +81,68 @@ export interface CellResult {
   seedStd: Record<MetricName, number>;
   backtest: BacktestResult;
   stats: Stats;
-  /** Ensemble accuracy per fold (fraction). */
-  foldAccuracy: { fold: number; testStart: string; testEnd: string; accuracy: number; n: number }[];
+  /** Ensemble accuracy and balanced accuracy per fold (fractions), on the fold's labeled test dates. */
+  foldAccuracy: {
+    fold: number;
+    testStart: string;
+    testEnd: string;
+    accuracy: number;
+    balancedAccuracy: number;
+    n: number;
+  }[];
 }
 
 export interface BaselineResult {
+  /** Stable id (majority, persistence, random, momentum, trend, logistic, gbdt, or a custom one). */
+  id: string;
   name: string;
+  params?: Record<string, number | string>;
   description: string;
   metrics: ClassMetrics;
+  /** Dates resampled in circular blocks of the study's block length (one fit: no seed level). */
   ci?: Record<MetricName, Interval>;
   stats?: Stats;
+  /** Class per study row (absent for the random draw, which has `rates`). */
+  pred?: Int8Array;
+  probs?: Float64Array;
+  /** Per-row class rates of the random draw. */
+  rates?: number[][];
+  backtest?: BacktestResult;
+  /** What each fold's fit chose (e.g. { l2: 1 } or { rounds: 42 }). */
+  info?: Record<string, number | string>[];
+}
+
+/** The same predictions scored against the other label price (issue 11 item 6): how much the label choice matters. */
+export interface LabelCheck {
+  /** The label the models were trained and scored on, and the other one. */
+  labelPrice: LabelPrice;
+  otherPrice: LabelPrice;
+  /** Labeled rows where both labels are known, and the share of them whose class differs. */
+  rows: number;
+  changed: number;
+  /** Balanced accuracy of each model's predictions against the label it was trained on and the other one. */
+  models: {
+    key: string;
+    kind: 'cell' | 'baseline';
+    balancedAccuracy: number;
+    otherBalancedAccuracy: number;
+  }[];
+  /** Why the default label is what it is (the report prints it). */
+  note: string;
 }
 
 export interface AblationRow {
   key: string;
   channels: string[];
   layout: ImageLayout;
-  /** Metric of this cell minus the reference cell's on the same dates, with a paired block-bootstrap interval. */
+  /**
+   * Metric of this cell minus the reference cell's on the same dates: balanced accuracy two-level (seeds, then
+   * blocks: the statistics' interval), the other metrics a paired block bootstrap of the seed ensembles.
+   */
   diff: Record<MetricName, Interval>;
-  /** Whether the balanced-accuracy difference interval lies wholly above / below zero. */
+  /** Holm-adjusted over the family of overlay comparisons (statistics.ablation), two-sided at 1 - level. */
   verdict: 'better' | 'worse' | 'no-difference';
+  pHolm?: number | null;
 }
 
 export interface StudyResult {
@@ -119,6 +165,15 @@ export interface StudyResult {
   ablation: AblationRow[];
   ablationSentence: string;
   headline: string;
+  /** Every statistic of the verdict (summary.json `statistics`). */
+  statistics: StudyStatistics;
+  /** The number of trials behind the DSR, and what they were. */
+  trials: { total: number; cells: number; baselines: number; prior: number; text: string };
+  /** Permutation importance of channels and factor families, when computed. */
+  importance: StudyImportance | null;
+  labelCheck: LabelCheck | null;
+  /** Where the verdict's power figure came from, or why there is none. */
+  powerNote: string;
   foldRecords: FoldRecord[];
   backend?: BackendInfo;
   data: { files: string[]; fingerprint: string; firstDate: string; lastDate: string; samples: number };

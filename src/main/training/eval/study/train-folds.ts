@@ -1,22 +1,35 @@
 /**
  * Training of every cell x seed x fold (from scratch, or warm-started from the previous fold's weights), each
  * fold's test rows predicted and cached; the out-of-sample probabilities of a cell and seed joined into one
- * series over the study rows.
+ * series over the study rows. While a fold model of an importance cell is loaded, its permutation importance is
+ * scored and kept in a sidecar of the fold file (importance.ts).
  */
 import path from 'node:path';
 import { buildModel } from '../../model/build';
 import { backendLabel } from '../../train/backend-info';
+import { modelPredictor } from '../../train/image-predictor';
 import { predictProba, trainModel } from '../../train/trainer';
+import type { PermutationScores } from '../importance';
 import type { tf } from '../../train/tf';
 import { argmaxRows, NUM_CLASSES } from '../metrics';
 import type { StudyConfig } from '../study-config';
-import { readCachedFold, sha, writeCachedFold, type CachedFold } from './fold-cache';
+import { foldHash, readCachedFold, writeCachedFold, type CachedFold } from './fold-cache';
+import {
+  importanceSettings,
+  readFoldScores,
+  scoreFold,
+  type ImportanceScores,
+  type ImportanceSettings,
+} from './importance';
 import type { StudyPlan } from './plan';
 import type { FoldRecord, StudyHooks, StudyProgress } from './result';
 
 export interface TrainedFolds {
   /** Probabilities over the study rows (rows x 3) by `${cellKey}#${seed}`. */
   probsByCellSeed: Map<string, Float64Array>;
+  /** Permutation-importance scores of the importance cells, by cell, seed and fold (see importance.ts). */
+  importance: ImportanceScores;
+  importanceSettings: Map<string, ImportanceSettings>;
   foldRecords: FoldRecord[];
   computed: number;
   cached: number;
@@ -41,6 +54,21 @@ export async function trainFolds(
   let computeSeconds = 0;
   const foldRecords: FoldRecord[] = [];
   const probsByCellSeed = new Map<string, Float64Array>();
+  const importance: ImportanceScores = new Map();
+  const importanceSettingsByCell = new Map<string, ImportanceSettings>();
+  const scoredCells = importanceCells(config, plan);
+  for (const key of scoredCells) {
+    const cell = cells.find((c) => c.key === key)!;
+    importanceSettingsByCell.set(
+      key,
+      importanceSettings(
+        cell.ds,
+        config.importance.repeats,
+        config.dataset.horizonDays,
+        config.bootstrap.seed,
+      ),
+    );
+  }
   const backendName = hooks.backend ? backendLabel(hooks.backend) : 'unknown';
   // ETA in training samples, not folds: anchored folds grow, so later folds cost more than early ones
   const foldWork = folds.map((f) => f.train.length + f.val.length);
@@ -62,18 +90,22 @@ export async function trainFolds(
 
   for (const cell of cells) {
     const toDs = (js: number[]) => js.map((j) => cell.index.get(common[j])!);
+    const imp = importanceSettingsByCell.get(cell.key);
+    if (imp) importance.set(cell.key, new Map());
     for (const seed of config.seeds) {
+      const seedScores: (PermutationScores | undefined)[] = [];
+      if (imp) importance.get(cell.key)!.set(seed, seedScores);
       const seriesProbs = new Float64Array(rowsCommon.length * NUM_CLASSES).fill(NaN);
       let prevModel: tf.LayersModel | undefined;
       let rowOffset = 0;
       for (const fold of folds) {
         const key = `${cell.key}_s${seed}_f${String(fold.index).padStart(3, '0')}`;
         const testRows = [...fold.test, ...fold.predictOnly];
-        const hash = sha({
-          v: 1,
+        const hash = foldHash({
           dataset: cell.ds.config,
           model: config.model,
-          train: { ...config.train, seed, backend: undefined },
+          train: config.train,
+          seed,
           warmStart: config.warmStart,
           train0: common[fold.train[0]],
           train1: common[fold.train[fold.train.length - 1]],
@@ -96,6 +128,7 @@ export async function trainFolds(
         if (cached) {
           probs = cached.probs;
           record = cached.record;
+          if (imp) seedScores.push(readFoldScores(file, hash, fold.index, imp));
           cachedCount++;
           remainingWork -= foldWork[fold.index];
           done++;
@@ -130,6 +163,14 @@ export async function trainFolds(
           }
           const testSet = cell.ds.source(toDs(testRows), input);
           probs = predictProba(result.model, testSet);
+          if (imp) {
+            const ti = Date.now();
+            const predict = modelPredictor(result.model, cell.ds.imageShape, config.train.batchSize);
+            seedScores.push(scoreFold(file, hash, fold.index, cell.ds, toDs(fold.test), predict, imp));
+            log(
+              `${key}: permutation importance of ${imp.groups.length} groups in ${((Date.now() - ti) / 1000).toFixed(1)} s`,
+            );
+          }
           if (prevModel) prevModel.dispose();
           if (config.warmStart) prevModel = result.model;
           else result.model.dispose();
@@ -185,5 +226,31 @@ export async function trainFolds(
       probsByCellSeed.set(`${cell.key}#${seed}`, seriesProbs);
     }
   }
-  return { probsByCellSeed, foldRecords, computed, cached: cachedCount, notes };
+  return {
+    probsByCellSeed,
+    importance,
+    importanceSettings: importanceSettingsByCell,
+    foldRecords,
+    computed,
+    cached: cachedCount,
+    notes,
+  };
+}
+
+/**
+ * Cells whose fold models are scored for importance: the primary (the largest channel set) and, when asked, the
+ * single-index reference of its layout. None when importance is off or the model reads last-bar vectors (the
+ * groups are parts of an image).
+ */
+export function importanceCells(config: StudyConfig, plan: Pick<StudyPlan, 'cells' | 'input'>): string[] {
+  if (!config.importance.enabled || plan.input !== 'image') return [];
+  const primary = [...plan.cells].sort((a, b) => b.channels.length - a.channels.length)[0];
+  const keys = [primary.key];
+  if (config.importance.cells === 'primary+reference') {
+    const ref =
+      plan.cells.find((c) => c.channels.length === 1 && c.layout === primary.layout) ??
+      plan.cells.find((c) => c.channels.length === 1);
+    if (ref && ref.key !== primary.key) keys.push(ref.key);
+  }
+  return keys;
 }
