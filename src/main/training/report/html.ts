@@ -132,7 +132,9 @@ export function reportHtml(r: StudyResult): string {
   const ablationRows = r.ablation
     .map(
       (a) =>
-        `<tr><td>${esc(a.key)}</td>${(['accuracy', 'balancedAccuracy', 'macroF1'] as MetricName[])
+        `<tr><td>${esc(a.key)}${a.reference ? ` − ${esc(a.reference)}` : ''}</td>${(
+          ['accuracy', 'balancedAccuracy', 'macroF1'] as MetricName[]
+        )
           .map((m) => `<td>${ivl(a.diff[m], (x) => pct(x))}</td>`)
           .join('')}<td>${ivl(a.diff.logLoss, (x) => num(x, 3))}</td><td>${a.verdict}</td></tr>`,
     )

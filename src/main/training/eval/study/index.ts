@@ -1,5 +1,5 @@
 /**
- * The walk-forward study: for every channel set x layout x seed x fold, train from scratch (or warm-start),
+ * The walk-forward study: for every channel set x (bar size x) layout (x model) x seed x fold, train from scratch (or warm-start),
  * predict the fold's test dates, and join the out-of-sample predictions into one series per cell. Then metrics
  * with block-bootstrap intervals, baselines on the same dates, a costed backtest, and the channel ablation with
  * a paired block bootstrap. runStudy returns the result; its callers write the reports (report/write.ts).
@@ -13,6 +13,7 @@
  *   evaluate.ts     scoring on the study rows (metrics, bootstrap intervals, backtest), shared by all below
  *   baselines.ts    the list of baselines, scored like the cells
  *   ablation.ts     each cell minus the single-index reference, paired
+ *   variant-ablation.ts  bar-size / model studies: each cell minus the cell differing only in that, paired
  *   headline.ts     the conclusions in words
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -26,9 +27,10 @@ import { ablationSentence, headline } from './headline';
 import { planStudy } from './plan';
 import type { StudyHooks, StudyResult } from './result';
 import { trainFolds } from './train-folds';
+import { ablateVariants, hasVariants, variantPairs, variantSentence, withVariant } from './variant-ablation';
 
 export * from './result';
-export { cellKey } from './plan';
+export { barSizeName, cellKey } from './plan';
 export { barsFingerprint } from './fold-cache';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
@@ -55,13 +57,20 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
 
   const ctx = evaluationContext(config, plan, plan.cells[0].ds.targetDaily);
   const cells = plan.cells.map((cell) =>
-    evaluateCell(ctx, cell, (seed) => trained.probsByCellSeed.get(`${cell.key}#${seed}`)!),
+    withVariant(
+      plan,
+      evaluateCell(ctx, cell, (seed) => trained.probsByCellSeed.get(`${cell.key}#${seed}`)!),
+    ),
   );
-  const { primary, reference } = primaryAndReference(cells);
+  const variants = hasVariants(config) ? variantPairs(plan, cells) : undefined;
+  const { primary, reference: channelReference } = primaryAndReference(cells);
+  const reference = variants
+    ? (variants.find((p) => p.cell.key === primary.key)?.reference ?? variants[0]?.reference)
+    : channelReference;
   const primaryDs = plan.cells.find((c) => c.key === primary.key)!.ds;
   const baselines = runBaselines({ eval: ctx, primary, primaryDs });
   const buyHold = buyHoldStats(primary.backtest);
-  const ablation = ablate(ctx, cells, reference);
+  const ablation = variants ? ablateVariants(ctx, variants) : ablate(ctx, cells, reference);
   const labeledDays = plan.labeledRows.length;
 
   const versions = { ...packageVersions(), node: process.versions.node };
@@ -83,7 +92,9 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     baselines,
     buyHold,
     ablation,
-    ablationSentence: ablationSentence(config, ablation, reference, labeledDays),
+    ablationSentence: variants
+      ? variantSentence(config, plan, ablation, labeledDays)
+      : ablationSentence(config, ablation, reference, labeledDays),
     headline: headline(config, {
       firstDate: plan.rowDates[0],
       lastDate: plan.folds[plan.folds.length - 1].testEnd,

@@ -34,6 +34,8 @@ export interface StudyHooks {
   dataDir?: string;
   /** Bars by index code instead of files (tests). */
   bars?: Map<string, Bars>;
+  /** Bars by index code of a bar size's dataDir (as the config writes it) instead of its files (tests). */
+  barsByDataDir?: Map<string, Map<string, Bars>>;
   /** The backend the entry point selected, recorded in summary.json. */
   backend?: BackendInfo;
 }
@@ -65,6 +67,9 @@ export interface CellResult {
   key: string;
   channels: string[];
   layout: ImageLayout;
+  /** Bar size and model of a study that lists them (ablation.barSizes / ablation.models); absent otherwise. */
+  barsPerDay?: number;
+  model?: string;
   imageShape: number[];
   /** Per seed: probabilities over the study rows (rows x 3) and metrics on the labeled rows. */
   perSeed: { seed: number; probs: Float64Array; metrics: ClassMetrics }[];
@@ -93,6 +98,8 @@ export interface AblationRow {
   key: string;
   channels: string[];
   layout: ImageLayout;
+  /** Key of the cell it is compared with, when that is not the study's one reference (bar-size studies). */
+  reference?: string;
   /** Metric of this cell minus the reference cell's on the same dates, with a paired block-bootstrap interval. */
   diff: Record<MetricName, Interval>;
   /** Whether the balanced-accuracy difference interval lies wholly above / below zero. */
