@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bars } from '../../../src/shared/domain';
+import { importFile } from '../../../src/main/training/data/import';
 import { runStudy, type CellResult, type StudyResult } from '../../../src/main/training/eval/study';
 import {
   mergeConfig,
@@ -17,7 +19,7 @@ import {
 } from '../../../src/main/training/eval/study-config';
 import { headlineTable } from '../../../src/main/training/report/markdown';
 import { selectBackend } from '../../../src/main/training/train/backend';
-import { dailyDir, fixture } from '../../helpers/data';
+import { czscFile, dailyDir, dailyFile, fixture } from '../../helpers/data';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-intraday-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -103,4 +105,56 @@ describe('the intraday study at CI size (real SSE minute and daily bars)', () =>
       expect(rows.filter((l) => l.startsWith(name))).toHaveLength(1);
     }
   });
+});
+
+/** The same bars with every price and volume after `after` scaled by a bar-dependent factor (a different future). */
+function perturbed(b: Bars, after: string): Bars {
+  const k = b.date.map((d, i) => (d > after ? 1 + 0.2 * Math.sin(i) : 1));
+  const scale = (a: Float64Array) => a.map((v, i) => v * k[i]);
+  return {
+    ...b,
+    open: scale(b.open),
+    high: scale(b.high),
+    low: scale(b.low),
+    close: scale(b.close),
+    volume: scale(b.volume),
+  };
+}
+
+describe('no look-ahead across the two sources of the intraday study', () => {
+  it('changing minute and daily prices after T changes no prediction at or before T, in any cell', async () => {
+    const compactOnly = (outDir: string) =>
+      parseStudyConfig(
+        {
+          ...mergeConfig(mergeConfig(readPreset('intraday'), readJson(fixture('intraday-tiny.json'))), {
+            ablation: { models: [{ name: 'compact', preset: 'compact', width: 0.0625 }] },
+          }),
+          outDir,
+        },
+        'intraday + intraday-tiny.json, compact only',
+      );
+    const minute = importFile(czscFile(), { code: '000001' }).bars;
+    const daily = importFile(dailyFile('000001'), { code: '000001' }).bars;
+    const backend = await selectBackend('auto');
+    const run = (m: Bars, d: Bars, dir: string) =>
+      runStudy(compactOnly(path.join(tmp, dir)), {
+        bars: new Map([['000001', d]]),
+        barsByDataDir: new Map([['../raw/czsc-1min', new Map([['000001', m]])]]),
+        backend,
+      });
+    const a = await run(minute, daily, 'look-a');
+    // T in the second fold's test block, so the first fold and part of the second are before it
+    const T = a.dates[70];
+    const b = await run(perturbed(minute, T), perturbed(daily, T), 'look-b');
+    expect(b.dates).toEqual(a.dates);
+    const upto = a.dates.filter((d) => d <= T).length;
+    expect(upto).toBe(71);
+    expect(a.cells).toHaveLength(3);
+    for (let c = 0; c < a.cells.length; c++) {
+      const [ca, cb] = [a.cells[c], b.cells[c]];
+      expect(Array.from(cb.probs.subarray(0, upto * 3))).toEqual(Array.from(ca.probs.subarray(0, upto * 3)));
+      // the perturbation did reach the images after T (the test could fail)
+      expect(Array.from(cb.probs.subarray(upto * 3))).not.toEqual(Array.from(ca.probs.subarray(upto * 3)));
+    }
+  }, 600_000);
 });

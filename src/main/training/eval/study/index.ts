@@ -1,8 +1,8 @@
 /**
- * The walk-forward study: for every channel set x (bar size x) layout (x model) x seed x fold, train from scratch (or warm-start),
- * predict the fold's test dates, and join the out-of-sample predictions into one series per cell. Then metrics
- * with block-bootstrap intervals, baselines on the same dates, a costed backtest, and the channel ablation with
- * a paired block bootstrap. runStudy returns the result; its callers write the reports (report/write.ts).
+ * The walk-forward study: for every channel set x (bar size x) layout (x model) x seed x fold, train from scratch
+ * (or warm-start), predict the fold's test dates, and join the out-of-sample predictions into one series per cell.
+ * Then metrics with block-bootstrap intervals, baselines on the same dates, a costed backtest, and the channel
+ * ablation (or the bar-size / model comparison) with a paired block bootstrap. runStudy returns the result; its callers write the reports (report/write.ts).
  *
  * Every cell uses exactly the same sample dates (the intersection of the cells' dataset dates), so metrics,
  * baselines and ablation differences are paired date by date. Each finished fold's predictions are cached in

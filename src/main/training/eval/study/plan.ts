@@ -44,7 +44,7 @@ export interface PlannedCell {
   /** The variant's name (undefined when the study lists no models). */
   modelName?: string;
   input: 'image' | 'last-bar';
-  /** Set when the labels come from another source's daily closes than the cell's own bars (enters the fold hash). */
+  /** Set when another source's daily closes label the cell, not its own bars' (enters the fold hash). */
   labelsFrom?: string;
   ds: FactorDataset;
   /** Sample index in ds of each common date. */
