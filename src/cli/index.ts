@@ -16,7 +16,7 @@ export const COMMANDS: Record<string, string> = {
   runs: 'runs [--json] [--delete <run>]       list or delete runs',
   predict: 'predict --run <run dir> --data <dir> [--date D|latest]   class probabilities',
   explain: 'explain --run <run dir> --date D --out f.png   occlusion saliency of one date',
-  study: 'study [--config <file.json>] [--preset quick|medium|overnight]   the walk-forward study',
+  study: 'study [--config <file.json>] [--preset quick|medium|overnight|intraday]   the walk-forward study',
   power: 'power [--preset ...] [--strengths ...] [--replicates N]   power of the study on planted signals',
 };
 

@@ -96,9 +96,41 @@ export const backtestSchema = z.strictObject({
   cashRatePerYear: z.number().min(0).max(0.2),
 });
 
+/**
+ * One bar size a study compares: bars a day (1 = daily, 16 = fifteen-minute bars) and the folder of index files
+ * it reads them from (default: the study's data folder, `--data`; a relative path is taken from that folder, so
+ * '../raw/czsc-1min' beside cn-index-daily).
+ */
+export const barSizeSchema = z.strictObject({
+  barsPerDay: int().min(1).max(240),
+  dataDir: z.string().min(1).optional(),
+});
+
+/** Name of a bar size in cell keys and tables: 'daily', or the bar length of a 240-minute session ('15min'). */
+export function barSizeName(barsPerDay: number): string {
+  if (barsPerDay === 1) return 'daily';
+  const minutes = 240 / barsPerDay;
+  return Number.isInteger(minutes) ? `${minutes}min` : `${barsPerDay}bars`;
+}
+
+/** Cell-key names: lower-case letters, digits and dashes, so a key stays a file name. */
+const variantNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected a short name of lower-case letters, digits and dashes');
+
+/** One model a study compares: a name (it ends the cell key) and the fields it changes in the study's `model`. */
+export const modelVariantSchema = modelSchema.partial().extend({ name: variantNameSchema });
+
 export const ablationSchema = z.strictObject({
   channelSets: z.array(z.array(indexCodeSchema).min(1)).min(1),
   layouts: z.array(z.enum(['seed', 'time-factor'])).min(1),
+  /**
+   * Bar sizes compared on the same dates (each cell's dataset takes its barsPerDay and folder from one);
+   * absent: dataset.barsPerDay from the study's data folder, and cell keys and fold hashes as before.
+   */
+  barSizes: z.array(barSizeSchema).min(1).max(6).optional(),
+  /** Models compared on the same dates, each merged over `model`; absent: `model` alone, keys as before. */
+  models: z.array(modelVariantSchema).min(1).max(8).optional(),
 });
 
 export const bootstrapSchema = z.strictObject({
@@ -273,6 +305,8 @@ export const studyFileSchema = z.strictObject({
 export type WalkForwardConfig = z.infer<typeof walkForwardSchema>;
 export type BacktestConfig = z.infer<typeof backtestSchema>;
 export type AblationConfig = z.infer<typeof ablationSchema>;
+export type BarSize = z.infer<typeof barSizeSchema>;
+export type ModelVariant = z.infer<typeof modelVariantSchema>;
 export type BootstrapConfig = z.infer<typeof bootstrapSchema>;
 export type GbdtConfig = z.infer<typeof gbdtSchema>;
 export type BaselinesConfig = z.infer<typeof baselinesSchema>;

@@ -20,7 +20,7 @@ import {
 } from '../../main/training/eval/study-config';
 import { headlineTable } from '../../main/training/report/markdown';
 
-export const usage = `factor-inception study [--config <file.json>] [--preset quick|medium|overnight] [--out <dir>] [--data <dir>]
+export const usage = `factor-inception study [--config <file.json>] [--preset quick|medium|overnight|intraday] [--out <dir>] [--data <dir>]
                       [--backend auto|tensorflow|wasm|cpu] [--lang en|zh]
   The walk-forward study: every channel set x layout x seed x fold is trained, its test dates predicted, and
   the out-of-sample series scored against baselines on the same dates, with block-bootstrap intervals and a
@@ -30,7 +30,9 @@ export const usage = `factor-inception study [--config <file.json>] [--preset qu
   into the study folder (default ./studies/<preset or config name>). Resumable: rerun the same command and
   finished folds are read from <out>/folds. The config file has the sections dataset, model, train,
   walkForward, seeds, backtest, ablation, bootstrap, baselines, importance, statistics, power (all optional)
-  and is merged over the preset (default: quick). Ctrl-C stops after the current batch; finished folds are kept.`;
+  and is merged over the preset (default: quick). ablation.barSizes and ablation.models
+  add bar sizes (each with its own data folder) and models as cells on the same dates (the intraday preset: SSE
+  Composite 15-minute images beside its daily image). Ctrl-C stops after the current batch; finished folds are kept.`;
 
 /** The flags every study-shaped command takes (study, power). */
 export const STUDY_FLAGS = {

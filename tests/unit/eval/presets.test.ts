@@ -24,8 +24,15 @@ describe('bundled study presets', () => {
         await expect(
           runStudy(config, { dataDir: dailyDir(), signal: stopped.signal, log: (l) => lines.push(l) }),
         ).rejects.toThrow(/^study cancelled$/);
-        // one dataset line per channel set (daily data: the seed layout equals time-factor and is skipped)
-        expect(lines.filter((l) => l.startsWith('dataset ')).length).toBe(config.ablation.channelSets.length);
+        // one dataset line per channel set and bar size, and per layout where the layouts differ (daily data: the
+        // seed layout equals time-factor and is skipped; at 16 bars a day 224x224 and 896x56 are both built)
+        const perSet = (config.ablation.barSizes ?? [config.dataset]).reduce(
+          (n, b) => n + (b.barsPerDay > 1 ? config.ablation.layouts.length : 1),
+          0,
+        );
+        expect(lines.filter((l) => l.startsWith('dataset ')).length).toBe(
+          config.ablation.channelSets.length * perSet,
+        );
       } finally {
         rmSync(out, { recursive: true, force: true });
       }

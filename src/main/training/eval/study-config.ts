@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 import {
   configErrorFromZod,
   studyFileSchema,
+  type AblationConfig,
   type AppStudyConfig,
   type ImportanceConfig,
+  type ModelVariant,
   type PowerConfig,
   type StatisticsConfig,
   type RunFile,
@@ -19,6 +21,8 @@ import {
   type WalkForwardConfig,
 } from '../../../shared/config';
 import { ConfigError } from '../../../shared/errors';
+import type { ModelSpec } from '../../../shared/model';
+import { validateSpec } from '../model/spec';
 import { checkEmbargo, DEFAULT_WALK_FORWARD, parseRunConfig, readJsonFile } from '../train/config';
 import { DEFAULT_LAGS_DAYS } from '../tabular/table';
 import { DEFAULT_BACKTEST } from './backtest';
@@ -71,6 +75,7 @@ export function parseStudyConfig(raw: unknown, file = 'study config'): StudyConf
         `must start with the target ${run.dataset.target}, got ${set.join(',')} in ${file}`,
       );
   });
+  const ablation = resolveAblation(p.ablation ?? {}, channelSets, run.model, file);
   const cfg: StudyConfig = {
     name: p.name ?? 'study',
     dataset: run.dataset,
@@ -79,7 +84,7 @@ export function parseStudyConfig(raw: unknown, file = 'study config'): StudyConf
     walkForward: { ...DEFAULT_WALK_FORWARD, ...(p.walkForward ?? {}) },
     seeds: p.seeds ?? [1, 2, 3, 4, 5],
     backtest: { ...DEFAULT_BACKTEST, holdDays: run.dataset.horizonDays, ...(p.backtest ?? {}) },
-    ablation: { channelSets, layouts: p.ablation?.layouts ?? ['seed', 'time-factor'] },
+    ablation,
     bootstrap: { reps: 1000, level: 0.9, seed: 7, ...(p.bootstrap ?? {}) },
     warmStart: p.warmStart ?? false,
     randomDraws: p.randomDraws ?? 20,
@@ -107,6 +112,52 @@ export function parseStudyConfig(raw: unknown, file = 'study config'): StudyConf
   return cfg;
 }
 
+/** The model a variant trains: the study's model with the variant's fields (all but its name) over it. */
+export function variantSpec(model: ModelSpec, variant: ModelVariant): ModelSpec {
+  const { name: _name, ...fields } = variant;
+  return { ...model, ...fields };
+}
+
+/**
+ * The ablation section with its defaults; barSizes and models only when given, so a study without them resolves
+ * (and is hashed and written) exactly as before they existed.
+ */
+function resolveAblation(
+  a: NonNullable<StudyFile['ablation']>,
+  channelSets: string[][],
+  model: ModelSpec,
+  file: string,
+): AblationConfig {
+  const out: AblationConfig = { channelSets, layouts: a.layouts ?? ['seed', 'time-factor'] };
+  if (a.barSizes) {
+    a.barSizes.forEach((b, i) => {
+      if (a.barSizes!.findIndex((o) => o.barsPerDay === b.barsPerDay) !== i)
+        throw new ConfigError(
+          `ablation.barSizes.${i}.barsPerDay`,
+          `${b.barsPerDay} bars a day is listed twice in ${file}`,
+        );
+    });
+    out.barSizes = a.barSizes;
+  }
+  if (a.models) {
+    a.models.forEach((v, i) => {
+      if (a.models!.findIndex((o) => o.name === v.name) !== i)
+        throw new ConfigError(`ablation.models.${i}.name`, `'${v.name}' is listed twice in ${file}`);
+      try {
+        validateSpec(variantSpec(model, v));
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        throw new ConfigError(
+          `ablation.models.${i}.${err.field.replace(/^model\./, '')}`,
+          `${err.message.slice(err.field.length + 2)} (model '${v.name}') in ${file}`,
+        );
+      }
+    });
+    out.models = a.models;
+  }
+  return out;
+}
+
 /** The app's study setup as an engine study writing into outDir (checked and completed like a file). */
 export function studyOfApp(app: AppStudyConfig, outDir: string, what = 'the study setup'): StudyConfig {
   return parseStudyConfig({ ...app, outDir }, what);
@@ -129,7 +180,7 @@ const presetDir = path.resolve(
 );
 
 /** Names of the bundled presets (resources/study-presets/*.json). */
-export const PRESETS = ['quick', 'medium', 'overnight'] as const;
+export const PRESETS = ['quick', 'medium', 'overnight', 'intraday'] as const;
 
 /** Reads a JSON object from a file, naming the file (and the line of a syntax error). */
 export function readJson(file: string): Record<string, unknown> {

@@ -156,12 +156,26 @@ export function atResolution(bars: Bars, barsPerDay: number): Bars {
   return atResolutionWithReport(bars, barsPerDay).bars;
 }
 
+/** Options of buildDataset beyond the dataset config. */
+export interface BuildOptions {
+  /**
+   * The target's bars (any resolution) whose daily closes give the labels, forward returns, closes and
+   * targetDaily, instead of the target channel's own: a study comparing bar sizes from two files labels every
+   * cell from one series. Sample dates this series lacks are dropped.
+   */
+  labelBars?: Bars;
+}
+
 /**
  * Builds the dataset from bars already loaded (code -> bars at any resolution that can be brought to
  * config.barsPerDay). Every value at sample date t depends only on bars up to the end of day t, except the
  * label, which looks at the target's closes in (t, t+H].
  */
-export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<string, Bars>): FactorDataset {
+export function buildDataset(
+  partial: Partial<DatasetConfig>,
+  barsByCode: Map<string, Bars>,
+  options: BuildOptions = {},
+): FactorDataset {
   const cfg = resolveDatasetConfig(partial);
   const names = cfg.factors ?? defaultFactorNames();
   const F = names.length;
@@ -180,7 +194,7 @@ export function buildDataset(partial: Partial<DatasetConfig>, barsByCode: Map<st
   const short = new Set(shortDays);
   const filledBars: Record<string, number> = {};
   cfg.channels.forEach((code, c) => (filledBars[code] = resolved[c].filledBars));
-  const targetDaily = toDaily(raw[0]);
+  const targetDaily = toDaily(options.labelBars ?? raw[0]);
 
   // Labels on the target's own trading calendar, before alignment, so an overlay's missing day
   // can never shift the horizon.

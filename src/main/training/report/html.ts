@@ -116,7 +116,7 @@ export function reportHtml(r: StudyResult): string {
   const ablationRows = r.ablation
     .map(
       (a) =>
-        `<tr><td>${esc(a.key)}</td>${METRICS.map((m) => `<td>${ivl(a.diff[m], (x) => pct(x))}</td>`).join('')}<td>${ivl(a.diff.logLoss, (x) => num(x, 3))}</td><td>${a.verdict}</td></tr>`,
+        `<tr><td>${esc(a.key)}${a.reference ? ` − ${esc(a.reference)}` : ''}</td>${METRICS.map((m) => `<td>${ivl(a.diff[m], (x) => pct(x))}</td>`).join('')}<td>${ivl(a.diff.logLoss, (x) => num(x, 3))}</td><td>${a.verdict}</td></tr>`,
     )
     .join('');
   const statsRows = [

@@ -1,4 +1,5 @@
 /** The study's headline table as Markdown: what `study` prints at the end and what the README quotes. */
+import { barSizeName } from '../../../shared/config';
 import type { StudyResult } from '../eval/study/result';
 import { describeBackend } from '../train/backend-info';
 
@@ -28,7 +29,8 @@ export function headlineTable(r: StudyResult): string {
         ? ` (seeds: ${pct(c.seedMean.balancedAccuracy)} ± ${(100 * c.seedStd.balancedAccuracy).toFixed(1)})`
         : '';
     const ci = c.ci.balancedAccuracy;
-    return `| CNN ${c.channels.join('+')} ${c.layout} | ${pct(c.metrics.accuracy)} | ${pct(c.metrics.balancedAccuracy)} [${pct(ci.lo)}, ${pct(ci.hi)}]${seedNote} | ${pct(st.balancedAccuracy.foldMean)} | ${pct(c.metrics.macroF1)} | ${num(c.metrics.logLoss, 3)} | ${pct(c.stats.annualReturn)} | ${num(c.stats.sharpe)} | ${pct(c.stats.maxDrawdown)} |`;
+    const variant = `${c.barsPerDay ? ` ${barSizeName(c.barsPerDay)}` : ''}${c.model ? ` ${c.model}` : ''}`;
+    return `| CNN ${c.channels.join('+')} ${c.layout}${variant} | ${pct(c.metrics.accuracy)} | ${pct(c.metrics.balancedAccuracy)} [${pct(ci.lo)}, ${pct(ci.hi)}]${seedNote} | ${pct(st.balancedAccuracy.foldMean)} | ${pct(c.metrics.macroF1)} | ${num(c.metrics.logLoss, 3)} | ${pct(c.stats.annualReturn)} | ${num(c.stats.sharpe)} | ${pct(c.stats.maxDrawdown)} |`;
   });
   const base = r.baselines.map((b) => {
     const ci = b.ci?.balancedAccuracy;

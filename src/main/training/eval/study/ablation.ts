@@ -28,6 +28,32 @@ const fromDto = (
   };
 };
 
+/** One cell minus another on the labeled study rows, every metric with a paired block-bootstrap interval. */
+export function pairedDiff(
+  ctx: EvaluationContext,
+  cell: CellResult,
+  reference: CellResult,
+  boot: BootstrapSettings,
+): Record<MetricName, Interval> {
+  const lt = ctx.labeledTruth;
+  const n = ctx.plan.labeledRows.length;
+  const refPred = ctx.onLabeled(reference.pred);
+  const refProbs = ctx.probsOnLabeled(reference.probs);
+  const cp = ctx.onLabeled(cell.pred);
+  const cpr = ctx.probsOnLabeled(cell.probs);
+  const diff = {} as Record<MetricName, Interval>;
+  for (const m of METRIC_NAMES) {
+    diff[m] = blockBootstrap(
+      n,
+      (idx) =>
+        metricValue(metricsOnRows(lt, cp, cpr, idx), m) -
+        metricValue(metricsOnRows(lt, refPred, refProbs, idx), m),
+      boot,
+    );
+  }
+  return diff;
+}
+
 export function ablate(
   ctx: EvaluationContext,
   cells: CellResult[],
@@ -37,24 +63,9 @@ export function ablate(
 ): AblationRow[] {
   const ablation: AblationRow[] = [];
   if (!reference) return ablation;
-  const lt = ctx.labeledTruth;
-  const n = ctx.plan.labeledRows.length;
-  const refPred = ctx.onLabeled(reference.pred);
-  const refProbs = ctx.probsOnLabeled(reference.probs);
   for (const c of cells) {
     if (c.key === reference.key) continue;
-    const cp = ctx.onLabeled(c.pred);
-    const cpr = ctx.probsOnLabeled(c.probs);
-    const diff = {} as Record<MetricName, Interval>;
-    for (const m of METRIC_NAMES) {
-      diff[m] = blockBootstrap(
-        n,
-        (idx) =>
-          metricValue(metricsOnRows(lt, cp, cpr, idx), m) -
-          metricValue(metricsOnRows(lt, refPred, refProbs, idx), m),
-        boot,
-      );
-    }
+    const diff = pairedDiff(ctx, c, reference, boot);
     const st = statistics.ablation?.comparisons.find((x) => x.key === c.key);
     if (st) diff.balancedAccuracy = fromDto(st.difference);
     ablation.push({

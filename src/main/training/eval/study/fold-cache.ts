@@ -39,6 +39,8 @@ export interface FoldHashInput {
   test: string[];
   common0: string;
   fingerprint: string;
+  /** Set when another source's daily closes label the cell (intraday bar sizes). */
+  labelsFrom?: string;
 }
 
 /**
@@ -58,6 +60,8 @@ export function foldHash(f: FoldHashInput): string {
     test: f.test,
     common0: f.common0,
     fingerprint: f.fingerprint,
+    // undefined (so absent from the JSON, and the hash as before) unless another source labels the cell
+    labelsFrom: f.labelsFrom,
   });
 }
 

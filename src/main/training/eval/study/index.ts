@@ -1,10 +1,11 @@
 /**
- * The walk-forward study: for every channel set x layout x seed x fold, train from scratch (or warm-start),
- * predict the fold's test dates, and join the out-of-sample predictions into one series per cell. Then the
- * baselines on the same dates (chance, rules, logistic regression, trees), a costed backtest per test block, and
- * every statistic of the verdict (chance from the same rows, two-level intervals, Holm / Romano–Wolf families,
- * PSR / DSR / PBO / SPA, calibration, IC, power), the channel ablation and permutation importance. runStudy
- * returns the result; its callers write the reports (report/write.ts).
+ * The walk-forward study: for every channel set x (bar size x) layout (x model) x seed x fold, train from scratch
+ * (or warm-start), predict the fold's test dates, and join the out-of-sample predictions into one series per cell.
+ * Then the baselines on the same dates (chance, rules, logistic regression, trees), a costed backtest per test
+ * block, and every statistic of the verdict (chance from the same rows, two-level intervals, Holm / Romano–Wolf
+ * families, PSR / DSR / PBO / SPA, calibration, IC, power), the channel ablation (or the bar-size / model
+ * comparison) and permutation importance. runStudy returns the result; its callers write the reports
+ * (report/write.ts).
  *
  * Every cell uses exactly the same sample dates (the intersection of the cells' dataset dates), so metrics,
  * baselines and ablation differences are paired date by date. Each finished fold's predictions are cached in
@@ -18,6 +19,7 @@
  *   ablation.ts     each cell minus the single-index reference, paired
  *   importance.ts   permutation importance scored while fold models are loaded, its sidecar cache
  *   label-check.ts  the predictions against the other label price
+ *   variant-ablation.ts  bar-size / model studies: each cell minus the cell differing only in that, paired
  *   headline.ts     the conclusions in words
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -45,9 +47,10 @@ import { planStudy, type StudyPlan } from './plan';
 import type { FoldRecord, StudyHooks, StudyResult } from './result';
 import { composeStatistics, trialsOf } from './statistics';
 import { trainFolds } from './train-folds';
+import { ablateVariants, hasVariants, variantPairs, variantSentence, withVariant } from './variant-ablation';
 
 export * from './result';
-export { cellKey } from './plan';
+export { barSizeName, cellKey } from './plan';
 export { barsFingerprint } from './fold-cache';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
@@ -76,10 +79,17 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
   const targetDaily = plan.cells[0].ds.targetDaily;
   const ctx = evaluationContext(config, plan, targetDaily);
   const cells = plan.cells.map((cell) =>
-    evaluateCell(ctx, cell, (seed) => trained.probsByCellSeed.get(`${cell.key}#${seed}`)!),
+    withVariant(
+      plan,
+      evaluateCell(ctx, cell, (seed) => trained.probsByCellSeed.get(`${cell.key}#${seed}`)!),
+    ),
   );
   foldBalancedAccuracy(plan, trained.foldRecords, trained.probsByCellSeed);
-  const { primary, reference } = primaryAndReference(cells);
+  const variants = hasVariants(config) ? variantPairs(plan, cells) : undefined;
+  const { primary, reference: channelReference } = primaryAndReference(cells);
+  const reference = variants
+    ? (variants.find((p) => p.cell.key === primary.key)?.reference ?? variants[0]?.reference)
+    : channelReference;
   const primaryDs = plan.cells.find((c) => c.key === primary.key)!.ds;
   log('baselines: majority, persistence, random, rules, logistic regression, trees');
   const baselines = runBaselines({
@@ -111,7 +121,9 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     c.ci.balancedAccuracy = intervalOf(st.balancedAccuracy.interval, c.ci.balancedAccuracy);
   }
   for (const b of baselines) if (b.pred) b.ci = ctx.intervals(b.pred, b.probs, boot);
-  const ablation = ablate(ctx, cells, reference, boot, statistics);
+  const ablation = variants
+    ? ablateVariants(ctx, variants, boot)
+    : ablate(ctx, cells, reference, boot, statistics);
   const importance = studyImportance(trained.importance, cells, trained.importanceSettings, boot);
   const labels = labelCheck(config, plan, targetDaily, cells, baselines);
   const labeledDays = plan.labeledRows.length;
@@ -138,7 +150,9 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     baselines,
     buyHold,
     ablation,
-    ablationSentence: ablationSentence(config, statistics, reference, labeledDays),
+    ablationSentence: variants
+      ? variantSentence(config, plan, ablation, labeledDays)
+      : ablationSentence(config, statistics, reference, labeledDays),
     headline: headline(config, {
       firstDate: plan.rowDates[0],
       lastDate: plan.folds[plan.folds.length - 1].testEnd,

@@ -1,29 +1,51 @@
 /**
- * The study's plan, before any training: the bars of every index, one dataset per ablation cell (skipping
- * layouts that give the identical image), the common sample dates every cell is scored on, the walk-forward
- * folds over them, and the study rows (every test date of every fold, then the unlabeled dates).
+ * The study's plan, before any training: the bars of every index (from each bar size's source), one dataset per
+ * channel set x bar size x layout (skipping layouts that give the identical image) and one cell per model on it,
+ * the common sample dates every cell is scored on (intraday datasets skip short days, so dates are intersected),
+ * the walk-forward folds over them, and the study rows (every test date of every fold, then the unlabeled dates).
  */
 import path from 'node:path';
+import { barSizeName, type BarSize } from '../../../../shared/config';
 import type { Bars, DatasetConfig, ImageLayout } from '../../../../shared/domain';
 import { ConfigError } from '../../../../shared/errors';
-import { findIndexFile, resolveDataDir } from '../../data/data-dir';
-import { importFile } from '../../data/import';
 import { buildDataset, CORE_FACTOR_COUNT, imageShapeOf, type FactorDataset } from '../../images/dataset';
-import { modelInput } from '../../model/spec';
+import { modelInput, type ModelSpec } from '../../model/spec';
 import { walkForwardSplits, type Fold } from '../splits';
-import type { StudyConfig } from '../study-config';
-import { barsFingerprint } from './fold-cache';
+import { variantSpec, type StudyConfig } from '../study-config';
 import type { StudyHooks } from './result';
 
-/** Key of an ablation cell, e.g. '000300+000905_time-factor'. */
-export function cellKey(channels: string[], layout: ImageLayout): string {
-  return `${channels.join('+')}_${layout}`;
+export { barSizeName } from '../../../../shared/config';
+import { DEFAULT_SOURCE, labelBarSize, loadSources, sourceOf, type StudySources } from './sources';
+
+/**
+ * Key of an ablation cell, e.g. '000300+000905_time-factor'; a study listing bar sizes or models adds them
+ * ('000001_seed_15min_googlenet'). Without those the key is what it always was, and so are the cache files.
+ */
+export function cellKey(
+  channels: string[],
+  layout: ImageLayout,
+  barsPerDay?: number,
+  modelName?: string,
+): string {
+  const bar = barsPerDay === undefined ? '' : `_${barSizeName(barsPerDay)}`;
+  return `${channels.join('+')}_${layout}${bar}${modelName ? `_${modelName}` : ''}`;
 }
 
 export interface PlannedCell {
   key: string;
   channels: string[];
   layout: ImageLayout;
+  /** Bars a day of this cell's images (its dataset's barsPerDay). */
+  barsPerDay: number;
+  /** The bar size of ablation.barSizes this cell belongs to (undefined when the study lists none). */
+  barSize?: BarSize;
+  /** The model it trains: the study's, or a variant of ablation.models merged over it. */
+  model: ModelSpec;
+  /** The variant's name (undefined when the study lists no models). */
+  modelName?: string;
+  input: 'image' | 'last-bar';
+  /** Set when another source's daily closes label the cell, not its own bars' (enters the fold hash). */
+  labelsFrom?: string;
   ds: FactorDataset;
   /** Sample index in ds of each common date. */
   index: Map<string, number>;
@@ -34,11 +56,14 @@ export interface StudyPlan {
   /** Bars of every index the ablation uses (daily or finer), as loaded. */
   bars: Map<string, Bars>;
   foldDir: string;
+  /** The input of the study's own model (config.model); each cell has its own in `input`. */
   input: 'image' | 'last-bar';
   notes: string[];
   files: string[];
   fingerprint: string;
   cells: PlannedCell[];
+  /** The bar size whose target daily closes label every cell (only when the study lists bar sizes). */
+  labelBarSize?: BarSize;
   /** The sample dates every cell has, ascending; the first `labeledCount` are labeled. */
   common: string[];
   labeledCount: number;
@@ -57,70 +82,96 @@ export interface StudyPlan {
   labeledRows: number[];
 }
 
-/** Every index the ablation needs, once: from `hooks.bars` (tests) or the files of the data directory. */
+/**
+ * Every index of the channel sets from the study's own data folder (or `hooks.bars`), once: the daily bars the
+ * power command plants signals into.
+ */
 export function loadStudyBars(
   config: StudyConfig,
   hooks: StudyHooks,
   log: (l: string) => void,
-): { bars: Map<string, Bars>; files: string[]; codes: string[] } {
-  const codes = [...new Set(config.ablation.channelSets.flat())];
-  let bars = hooks.bars;
-  const files: string[] = [];
-  if (!bars) {
-    const dir = resolveDataDir(hooks.dataDir);
-    bars = new Map();
-    for (const code of codes) {
-      const file = findIndexFile(dir, code);
-      const { bars: b, report } = importFile(file, { code });
-      const errors = report.issues.filter((i) => i.severity === 'error').length;
-      if (errors) log(`${file}: ${errors} row(s) dropped by validation`);
-      bars.set(code, b);
-      files.push(file);
-    }
-  }
-  for (const code of codes)
-    if (!bars.has(code)) throw new ConfigError('ablation.channelSets', `no bars for index ${code}`);
-  return { bars, files, codes };
+): { bars: Map<string, Bars>; files: string[] } {
+  const { sources } = loadSources(
+    { ...config, ablation: { ...config.ablation, barSizes: undefined } },
+    hooks,
+    log,
+  );
+  const own = sources.get(DEFAULT_SOURCE)!;
+  return { bars: own.bars, files: own.files };
 }
 
-/** One dataset per channel set x layout, skipping layouts that produce the identical image. */
+/**
+ * One dataset per channel set x bar size x layout, skipping layouts that produce the identical image, and one
+ * cell per model on it. Every cell of a bar-size study is labelled from the label bar size's target closes.
+ */
 function buildCells(
   config: StudyConfig,
-  bars: Map<string, Bars>,
-  input: 'image' | 'last-bar',
+  data: StudySources,
   notes: string[],
   log: (l: string) => void,
 ): Omit<PlannedCell, 'index'>[] {
   const factorCount = config.dataset.factors?.length ?? CORE_FACTOR_COUNT;
+  const { barSizes, models } = config.ablation;
+  const variants = models
+    ? models.map((v) => ({ name: v.name as string | undefined, spec: variantSpec(config.model, v) }))
+    : [{ name: undefined, spec: config.model }];
+  const labelSize = barSizes ? labelBarSize(barSizes) : undefined;
+  const labelSource = labelSize ? data.sources.get(sourceOf(labelSize))! : undefined;
   const cells: Omit<PlannedCell, 'index'>[] = [];
   for (const channels of config.ablation.channelSets) {
-    const seen: { layout: ImageLayout; shape: string }[] = [];
-    for (const layout of config.ablation.layouts) {
-      const dcfg: DatasetConfig = { ...config.dataset, channels, layout };
-      let shape: string;
-      try {
-        shape = input === 'last-bar' ? 'last-bar' : imageShapeOf(dcfg, factorCount).join('x');
-      } catch (err) {
-        const msg = `layout '${layout}' skipped for ${channels.join('+')}: ${err instanceof Error ? err.message : String(err)}`;
-        if (!notes.includes(msg)) notes.push(msg);
-        continue;
+    for (const barSize of barSizes ?? [undefined]) {
+      const source = data.sources.get(sourceOf(barSize))!;
+      const bars = new Map(channels.map((c) => [c, source.bars.get(c)!]));
+      const barsPerDay = barSize?.barsPerDay ?? config.dataset.barsPerDay;
+      const keyBars = barSize ? barsPerDay : undefined;
+      const labelBars = labelSource && labelSource !== source ? labelSource.bars.get(channels[0]) : undefined;
+      const seen: { layout: ImageLayout; shape: string; model?: string }[] = [];
+      for (const layout of config.ablation.layouts) {
+        const dcfg: DatasetConfig = { ...config.dataset, channels, layout, barsPerDay };
+        let ds: FactorDataset | undefined;
+        for (const variant of variants) {
+          const input = modelInput(variant.spec.preset);
+          let shape: string;
+          try {
+            shape = input === 'last-bar' ? 'last-bar' : imageShapeOf(dcfg, factorCount).join('x');
+          } catch (err) {
+            const msg = `layout '${layout}' skipped for ${channels.join('+')}: ${err instanceof Error ? err.message : String(err)}`;
+            if (!notes.includes(msg)) notes.push(msg);
+            continue;
+          }
+          const same = seen.find((s) => s.shape === shape && s.model === variant.name);
+          if (same) {
+            // Both layouts read the same bar-major run of values; equal shapes mean an identical tensor.
+            const msg =
+              input === 'last-bar'
+                ? `The model reads last-bar vectors, so the image layout does not matter: '${layout}' was not trained separately from '${same.layout}'.`
+                : `With ${config.dataset.lookbackDays} days x ${barsPerDay} bar(s)/day x ${factorCount} factors, the '${layout}' image is identical to the '${same.layout}' image (${shape}); it was not trained twice.`;
+            if (!notes.includes(msg)) notes.push(msg);
+            continue;
+          }
+          seen.push({ layout, shape, model: variant.name });
+          if (!ds) {
+            ds = buildDataset(dcfg, bars, { labelBars });
+            log(
+              `dataset ${cellKey(channels, layout, keyBars)}: ${ds.dates.length} samples ${ds.dates[0]}..${ds.dates[ds.dates.length - 1]}, image ${ds.imageShape.join('x')}`,
+            );
+          }
+          cells.push({
+            key: cellKey(channels, layout, keyBars, variant.name),
+            channels,
+            layout,
+            barsPerDay,
+            barSize,
+            model: variant.spec,
+            modelName: variant.name,
+            input,
+            labelsFrom: labelBars
+              ? `${barSizeName(labelSize!.barsPerDay)} bars of ${labelSource!.key || 'the data folder'}`
+              : undefined,
+            ds,
+          });
+        }
       }
-      const same = seen.find((s) => s.shape === shape);
-      if (same) {
-        // Both layouts read the same bar-major run of values; equal shapes mean an identical tensor.
-        const msg =
-          input === 'last-bar'
-            ? `The model reads last-bar vectors, so the image layout does not matter: '${layout}' was not trained separately from '${same.layout}'.`
-            : `With ${config.dataset.lookbackDays} days x ${config.dataset.barsPerDay} bar(s)/day x ${factorCount} factors, the '${layout}' image is identical to the '${same.layout}' image (${shape}); it was not trained twice.`;
-        if (!notes.includes(msg)) notes.push(msg);
-        continue;
-      }
-      seen.push({ layout, shape });
-      const ds = buildDataset(dcfg, new Map(channels.map((c) => [c, bars.get(c)!])));
-      cells.push({ key: cellKey(channels, layout), channels, layout, ds });
-      log(
-        `dataset ${cellKey(channels, layout)}: ${ds.dates.length} samples ${ds.dates[0]}..${ds.dates[ds.dates.length - 1]}, image ${ds.imageShape.join('x')}`,
-      );
     }
   }
   if (cells.length === 0)
@@ -132,11 +183,21 @@ function buildCells(
 export function planStudy(config: StudyConfig, hooks: StudyHooks, log: (l: string) => void): StudyPlan {
   const outDir = path.resolve(config.outDir);
   const notes: string[] = [];
-  const { bars, files, codes } = loadStudyBars(config, hooks, log);
-  const fingerprint = barsFingerprint(new Map(codes.map((c) => [c, bars.get(c)!])));
+  const data = loadSources(config, hooks, log);
+  const { files, fingerprint } = data;
+  // the bars of the label bar size's source (daily when listed): the baselines' features and prices
+  const labelSource = config.ablation.barSizes
+    ? sourceOf(labelBarSize(config.ablation.barSizes))
+    : DEFAULT_SOURCE;
+  const bars = data.sources.get(labelSource)!.bars;
   const input = modelInput(config.model.preset);
-  const built = buildCells(config, bars, input, notes, log);
+  const built = buildCells(config, data, notes, log);
   for (const n of notes) log(n);
+  const labelSize = config.ablation.barSizes && labelBarSize(config.ablation.barSizes);
+  if (labelSize)
+    log(
+      `labels, forward returns and backtest prices of every cell: the ${config.dataset.target} daily closes of the ${barSizeName(labelSize.barsPerDay)} bar size (${labelSize.dataDir ?? 'the data folder'})`,
+    );
 
   // ---- common dates: every cell is scored on exactly the same samples
   let common = built[0].ds.dates;
@@ -197,6 +258,7 @@ export function planStudy(config: StudyConfig, hooks: StudyHooks, log: (l: strin
     files,
     fingerprint,
     cells,
+    labelBarSize: labelSize || undefined,
     common,
     labeledCount,
     labelsAll,

@@ -36,6 +36,8 @@ export interface StudyHooks {
   dataDir?: string;
   /** Bars by index code instead of files (tests). */
   bars?: Map<string, Bars>;
+  /** Bars by index code of a bar size's dataDir (as the config writes it) instead of its files (tests). */
+  barsByDataDir?: Map<string, Map<string, Bars>>;
   /** The backend the entry point selected, recorded in summary.json. */
   backend?: BackendInfo;
 }
@@ -69,6 +71,9 @@ export interface CellResult {
   key: string;
   channels: string[];
   layout: ImageLayout;
+  /** Bar size and model of a study that lists them (ablation.barSizes / ablation.models); absent otherwise. */
+  barsPerDay?: number;
+  model?: string;
   imageShape: number[];
   /** Per seed: probabilities over the study rows (rows x 3) and metrics on the labeled rows. */
   perSeed: { seed: number; probs: Float64Array; metrics: ClassMetrics }[];
@@ -135,9 +140,12 @@ export interface AblationRow {
   key: string;
   channels: string[];
   layout: ImageLayout;
+  /** Key of the cell it is compared with, when that is not the study's one reference (bar-size studies). */
+  reference?: string;
   /**
    * Metric of this cell minus the reference cell's on the same dates: balanced accuracy two-level (seeds, then
-   * blocks: the statistics' interval), the other metrics a paired block bootstrap of the seed ensembles.
+   * blocks: the statistics' interval) in the channel ablation, the other metrics (and every metric of a bar-size
+   * or model comparison) a paired block bootstrap of the seed ensembles.
    */
   diff: Record<MetricName, Interval>;
   /** Holm-adjusted over the family of overlay comparisons (statistics.ablation), two-sided at 1 - level. */

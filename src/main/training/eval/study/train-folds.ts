@@ -45,7 +45,7 @@ export async function trainFolds(
   t0: number,
 ): Promise<TrainedFolds> {
   const log = (line: string) => hooks.log?.(line);
-  const { cells, common, folds, rowsCommon, labelsAll, input } = plan;
+  const { cells, common, folds, rowsCommon, labelsAll } = plan;
   const notes: string[] = [];
   const total = cells.length * config.seeds.length * folds.length;
   let done = 0;
@@ -103,7 +103,7 @@ export async function trainFolds(
         const testRows = [...fold.test, ...fold.predictOnly];
         const hash = foldHash({
           dataset: cell.ds.config,
-          model: config.model,
+          model: cell.model,
           train: config.train,
           seed,
           warmStart: config.warmStart,
@@ -113,6 +113,8 @@ export async function trainFolds(
           test: testRows.map((j) => common[j]),
           common0: common[0],
           fingerprint: plan.fingerprint,
+          // undefined (so absent from the JSON, and the hash as before) unless another source labels the cell
+          labelsFrom: cell.labelsFrom,
         });
         const file = path.join(plan.foldDir, `${key}.json`);
         const cached = readCachedFold(file, hash, key, log);
@@ -137,11 +139,12 @@ export async function trainFolds(
           if (hooks.signal?.aborted) throw new Error('study cancelled');
           const ts = Date.now();
           progress(key, `${key}: training`);
+          const { input } = cell;
           const trainSet = cell.ds.source(toDs(fold.train), input);
           const valSet = fold.val.length ? cell.ds.source(toDs(fold.val), input) : undefined;
           const warm = config.warmStart ? prevModel : undefined;
           const result = await trainModel({
-            model: config.model,
+            model: cell.model,
             settings: { ...config.train, seed },
             trainSet,
             valSet,
