@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   if (folderKind(runDir) === 'study') {
     const study = readStudyConfigOf(runDir);
     const backend = await selectBackend((values.backend ?? study.train.backend) as BackendPreference);
-    return runStudyWithDisplay(study, resolveDataDir(values.data), backend);
+    return runStudyWithDisplay(study, resolveDataDir(values.data), backend, 'factor-inception resume');
   }
   const config = readRunConfigOf(runDir);
   const display = createProgress({ tty: values.json ? false : undefined });
@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const backend = await selectBackend((values.backend ?? config.train.backend) as BackendPreference);
   display.log(`backend: ${describeBackend(backend)}`);
-  const r = await runWithDisplay(runDir, backend, display, values.data);
+  const r = await runWithDisplay(runDir, backend, display, values.data, 'factor-inception resume');
   display.result(
     summary(runDir, r),
     `${r.cancelled ? 'Cancelled' : 'Finished'}: ${runDir} (${r.backend}, ${r.history.length} epoch(s))`,

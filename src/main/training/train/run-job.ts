@@ -25,10 +25,12 @@ import {
   readRunConfigOf,
   readRunMeta,
   runLogger,
+  setFailedStatus,
   setRunStatus,
   writeMetrics,
 } from './runs';
-import { writeFileAtomic } from './atomic';
+import { cleanStaleTempFiles, writeFileAtomic } from './atomic';
+import { acquireRunLock } from './run-lock';
 import type { EpochMetrics, TrainProgress } from './settings';
 import { predictProba, trainModel, type ModelFactory, type TrainResult } from './trainer';
 
@@ -100,6 +102,8 @@ export interface RunJobOptions {
   /** Data directory to read instead of the one saved in run.json. */
   dataDir?: string;
   buildModel?: ModelFactory;
+  /** Who trains, for the message a second writer of the folder gets ('factor-inception resume', 'app worker' ...). */
+  command?: string;
 }
 
 /** Creates the run folder for a config (fingerprinting the data) without training. */
@@ -118,8 +122,22 @@ export function prepareRun(
   });
 }
 
-/** Trains (or continues) the run in runDir; sets its status and writes the model and predictions when done. */
+/**
+ * Trains (or continues) the run in runDir; sets its status and writes the model and predictions when done.
+ * Holds the folder's lock throughout: a second writer is refused before it touches anything.
+ */
 export async function executeRun(runDir: string, opts: RunJobOptions): Promise<TrainResult> {
+  const lock = acquireRunLock(runDir, opts.command ?? 'factor-inception');
+  try {
+    // temp files of writes an earlier process did not finish (killed, disk full)
+    cleanStaleTempFiles(runDir, 1);
+    return await trainLocked(runDir, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(runDir: string, opts: RunJobOptions): Promise<TrainResult> {
   const meta = readRunMeta(runDir);
   const config = readRunConfigOf(runDir);
   // 'wasm+native' when the native kernels compute: the tag on every log line, progress event and predictions file
@@ -213,8 +231,12 @@ export async function executeRun(runDir: string, opts: RunJobOptions): Promise<T
     return result;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    setRunStatus(runDir, { status: 'failed', message });
-    log(`failed: ${message}`);
+    setFailedStatus(runDir, message);
+    try {
+      log(`failed: ${message}`);
+    } catch {
+      /* train.log may be on the full disk too; the error itself is rethrown */
+    }
     throw err;
   }
 }

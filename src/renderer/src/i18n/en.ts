@@ -205,6 +205,8 @@ export const en = {
     runsDir: 'Runs folder',
     use: 'Use folder',
   },
+  // settings-problem banner (App.vue): the settings file could not be used as it was
+  settingsProblem: { title: 'Settings problem:' },
 };
 
 export type Messages = typeof en;

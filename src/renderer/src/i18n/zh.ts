@@ -198,4 +198,6 @@ export const zh: Messages = {
     runsDir: '运行目录',
     use: '使用此目录',
   },
+  // settings-problem banner (App.vue): the settings file could not be used as it was
+  settingsProblem: { title: '设置文件有问题：' },
 };

@@ -10,7 +10,7 @@ import { predictProba, trainModel } from '../../train/trainer';
 import type { tf } from '../../train/tf';
 import { argmaxRows, NUM_CLASSES } from '../metrics';
 import type { StudyConfig } from '../study-config';
-import { readCachedFold, sha, writeCachedFold, type CachedFold } from './fold-cache';
+import { readCachedFold, sha, writeCachedFold } from './fold-cache';
 import type { StudyPlan } from './plan';
 import type { FoldRecord, StudyHooks, StudyProgress } from './result';
 
@@ -83,7 +83,8 @@ export async function trainFolds(
           fingerprint: plan.fingerprint,
         });
         const file = path.join(plan.foldDir, `${key}.json`);
-        const cached = readCachedFold(file, hash, key, log);
+        const testDates = testRows.map((j) => common[j]);
+        const cached = readCachedFold(file, { hash, key, dates: testDates }, log);
         if (cached && config.warmStart && !prevModel && fold.index > 0) {
           // a warm-started fold needs the previous fold's weights, which are not cached: keep the cached
           // predictions but the next computed fold will start from a fresh initialisation (noted)
@@ -154,15 +155,7 @@ export async function trainFolds(
             backend: result.backend,
             accuracy: fold.test.length ? correct / fold.test.length : NaN,
           };
-          const payload: CachedFold = {
-            version: 1,
-            hash,
-            key,
-            dates: testRows.map((j) => common[j]),
-            probs: Array.from(probs),
-            record,
-          };
-          writeCachedFold(file, payload);
+          writeCachedFold(file, { hash, key, dates: testDates, probs: Array.from(probs), record });
           computed++;
           computeSeconds += seconds;
           computedWork += foldWork[fold.index];
