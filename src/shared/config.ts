@@ -29,8 +29,13 @@ export function isCalendarDate(s: string): boolean {
 
 export const dateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be YYYY-MM-DD', abort: true })
-  .refine(isCalendarDate, 'is not a calendar date (no such day)');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, {
+    error: (iss) => `must be YYYY-MM-DD, got '${String(iss.input)}'`,
+    abort: true,
+  })
+  .refine(isCalendarDate, {
+    error: (iss) => `'${String(iss.input)}' is not a calendar date (no such day)`,
+  });
 /** A run or study folder's name inside the runs folder. */
 export const runIdSchema = z
   .string()
@@ -190,6 +195,20 @@ export const studyFileSchema = z.strictObject({
   randomDraws: studyFields.randomDraws.optional(),
   language: studyFields.language.optional(),
   outDir: studyFields.outDir.optional(),
+});
+
+/**
+ * study.json of a study folder: a study file, as the study job writes it, with every section present (a
+ * resumed study must train what the folder started, not the defaults of the day). Missing newer optional fields
+ * still take their defaults.
+ */
+export const studyFolderFileSchema = studyFileSchema.required({
+  name: true,
+  dataset: true,
+  model: true,
+  train: true,
+  walkForward: true,
+  seeds: true,
 });
 
 // ---------------------------------------------------------------- the app's settings (config.json of the app folder)

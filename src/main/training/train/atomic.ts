@@ -1,6 +1,7 @@
 import {
   closeSync,
   fsyncSync,
+  ftruncateSync,
   openSync,
   readdirSync,
   renameSync,
@@ -34,10 +35,10 @@ export class WriteError extends Error {
 
 /**
  * Test seam for fault injection (tests/faults): called with the target file before its temp file is written
- * ('write') and before the rename that publishes it ('rename'). It may throw (an injected ENOSPC) or kill the
- * process. Undefined in normal use.
+ * ('write'), before the rename that publishes it ('rename'), and before an in-place overwrite ('in-place'). It
+ * may throw (an injected ENOSPC) or kill the process. Undefined in normal use.
  */
-export type WriteFaultHook = (file: string, stage: 'write' | 'rename') => void;
+export type WriteFaultHook = (file: string, stage: 'write' | 'rename' | 'in-place') => void;
 let faultHook: WriteFaultHook | undefined;
 export function setWriteFaultHook(hook: WriteFaultHook | undefined): void {
   faultHook = hook;
@@ -73,6 +74,25 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
       /* the temp file may not exist */
     }
     throw err instanceof WriteError ? err : new WriteError(file, err);
+  }
+}
+
+/**
+ * Overwrites an existing small file in place (no temp file: for when the disk is full and the file's block is
+ * already allocated). Not atomic: only for a last status that is better torn than missing.
+ */
+export function overwriteInPlace(file: string, text: string): void {
+  let fd: number | undefined;
+  try {
+    faultHook?.(file, 'in-place');
+    fd = openSync(file, 'r+');
+    writeSync(fd, text, 0, 'utf8');
+    ftruncateSync(fd, Buffer.byteLength(text));
+    fsyncSync(fd);
+  } catch (err) {
+    throw new WriteError(file, err);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

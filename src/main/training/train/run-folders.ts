@@ -6,15 +6,17 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { StudyConfig } from '../../../shared/config';
+import { studyFolderFileSchema, type StudyConfig } from '../../../shared/config';
 import { ConfigError } from '../../../shared/errors';
 import { parseStudyConfig } from '../eval/study-config';
 import { readStudySummary, readValidatedJson, type StudySummaryFile } from '../report/read';
 import { backendLabel, type BackendInfo } from './backend-info';
-import { readJsonFile, type RunConfig } from './config';
+import type { RunConfig } from './config';
+import { readStoredJson } from './stored';
 import { LOCK_FILE, lockHolder } from './run-lock';
 import { EVALUATION_FILE, runEvaluationSchema, type RunEvaluationFile } from './run-evaluation';
 import {
+  FOLDER_MARKER,
   isRunDir,
   markedFolderKind,
   processAlive,
@@ -83,13 +85,16 @@ export function folderKind(dir: string): 'train' | 'study' | undefined {
 }
 
 /**
- * 'running' only while a live process trains the folder: its lock's holder, or for a folder from before locks
- * the process id in status.json. A 'running' status without one was interrupted (crash, kill, full disk).
+ * 'running' only while a live process trains the folder: its lock's holder. A folder trained before locks
+ * existed (no marker, no lock) falls back to the process id in status.json. A 'running' status without either
+ * was interrupted (crash, kill, a disk too full to record the failure), also while the process that wrote it
+ * lives on (a batch that went on to its next run).
  */
 function liveStatus(dir: string, st: RunStatusFile | undefined, fallback: FolderStatus): FolderStatus {
   const status = st?.status ?? fallback;
   if (status !== 'running') return status;
   if (existsSync(path.join(dir, LOCK_FILE))) return lockHolder(dir) ? 'running' : 'interrupted';
+  if (existsSync(path.join(dir, FOLDER_MARKER))) return 'interrupted';
   return processAlive(st?.pid) ? 'running' : 'interrupted';
 }
 
@@ -100,7 +105,8 @@ function liveStatus(dir: string, st: RunStatusFile | undefined, fallback: Folder
 export function readStudyConfigOf(dir: string): StudyConfig {
   const file = path.join(dir, STUDY_FILE);
   if (existsSync(file)) {
-    return parseStudyConfig({ ...readJsonFile(file, 'study'), outDir: dir }, file);
+    const raw = readStoredJson(file, studyFolderFileSchema);
+    return parseStudyConfig({ ...(raw as Record<string, unknown>), outDir: dir }, file);
   }
   const summaryFile = path.join(dir, 'summary.json');
   const summary = readStudySummary(summaryFile);

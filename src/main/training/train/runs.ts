@@ -17,19 +17,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  fsyncSync,
-  ftruncateSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -40,7 +28,7 @@ import { checkStored, parseStoredJson, readStoredJson, readStoredJsonLines, read
 import type { BackendInfo } from './backend-info';
 import type { RunConfig } from './config';
 import type { EpochMetrics } from './settings';
-import { WriteError, writeFileAtomic } from './atomic';
+import { overwriteInPlace, WriteError, writeFileAtomic } from './atomic';
 import { acquireRunLock, describeHolder, LOCK_FILE, lockHolder } from './run-lock';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
@@ -322,14 +310,7 @@ export function setFailedStatus(dir: string, message: string): void {
       ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}),
       message: message.slice(0, 1000),
     });
-    const fd = openSync(path.join(dir, STATUS_FILE), 'r+');
-    try {
-      writeSync(fd, text, 0, 'utf8');
-      ftruncateSync(fd, Buffer.byteLength(text));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    overwriteInPlace(path.join(dir, STATUS_FILE), text);
   } catch {
     /* nothing more can be written here */
   }

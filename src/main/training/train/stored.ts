@@ -67,10 +67,14 @@ export function parseStoredJson(text: string, file: string): unknown {
   }
 }
 
-/** A value checked against a schema; the first bad field is named with the file. */
+/**
+ * A value checked against a schema; the first bad field is named with the file. Returns the value itself, not
+ * the schema's copy: key order is what the writer wrote (configs are hashed into fingerprints and the fold
+ * cache key), and the schemas here never transform.
+ */
 export function checkStored<T>(file: string, raw: unknown, schema: z.ZodType<T>, line?: number): T {
   const r = schema.safeParse(raw);
-  if (r.success) return r.data;
+  if (r.success) return raw as T;
   const e = configErrorFromZod(r.error);
   throw new DataError(file, e.message.slice(e.field.length + 2), { field: e.field, line });
 }

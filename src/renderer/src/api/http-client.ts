@@ -7,11 +7,11 @@ import {
   unwrap,
   type Channel,
   type ContractApi,
-  type Envelope,
   type EventName,
   type Req,
   type Res,
 } from '../../../shared/ipc-contract';
+import { envelopeOf } from './envelope';
 
 const TOKEN_KEY = 'fi-access-token';
 
@@ -54,28 +54,6 @@ export function pickTextFile(extensions: string[]): Promise<{ name: string; cont
     input.addEventListener('cancel', () => resolve(null));
     input.click();
   });
-}
-
-/**
- * The envelope of a host answer: every API answer, refusals with a 4xx or 5xx status included, is a JSON
- * envelope whose error says what to do; anything else (a proxy's page, a cut connection) becomes one here.
- */
-export async function envelopeOf(res: Response): Promise<Envelope<unknown>> {
-  const text = await res.text().catch(() => '');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  if (body && typeof body === 'object' && 'ok' in body) return body as Envelope<unknown>;
-  if (res.status === 401)
-    return { ok: false, error: 'Access token missing or wrong: open the URL the host printed.' };
-  const detail = text.trim().slice(0, 200);
-  return {
-    ok: false,
-    error: `The workstation host answered HTTP ${res.status}${detail ? `: ${detail}` : ' with no message'}.`,
-  };
 }
 
 export function createHttpApi(token = accessToken()): ContractApi {
