@@ -36,9 +36,14 @@ async function main(): Promise<void> {
   });
   console.log(`factor-inception workstation: ${host.url}`);
   console.log(`settings: ${settings.file}; data: ${settings.get().dataDir}; runs: ${settings.get().runsDir}`);
+  const problem = settings.problem();
+  if (problem) console.warn(problem);
   const stop = () => void host.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(`factor-inception host: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

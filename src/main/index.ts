@@ -3,7 +3,6 @@
  * workers run as utility processes. Closing the window during a run asks whether to keep training.
  */
 import { app, BrowserWindow, dialog, Menu, session, shell, utilityProcess } from 'electron';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from './ipc/context';
@@ -13,6 +12,7 @@ import { buildMenu } from './menu';
 import { appJobService, type WorkerHandle } from './services/jobs';
 import { userDataDir } from './services/settings-file';
 import { electronSettings } from './services/settings-store';
+import { cleanInterruptedWrites } from './services/startup';
 import { createMainWindow } from './windows';
 import type { FromWorker } from './worker/protocol';
 
@@ -50,10 +50,9 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     // the workstation needs no camera, microphone, notifications or geolocation
     session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+    // the settings reader checks the file and the folders (creating only the default ones)
     const settings = electronSettings();
-    const s = settings.get();
-    mkdirSync(s.dataDir, { recursive: true });
-    mkdirSync(s.runsDir, { recursive: true });
+    cleanInterruptedWrites(settings);
     const jobs = appJobService(spawnUtilityWorker, settings, broadcast);
     const ctx: AppContext = {
       host: 'electron',

@@ -19,7 +19,36 @@ import { ConfigError } from './errors';
 import { MODEL_PRESETS, type ModelSpec } from './model';
 import type { TrainSettings } from './training';
 
-export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+/** True for a real calendar day written YYYY-MM-DD (2015-02-30 and 2020-13-45 are not). */
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+export const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, {
+    error: (iss) => `must be YYYY-MM-DD, got '${String(iss.input)}'`,
+    abort: true,
+  })
+  .refine(isCalendarDate, {
+    error: (iss) => `'${String(iss.input)}' is not a calendar date (no such day)`,
+  });
+/** A run or study folder's name inside the runs folder. */
+export const runIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected a run id (letters, digits, . _ -)')
+  .refine((s) => s !== '.' && s !== '..', 'expected a run id, not . or ..');
+/** An absolute folder path, POSIX (/...) or Windows (C:\... or \\server\...); no NUL bytes. */
+export const absolutePathSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute folder path')
+  .refine((s) => !s.includes('\0'), 'must not contain NUL bytes');
 export const indexCodeSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,32}$/, 'expected an index code such as 000300');
@@ -59,7 +88,8 @@ export const trainSchema = z.strictObject({
   epochs: int().min(1).max(1000),
   batchSize: int().min(1).max(4096),
   optimizer: z.enum(['adam', 'sgd']),
-  learningRate: z.number().positive().max(10),
+  // above 1 both optimizers diverge on these images within an epoch (the loss turns NaN): never a real setting
+  learningRate: z.number().positive().max(1),
   momentum: z.number().min(0).lt(1),
   weightDecay: z.number().min(0).max(1),
   classWeights: z.enum(['balanced', 'none']),
@@ -301,6 +331,44 @@ export const studyFileSchema = z.strictObject({
   statistics: statisticsSchema.partial().optional(),
   power: powerSchema.partial().optional(),
 });
+
+/**
+ * study.json of a study folder: a study file, as the study job writes it, with every section present (a
+ * resumed study must train what the folder started, not the defaults of the day). Missing newer optional fields
+ * still take their defaults.
+ */
+export const studyFolderFileSchema = studyFileSchema.required({
+  name: true,
+  dataset: true,
+  model: true,
+  train: true,
+  walkForward: true,
+  seeds: true,
+});
+
+// ---------------------------------------------------------------- the app's settings (config.json of the app folder)
+
+/**
+ * The app's settings file as it is stored; read through this schema by the settings loader, field by field
+ * (main/services/settings-file.ts), and written back only through its patch variant below.
+ */
+export const appSettingsSchema = z.strictObject({
+  /** Folder of index files the app reads and imports into. */
+  dataDir: absolutePathSchema,
+  /** Folder of training / study runs. */
+  runsDir: absolutePathSchema,
+  language: z.enum(['zh', 'en']).optional(),
+  theme: z.enum(['light', 'dark', 'system']),
+  /** 'red-up' is the Chinese market convention (rising = red), 'green-up' the Western one. */
+  colorConvention: z.enum(['red-up', 'green-up']).optional(),
+  lastStudyConfig: appStudyConfigSchema.optional(),
+  recentRuns: z.array(runIdSchema).max(10),
+});
+
+/** What `settings.set` may change: every field but the recent runs (the job service keeps those). */
+export const settingsPatchSchema = appSettingsSchema.omit({ recentRuns: true }).partial().strict();
+
+export type AppSettings = z.infer<typeof appSettingsSchema>;
 
 export type WalkForwardConfig = z.infer<typeof walkForwardSchema>;
 export type BacktestConfig = z.infer<typeof backtestSchema>;

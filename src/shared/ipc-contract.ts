@@ -9,6 +9,9 @@ import {
   datasetSchema,
   dateSchema,
   indexCodeSchema,
+  runIdSchema,
+  settingsPatchSchema,
+  type AppSettings,
   type AppStudyConfig,
 } from './config';
 import type { ClassCounts, DatasetConfig, FactorInfo, LabelPrice, ValidationReport } from './domain';
@@ -24,26 +27,15 @@ import type {
 } from './study-summary';
 import type { EpochMetrics, TrainProgress } from './training';
 
-export type { AppStudyConfig } from './config';
+export type { AppSettings, AppStudyConfig } from './config';
 
 // ---------------------------------------------------------------- payload types
 
-export type Theme = 'light' | 'dark' | 'system';
-export type Language = 'zh' | 'en';
+// AppSettings is the settings file's schema (shared/config.ts appSettingsSchema)
+export type Theme = AppSettings['theme'];
+export type Language = NonNullable<AppSettings['language']>;
 /** 'red-up' is the Chinese market convention (rising = red), 'green-up' the Western one. */
-export type ColorConvention = 'red-up' | 'green-up';
-
-export interface AppSettings {
-  /** Folder of index files the app reads and imports into. */
-  dataDir: string;
-  /** Folder of training / study runs. */
-  runsDir: string;
-  language?: Language;
-  theme: Theme;
-  colorConvention?: ColorConvention;
-  lastStudyConfig?: AppStudyConfig;
-  recentRuns: string[];
-}
+export type ColorConvention = NonNullable<AppSettings['colorConvention']>;
 
 /** A bundled study preset (resources/study-presets/<name>.json) as the study setup offers it. */
 export interface StudyPresetInfo {
@@ -59,6 +51,12 @@ export interface AppInfo {
   dataDir: string;
   runsDir: string;
   settingsFile: string;
+  /**
+   * Set when the settings file could not be used as it was (unreadable, not JSON, a field of the wrong type, a
+   * folder that is not one): what was wrong, what is used instead and where the bad copy was kept. The app
+   * shows it as a banner.
+   */
+  settingsProblem?: string;
 }
 
 export interface IndexInfo {
@@ -155,13 +153,23 @@ export interface JobState {
   log: string[];
 }
 
-/** A run or study folder's status; 'interrupted' = it says running but its process is gone. */
-export type RunStatusName = 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted' | 'unknown';
+/**
+ * A run or study folder's status; 'interrupted' = it says running but its process is gone; 'broken' = a run or
+ * study folder with a file that cannot be read (message names it); 'unknown' = a folder that is neither.
+ */
+export type RunStatusName =
+  | 'running'
+  | 'finished'
+  | 'failed'
+  | 'cancelled'
+  | 'interrupted'
+  | 'broken'
+  | 'unknown';
 
 export interface RunSummaryDto {
   id: string;
   dir: string;
-  /** 'unknown': a folder that is neither a run nor a study, or cannot be read (message says why). */
+  /** 'unknown': a folder that is neither a run nor a study (message says why). */
   kind: JobKind | 'unknown';
   name: string;
   createdAt: string;
@@ -304,8 +312,22 @@ export type EventName = keyof Events;
 export type Req<C extends Channel> = Requests[C]['req'];
 export type Res<C extends Channel> = Requests[C]['res'];
 
+/**
+ * Why a request failed: an unknown channel, a payload the contract's schema refuses, a handler that refused it
+ * (a run that does not exist, a folder that is not one ...), a full disk, or a fault of the program itself.
+ * The web host answers each with its own HTTP status (404, 400, 422, 507, 500).
+ */
+export type FailureKind = 'unknown-channel' | 'invalid-request' | 'refused' | 'storage' | 'internal';
+
 /** What every handler returns over the wire. */
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string; kind?: FailureKind };
+
+/**
+ * The largest request body the web host reads (bytes). The largest real request is a data.import of a 1-minute
+ * file as base64: the czsc SSE file (732 days, 175,345 rows) is 15.5 MB, 20.7 MB as base64; 64 MiB leaves room
+ * for a 1-minute file three times that (about nine years of one index).
+ */
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
 /**
  * Channels the web client implements inside the browser (a download, a file input) instead of calling the host.
@@ -321,27 +343,17 @@ export const BROWSER_LOCAL_CHANNELS = [
 const empty = z.object({}).strict();
 const dateStr = dateSchema;
 const code = indexCodeSchema;
-const runId = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected a run id (letters, digits, . _ -)');
+const runId = runIdSchema;
 const jobId = z.string().min(1).max(64);
 
 export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
   'app.info': empty,
   'settings.get': empty,
-  'settings.set': z
-    .object({
-      dataDir: z.string().min(1),
-      runsDir: z.string().min(1),
-      language: z.enum(['zh', 'en']),
-      theme: z.enum(['light', 'dark', 'system']),
-      colorConvention: z.enum(['red-up', 'green-up']),
-      lastStudyConfig: appStudyConfigSchema,
-    })
-    .partial()
-    .strict(),
+  'settings.set': settingsPatchSchema,
   'data.list': empty,
   'data.import': z.object({
     files: z
-      .array(z.object({ name: z.string().min(1).max(255), base64: z.string().max(200_000_000) }))
+      .array(z.object({ name: z.string().min(1).max(255), base64: z.string().max(MAX_REQUEST_BYTES) }))
       .min(1)
       .max(50),
   }),

@@ -112,7 +112,7 @@ export async function run(argv: string[]): Promise<number> {
       const backend = await selectBackend(e.config.train.backend, { probe: probeTargetOf(e.config) });
       display.log(`${e.name}: backend ${describeBackend(backend)}`);
       if (!isRunDir(runDir)) prepareRun(runsDir, e.name, e.config, dataDir, backend);
-      const r = await runWithDisplay(runDir, backend, display);
+      const r = await runWithDisplay(runDir, backend, display, undefined, 'factor-inception batch');
       display.result(
         summary(runDir, r),
         `${e.name}: ${r.cancelled ? 'cancelled' : 'finished'} (${r.backend}, ${r.history.length} epoch(s))`,

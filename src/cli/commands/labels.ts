@@ -1,6 +1,7 @@
 /** factor-inception labels: class counts of the target's H-day forward labels. */
 import { resolveDataDir } from '../../main/training/data/data-dir';
 import { loadDailyTarget } from '../../main/training/labels/target';
+import { checkDateRange } from '../../main/training/labels/date-range';
 import { labelCounts } from '../../main/training/labels/labels';
 import { resolveDatasetConfig } from '../../main/training/images/dataset';
 import { parse } from '../args';
@@ -14,6 +15,7 @@ export async function run(argv: string[]): Promise<number> {
   const cfg = resolveDatasetConfig(datasetConfigFromFlags(values));
   const dir = resolveDataDir(values.data);
   const daily = loadDailyTarget(dir, cfg.target);
+  checkDateRange(cfg, daily.date, `${cfg.target} in ${daily.source}`, '--');
   const counts = labelCounts(
     daily.close,
     daily.date,

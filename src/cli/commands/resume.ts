@@ -39,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     const backend = await selectBackend((values.backend ?? study.train.backend) as BackendPreference, {
       probe: probeTargetOf(study),
     });
-    return runStudyWithDisplay(study, resolveDataDir(values.data), backend);
+    return runStudyWithDisplay(study, resolveDataDir(values.data), backend, 'factor-inception resume');
   }
   const config = readRunConfigOf(runDir);
   const display = createProgress({ tty: values.json ? false : undefined });
@@ -59,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
       : config.train.backend)) as BackendPreference;
   const backend = await selectBackend(pref, { probe: probeTargetOf(config) });
   display.log(`backend: ${describeBackend(backend)}`);
-  const r = await runWithDisplay(runDir, backend, display, values.data);
+  const r = await runWithDisplay(runDir, backend, display, values.data, 'factor-inception resume');
   display.result(
     summary(runDir, r),
     `${r.cancelled ? 'Cancelled' : 'Finished'}: ${runDir} (${r.backend}, ${r.history.length} epoch(s))`,

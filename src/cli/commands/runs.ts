@@ -67,5 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   const head = ['kind', 'name', 'status', 'preset', 'epochs', 'val_loss', 'val_acc', 'backend', 'created'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
+  // broken and foreign folders: why they cannot be read
+  for (const r of runs) if (r.message) console.log(`${r.name}: ${r.message}`);
   return 0;
 }

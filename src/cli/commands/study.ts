@@ -90,6 +90,7 @@ export async function runStudyWithDisplay(
   config: StudyConfig,
   dataDir: string,
   backend: BackendInfo,
+  command = 'factor-inception study',
 ): Promise<number> {
   const tty = !!process.stdout.isTTY;
   // the bar redraws itself on its next update, so a log line only needs its own cleared line
@@ -125,7 +126,14 @@ export async function runStudyWithDisplay(
   };
   process.on('SIGINT', onSigint);
   try {
-    const r = await executeStudy(config, { onProgress, log: say, signal: ac.signal, dataDir, backend });
+    const r = await executeStudy(config, {
+      onProgress,
+      log: say,
+      signal: ac.signal,
+      dataDir,
+      backend,
+      command,
+    });
     bar?.stop();
     if (!r) {
       console.log(

@@ -43,6 +43,7 @@ export async function runWithDisplay(
   backend: BackendInfo,
   display: ProgressDisplay,
   dataDir?: string,
+  command = 'factor-inception train',
 ): Promise<TrainResult> {
   const ac = new AbortController();
   const onSigint = () => {
@@ -63,6 +64,7 @@ export async function runWithDisplay(
       log: (l) => display.log(l),
       signal: ac.signal,
       dataDir,
+      command,
     });
   } finally {
     process.off('SIGINT', onSigint);

@@ -1,6 +1,4 @@
 /** app.* and settings.* channels. */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { AppContext } from './context';
 import type { PartialHandlers } from './dispatch';
 
@@ -15,17 +13,11 @@ export function appHandlers(ctx: AppContext): PartialHandlers {
         dataDir: s.dataDir,
         runsDir: s.runsDir,
         settingsFile: ctx.settings.file,
+        settingsProblem: ctx.settings.problem(),
       };
     },
     'settings.get': () => ctx.settings.get(),
-    'settings.set': (patch) => {
-      for (const key of ['dataDir', 'runsDir'] as const) {
-        const dir = patch[key];
-        if (dir === undefined) continue;
-        if (!path.isAbsolute(dir)) throw new Error(`${key}: give an absolute folder path, got '${dir}'.`);
-        mkdirSync(dir, { recursive: true });
-      }
-      return ctx.settings.set(patch);
-    },
+    // a folder change must name an existing folder (checked by the settings access); nothing is created
+    'settings.set': (patch) => ctx.settings.set(patch),
   };
 }

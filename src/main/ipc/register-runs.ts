@@ -18,7 +18,7 @@ export function runsHandlers(ctx: AppContext): PartialHandlers {
     'runs.delete': ({ runId }) => {
       if (ctx.jobs.list().some((j) => j.runId === runId && j.status === 'running'))
         throw new Error(`Run ${runId} is still training: cancel it before deleting.`);
-      deleteRunDir(runDirOf(dir(), runId));
+      deleteRunDir(dir(), runId);
       return { deleted: runId };
     },
     'runs.exportCsv': ({ runId, kind }) => exportCsv(runDirOf(dir(), runId), kind),

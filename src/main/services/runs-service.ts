@@ -3,7 +3,7 @@
  * engine's one folder reader (training/train/run-folders.ts) and the report readers, and turned into the
  * contract's DTOs. Only reads, except deleteRunDir. Plain Node.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type {
   CsvKind,
@@ -21,18 +21,21 @@ import { readFoldsCsv, readPredictionsCsv, type PredictionRecord } from '../trai
 import {
   listRunFolders,
   readRunFolder,
+  unreadable,
   type RunFolder,
   type UnreadableFolder,
 } from '../training/train/run-folders';
-import { readMetrics } from '../training/train/runs';
+import { deleteRun, readMetrics } from '../training/train/runs';
 
-/** The folder of a run id, refusing ids that would leave runsDir. */
+/** The folder of a run id, refusing ids that would leave runsDir, also through a symbolic link. */
 export function runDirOf(runsDir: string, runId: string): string {
   if (!/^[A-Za-z0-9._-]+$/.test(runId) || runId === '.' || runId === '..')
     throw new Error(`'${runId}' is not a run id.`);
   const dir = path.join(runsDir, runId);
   if (!existsSync(dir))
     throw new Error(`Run ${runId} does not exist in ${runsDir} (deleted, or the runs folder changed).`);
+  if (path.dirname(realpathSync(dir)) !== realpathSync(runsDir))
+    throw new Error(`Run ${runId} is a link to a folder outside ${runsDir}; the app does not follow it.`);
   return dir;
 }
 
@@ -49,10 +52,10 @@ function summaryOf(f: RunFolder | UnreadableFolder): RunSummaryDto {
     return {
       id,
       dir: f.dir,
-      kind: 'unknown',
+      kind: f.brokenKind ?? 'unknown',
       name: f.name,
       createdAt: '',
-      status: 'unknown',
+      status: f.brokenKind ? 'broken' : 'unknown',
       message: f.error,
       ...files,
     };
@@ -100,12 +103,7 @@ export function summarizeRun(dir: string): RunSummaryDto {
   try {
     f = readRunFolder(dir);
   } catch (err) {
-    f = {
-      kind: 'unknown',
-      dir,
-      name: path.basename(dir),
-      error: err instanceof Error ? err.message : String(err),
-    };
+    f = unreadable(dir, err);
   }
   return summaryOf(f);
 }
@@ -324,7 +322,12 @@ export function exportCsv(dir: string, kind: CsvKind): { filename: string; conte
   return { filename: `${id}-${CSV_FILES[kind]}`, content: readFileSync(file, 'utf8') };
 }
 
-/** Deletes a run folder (the caller has asked the user to confirm). */
-export function deleteRunDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+/**
+ * Deletes a run or study folder of the runs folder (the caller has asked the user to confirm): only a folder
+ * directly inside it, not a link, made by this program (its marker), and not while a process trains it.
+ */
+export function deleteRunDir(runsDir: string, runId: string): void {
+  const dir = runDirOf(runsDir, runId);
+  if (lstatSync(dir).isSymbolicLink()) throw new Error(`Run ${runId} is a symbolic link; nothing deleted.`);
+  deleteRun(dir);
 }

@@ -1,23 +1,23 @@
 /** The only electron-store instance: settings of the desktop app, on the file the web host and CLI read via conf. */
 import { app } from 'electron';
 import Store from 'electron-store';
-import type { AppSettings } from '../../shared/ipc-contract';
-import { defaultSettings, SETTINGS_NAME, type SettingsAccess } from './settings-file';
+import type { AppSettings } from '../../shared/config';
+import { repairSettingsFile, SETTINGS_NAME, validatedSettings, type SettingsAccess } from './settings-file';
 
-let store: Store<AppSettings> | undefined;
+let access: SettingsAccess | undefined;
 
 /** Settings backed by electron-store in app.getPath('userData') (main pins that folder at start-up). */
 export function electronSettings(): SettingsAccess {
+  if (access) return access;
   const appDir = app.getPath('userData');
-  store ??= new Store<AppSettings>({ name: SETTINGS_NAME, cwd: appDir, defaults: defaultSettings(appDir) });
-  const s = store;
-  return {
-    file: s.path,
-    get: () => ({ ...defaultSettings(appDir), ...s.store }),
-    set(patch) {
-      for (const [k, v] of Object.entries(patch))
-        if (v !== undefined) s.set(k as keyof AppSettings, v as never);
-      return { ...defaultSettings(appDir), ...s.store };
-    },
-  };
+  // electron-store throws on a file that is not JSON: check (and if need be repair) it first
+  const fileProblems = repairSettingsFile(appDir);
+  const s = new Store<AppSettings>({ name: SETTINGS_NAME, cwd: appDir, clearInvalidConfig: true });
+  access = validatedSettings(
+    appDir,
+    s.path,
+    { read: () => s.store, write: (k, v) => s.set(k, v as never) },
+    fileProblems,
+  );
+  return access;
 }

@@ -6,6 +6,7 @@ import type { AppStudyConfig, LabelsDto, LabelsRequest, StudyPresetInfo } from '
 import { appStudyOf, loadPreset, parseStudyConfig, PRESETS } from '../training/eval/study-config';
 import { toDaily } from '../training/data/resample';
 import { FACTORS } from '../training/factors/registry';
+import { checkDateRange } from '../training/labels/date-range';
 import { countClasses, labelSeries } from '../training/labels/labels';
 import { DEFAULT_TRAIN } from '../training/train/settings';
 import { loadBars } from './data-service';
@@ -72,6 +73,7 @@ export function parseStudyFile(name: string, content: string): AppStudyConfig {
 export function computeLabels(dataDir: string, req: LabelsRequest): LabelsDto {
   let bars = loadBars(dataDir, req.target);
   if (bars.barsPerDay > 1) bars = toDaily(bars);
+  checkDateRange(req, bars.date, req.target);
   const { forward, labels } = labelSeries(bars.close, req.horizonDays, req.upThreshold, req.downThreshold, {
     labelPrice: req.labelPrice,
     open: bars.open,

@@ -66,6 +66,7 @@ async function trainJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<
     backend,
     signal,
     log,
+    command: 'the app (training worker)',
     // a resumed run reads the data it started with (run.json), a new one the app's data folder
     onProgress: (p) => post({ type: 'progress', progress: p }),
     onEpoch: (m) => {
@@ -94,6 +95,7 @@ async function studyJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<
   const { backendLabel } = await import('../training/train/backend-info');
   let lastEpochs = 0;
   const result = await executeStudy(config, {
+    command: 'the app (training worker)',
     signal,
     log,
     dataDir: job.dataDir,

@@ -60,6 +60,11 @@ beforeAll(async () => {
   const runs = settings.get().runsDir;
   mkdirSync(path.join(runs, 'r1'), { recursive: true });
   writeFileSync(path.join(runs, 'r1', 'report.html'), '<p>report</p>');
+  // the marker a study folder gets when it is created: only run and study folders' reports are served
+  writeFileSync(
+    path.join(runs, 'r1', 'factor-inception.json'),
+    JSON.stringify({ format: 'factor-inception-folder', kind: 'study', createdAt: '2026-01-01T00:00:00Z' }),
+  );
   symlinkSync(path.join(tmp, 'secret.txt'), path.join(runs, 'r1', 'link.txt'));
   symlinkSync(tmp, path.join(runs, 'outside'));
 });

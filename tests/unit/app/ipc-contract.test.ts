@@ -164,6 +164,7 @@ describe('dispatcher', () => {
     expect(r).toEqual({
       ok: false,
       error: 'Invalid request to study.labels: horizonDays: Too small: expected number to be >=1',
+      kind: 'invalid-request',
     });
     const r2 = await d.dispatch('data.bars', { code: '../etc' });
     expect(r2.ok).toBe(false);
@@ -182,12 +183,14 @@ describe('dispatcher', () => {
     ).toEqual({
       ok: false,
       error: 'data/000300.csv line 3: bad close',
+      kind: 'refused',
     });
   });
   it('answers unknown channels with an error, not an exception', async () => {
     expect(await d.dispatch('fs.readFile', {})).toEqual({
       ok: false,
       error: "Unknown request channel 'fs.readFile'.",
+      kind: 'unknown-channel',
     });
   });
   it('returns the value of a valid request', async () => {

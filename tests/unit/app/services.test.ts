@@ -2,7 +2,15 @@
  * App services on the real daily files: import into the data folder, index list, labels for the sliders, what the
  * runs service refuses (reading real run and study folders is tested in pipeline.test.ts).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,7 +138,7 @@ describe('study service: labels for the threshold sliders', () => {
 });
 
 describe('runs service: what it refuses', () => {
-  it('refuses escaping ids, lists a foreign folder as unknown with the reason, and deletes', () => {
+  it('refuses escaping ids, lists a foreign folder as unknown with the reason, and does not delete it', () => {
     const runs = path.join(tmp, 'runs');
     const dir = path.join(runs, 'r1');
     mkdirSync(dir, { recursive: true });
@@ -150,8 +158,11 @@ describe('runs service: what it refuses', () => {
     );
     for (const bad of ['..', '../r1', 'a/b', '.']) expect(() => runDirOf(runs, bad)).toThrow();
     expect(() => runDirOf(runs, 'r2')).toThrow(/does not exist/);
-    deleteRunDir(runDirOf(runs, 'r1'));
-    expect(listRunSummaries(runs)).toEqual([]);
+    expect(() => deleteRunDir(runs, 'r1')).toThrow(
+      /r1 is not a run or study folder made by this program .*nothing deleted/,
+    );
+    expect(existsSync(path.join(dir, 'predictions.csv'))).toBe(true);
+    rmSync(dir, { recursive: true });
   });
 
   it('reads the Chinese predictions.csv the writer writes, and names the line and field of a bad value', () => {

@@ -63,7 +63,6 @@ describe('fold-cache hashes of a daily study without bar sizes or models', () =>
         const key = `${cell.key}_s1_f${String(fold.index).padStart(3, '0')}`;
         const rows = [...fold.test, ...fold.predictOnly];
         writeCachedFold(path.join(plan.foldDir, `${key}.json`), {
-          version: 1,
           hash: PINNED[key],
           key,
           dates: rows.map((j) => plan.common[j]),

@@ -94,7 +94,9 @@ describe('run registry', () => {
     expect(listRuns(runs)[0].status).toBe('interrupted');
     deleteRun(a);
     expect(existsSync(a)).toBe(false);
-    expect(() => deleteRun(tmp)).toThrow(/not a run folder/);
+    expect(() => deleteRun(tmp)).toThrow(
+      /is not a run or study folder made by this program.*nothing deleted/,
+    );
     expect(listRuns(runs).map((r) => r.name)).toEqual(['b']);
   });
 });

@@ -130,8 +130,10 @@ export function walkForwardSplits(dates: string[], labeledCount: number, opts: W
   }
   req(
     firstTest <= lastTest,
-    'trainDays',
-    `no labeled samples left to test on (first test index ${firstTest}, last labeled ${lastTest})`,
+    opts.testFrom || opts.testTo ? (opts.testTo ? 'testTo' : 'testFrom') : 'trainDays',
+    labeledCount === 0
+      ? 'the dataset has no labelled sample to train or test on'
+      : `no labelled sample left to test on: the ${labeledCount} labelled samples (${dates[0]}..${dates[labeledCount - 1]}) end before the first test date the settings allow (sample ${firstTest + 1}: trainDays ${opts.trainDays} + embargo ${embargo}${opts.testFrom ? `, testFrom ${opts.testFrom}` : ''}${opts.testTo ? `, testTo ${opts.testTo}` : ''}); shorten walkForward.trainDays or widen dataset.from..to`,
   );
 
   const folds: Fold[] = [];

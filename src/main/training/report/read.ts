@@ -3,11 +3,11 @@
  * the writer's English or Chinese columns; nothing else is guessed) and summary.json (validated). A file that
  * does not hold what the writers write is refused with its name, line and field.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import Papa from 'papaparse';
 import { z } from 'zod';
-import { configErrorFromZod } from '../../../shared/config';
 import { DataError } from '../../../shared/errors';
+import { readStoredJson, readStoredText } from '../train/stored';
 import { CLASS_LABELS, FOLD_COLUMNS, FOLD_COLUMNS_V1, PREDICTION_COLUMNS } from './csv';
 
 /** One row of predictions.csv; null where the writer left the cell blank (not known yet, or not a number). */
@@ -53,7 +53,7 @@ function readTable(
   columns: { en: readonly string[]; zh: readonly string[] },
   older: { en: readonly string[]; zh: readonly string[] }[] = [],
 ): { lang: 'en' | 'zh'; version: number; rows: { line: number; cells: string[] }[] } {
-  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const text = readStoredText(file);
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
   const [header, ...body] = parsed.data;
   const versions = [columns, ...older];
@@ -278,21 +278,8 @@ export const studySummarySchema = z.looseObject({
 });
 export type StudySummaryFile = z.infer<typeof studySummarySchema>;
 
-/** Reads and validates a JSON file the program wrote; refuses it naming the file and the first bad field. */
-export function readValidatedJson<T>(file: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new DataError(file, `cannot be read as JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const e = configErrorFromZod(r.error);
-    throw new DataError(file, e.message.slice(e.field.length + 2), { field: e.field });
-  }
-  return r.data;
-}
+/** Reads and validates a JSON file the program wrote (the engine's one stored-file reader, train/stored.ts). */
+export const readValidatedJson = readStoredJson;
 
 /** summary.json of a study folder, or undefined while the study has not finished. */
 export function readStudySummary(file: string): StudySummaryFile | undefined {

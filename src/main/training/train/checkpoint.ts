@@ -4,13 +4,15 @@
  * over the old one last, so after a crash the manifest always points at a complete binary.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { tf } from './tf';
 import type { ModelSpec } from '../model/spec';
 import type { EpochMetrics, TrainSettings } from './settings';
-import { ConfigError } from '../../../shared/errors';
+import { z } from 'zod';
+import { ConfigError, DataError } from '../../../shared/errors';
 import { writeFileAtomic } from './atomic';
+import { readStoredBytes, readStoredJson } from './stored';
 
 /** Everything the loop needs besides weights and optimizer tensors to continue exactly where it stopped. */
 export interface TrainState {
@@ -57,6 +59,49 @@ interface Manifest {
 const DIR = 'checkpoint';
 const MANIFEST = 'manifest.json';
 
+const tensorEntry = z.looseObject({ name: z.string(), shape: z.array(z.number().int().min(0)) });
+const epochEntry = z.looseObject({
+  epoch: z.number(),
+  loss: z.number().nullable(),
+  accuracy: z.number().nullable(),
+  learningRate: z.number(),
+  seconds: z.number(),
+});
+/** The manifest as saveCheckpoint writes it; read only through this schema (stored.ts names the bad field). */
+const manifestSchema = z.looseObject({
+  format: z.literal('factor-inception-checkpoint'),
+  version: z.literal(1),
+  key: z.string(),
+  epoch: z.number().int().min(0),
+  history: z.array(epochEntry),
+  best: z.looseObject({
+    valLoss: z.number().nullable(),
+    epoch: z.number().int(),
+    wait: z.number().int(),
+    hasWeights: z.boolean(),
+  }),
+  stopped: z.boolean(),
+  stoppedEarly: z.boolean(),
+  rng: z.looseObject({ kind: z.literal('derived'), seed: z.number(), epoch: z.number() }),
+  optimizer: z.looseObject({
+    className: z.string(),
+    iterations: z.number(),
+    accBeta1: z.number().optional(),
+    accBeta2: z.number().optional(),
+    tensors: z.array(tensorEntry),
+  }),
+  weights: z.array(tensorEntry),
+  // a file name in the checkpoint folder, never a path
+  bin: z.string().regex(/^weights-epoch\d+\.bin$/, 'expected weights-epoch<N>.bin'),
+  binBytes: z.number().int().min(0),
+  binSha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex'),
+  savedAt: z.string(),
+});
+
+function readManifest(runDir: string): Manifest {
+  return readStoredJson(path.join(runDir, DIR, MANIFEST), manifestSchema) as unknown as Manifest;
+}
+
 /** Identifies what a checkpoint belongs to; resuming with a different model, settings or data size is refused. */
 export function checkpointKey(
   spec: ModelSpec,
@@ -81,7 +126,7 @@ export function readCheckpointInfo(
   runDir: string,
 ): { epoch: number; stopped: boolean; history: EpochMetrics[] } | undefined {
   if (!hasCheckpoint(runDir)) return undefined;
-  const m = JSON.parse(readFileSync(path.join(runDir, DIR, MANIFEST), 'utf8')) as Manifest;
+  const m = readManifest(runDir);
   return { epoch: m.epoch, stopped: m.stopped, history: m.history };
 }
 
@@ -173,20 +218,19 @@ export async function loadCheckpoint(
 ): Promise<TrainState> {
   const dir = path.join(runDir, DIR);
   const file = path.join(dir, MANIFEST);
-  const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-  if (m.format !== 'factor-inception-checkpoint')
-    throw new ConfigError(file, 'is not a factor-inception checkpoint');
+  const m = readManifest(runDir);
   if (m.key !== key)
     throw new ConfigError(
       file,
       `belongs to a different model, settings or dataset (key ${m.key}, this run ${key}); start a new run instead`,
     );
-  const raw = readFileSync(path.join(dir, m.bin));
-  if (raw.byteLength !== m.binBytes || createHash('sha256').update(raw).digest('hex') !== m.binSha256)
-    throw new ConfigError(
-      path.join(dir, m.bin),
-      'is incomplete or corrupt (size or sha256 differs from the manifest)',
-    );
+  const floats = (es: TensorEntry[]) => es.reduce((a, e) => a + e.shape.reduce((x, y) => x * y, 1), 0);
+  const expected = 4 * (floats(m.weights) * (m.best.hasWeights ? 2 : 1) + floats(m.optimizer.tensors));
+  if (expected !== m.binBytes)
+    throw new DataError(file, `lists tensors of ${expected} bytes but a binary of ${m.binBytes}`, {
+      field: 'binBytes',
+    });
+  const raw = readStoredBytes(path.join(dir, m.bin), { bytes: m.binBytes, sha256: m.binSha256 });
   const bin = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   let off = 0;
   const take = (shape: number[]) => {

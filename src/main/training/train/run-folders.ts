@@ -6,15 +6,19 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { StudyConfig } from '../../../shared/config';
+import { studyFolderFileSchema, type StudyConfig } from '../../../shared/config';
 import { ConfigError } from '../../../shared/errors';
 import { parseStudyConfig } from '../eval/study-config';
 import { readStudySummary, readValidatedJson, type StudySummaryFile } from '../report/read';
 import { backendLabel, type BackendInfo } from './backend-info';
-import { readJsonFile, type RunConfig } from './config';
+import type { RunConfig } from './config';
+import { readStoredJson } from './stored';
+import { LOCK_FILE, lockHolder } from './run-lock';
 import { EVALUATION_FILE, runEvaluationSchema, type RunEvaluationFile } from './run-evaluation';
 import {
+  FOLDER_MARKER,
   isRunDir,
+  markedFolderKind,
   processAlive,
   readMetrics,
   readRunConfigOf,
@@ -66,6 +70,8 @@ export type RunFolder = TrainRunFolder | StudyFolder;
 /** A folder under a runs directory that is neither a run nor a study, or that cannot be read. */
 export interface UnreadableFolder {
   kind: 'unknown';
+  /** What the folder is by its marker or kind files when one of its files cannot be read: it is broken. */
+  brokenKind?: 'train' | 'study';
   dir: string;
   name: string;
   error: string;
@@ -78,9 +84,18 @@ export function folderKind(dir: string): 'train' | 'study' | undefined {
   return undefined;
 }
 
-function liveStatus(st: RunStatusFile | undefined, fallback: FolderStatus): FolderStatus {
+/**
+ * 'running' only while a live process trains the folder: its lock's holder. A folder trained before locks
+ * existed (no marker, no lock) falls back to the process id in status.json. A 'running' status without either
+ * was interrupted (crash, kill, a disk too full to record the failure), also while the process that wrote it
+ * lives on (a batch that went on to its next run).
+ */
+function liveStatus(dir: string, st: RunStatusFile | undefined, fallback: FolderStatus): FolderStatus {
   const status = st?.status ?? fallback;
-  return status === 'running' && !processAlive(st?.pid) ? 'interrupted' : status;
+  if (status !== 'running') return status;
+  if (existsSync(path.join(dir, LOCK_FILE))) return lockHolder(dir) ? 'running' : 'interrupted';
+  if (existsSync(path.join(dir, FOLDER_MARKER))) return 'interrupted';
+  return processAlive(st?.pid) ? 'running' : 'interrupted';
 }
 
 /**
@@ -90,7 +105,8 @@ function liveStatus(st: RunStatusFile | undefined, fallback: FolderStatus): Fold
 export function readStudyConfigOf(dir: string): StudyConfig {
   const file = path.join(dir, STUDY_FILE);
   if (existsSync(file)) {
-    return parseStudyConfig({ ...readJsonFile(file, 'study'), outDir: dir }, file);
+    const raw = readStoredJson(file, studyFolderFileSchema);
+    return parseStudyConfig({ ...(raw as Record<string, unknown>), outDir: dir }, file);
   }
   const summaryFile = path.join(dir, 'summary.json');
   const summary = readStudySummary(summaryFile);
@@ -113,7 +129,7 @@ export function readRunFolder(dir: string): RunFolder {
       dir,
       name: meta.name,
       createdAt: meta.createdAt,
-      status: liveStatus(st, 'failed'),
+      status: liveStatus(dir, st, 'failed'),
       message: st?.message ?? (st ? undefined : 'no status.json'),
       backend: backendLabel(meta.backend),
       meta,
@@ -135,7 +151,7 @@ export function readRunFolder(dir: string): RunFolder {
       name: config.name,
       createdAt: st?.startedAt ?? statSync(path.join(dir, stamped)).mtime.toISOString(),
       // a study written before status.json existed has finished when its summary is there
-      status: liveStatus(st, summary ? 'finished' : 'failed'),
+      status: liveStatus(dir, st, summary ? 'finished' : 'failed'),
       message: st?.message,
       backend: summary?.backend ? backendLabel(summary.backend as unknown as BackendInfo) : undefined,
       config,
@@ -149,18 +165,50 @@ export function readRunFolder(dir: string): RunFolder {
   );
 }
 
+/** The list entry of a folder readRunFolder refused. */
+export function unreadable(dir: string, err: unknown): UnreadableFolder {
+  let brokenKind: 'train' | 'study' | undefined;
+  try {
+    brokenKind = folderKind(dir) ?? markedFolderKind(dir);
+  } catch {
+    brokenKind = undefined;
+  }
+  return {
+    kind: 'unknown',
+    brokenKind,
+    dir,
+    name: path.basename(dir),
+    error: err instanceof Error ? err.message : String(err),
+  };
+}
+
 /** Every run and study folder in a runs directory, oldest first; folders it cannot read say why. */
 export function listRunFolders(runsDir: string): (RunFolder | UnreadableFolder)[] {
   if (!existsSync(runsDir)) return [];
   const out: (RunFolder | UnreadableFolder)[] = [];
-  for (const name of readdirSync(runsDir)) {
+  let names: string[];
+  try {
+    names = readdirSync(runsDir);
+  } catch (err) {
+    throw new ConfigError(
+      'runsDir',
+      `${runsDir} cannot be listed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  for (const name of names) {
     const dir = path.join(runsDir, name);
-    if (name.startsWith('.') || !statSync(dir).isDirectory()) continue;
+    if (name.startsWith('.')) continue;
+    try {
+      // a dangling link or an entry removed meanwhile is not a folder to list
+      if (!statSync(dir).isDirectory()) continue;
+    } catch {
+      continue;
+    }
     try {
       out.push(readRunFolder(dir));
     } catch (err) {
-      // a half-written or foreign folder: list it rather than hide it
-      out.push({ kind: 'unknown', dir, name, error: err instanceof Error ? err.message : String(err) });
+      // a broken or foreign folder: list it, with the reason, rather than hide it or fail the whole list
+      out.push(unreadable(dir, err));
     }
   }
   const created = (f: RunFolder | UnreadableFolder) => ('createdAt' in f ? f.createdAt : '');
@@ -172,10 +220,11 @@ export function listRuns(runsDir: string): RunListEntry[] {
   return listRunFolders(runsDir).map((f): RunListEntry => {
     if (f.kind === 'unknown')
       return {
-        kind: 'unknown',
+        kind: f.brokenKind ?? 'unknown',
         name: f.name,
         dir: f.dir,
-        status: 'failed',
+        status: f.brokenKind ? 'broken' : 'unknown',
+        message: f.error,
         createdAt: '',
         preset: '?',
         epochsDone: 0,
@@ -205,7 +254,9 @@ export interface RunListEntry {
   name: string;
   dir: string;
   /** 'interrupted' = status says running but its process is gone (crash, kill, reboot): resume it. */
-  status: RunStatus | 'interrupted';
+  status: RunStatus | 'interrupted' | 'broken' | 'unknown';
+  /** Why a broken or unknown folder cannot be read. */
+  message?: string;
   createdAt: string;
   preset: string;
   /** Epochs trained; for a study, folds in its fold cache. */

@@ -5,8 +5,10 @@
  * the status in the run folder.
  */
 import path from 'node:path';
+import type { ValidationReport } from '../../../shared/domain';
 import { ConfigError } from '../../../shared/errors';
 import { loadDataset, type FactorDataset } from '../images/dataset';
+import { checkDateRange } from '../labels/date-range';
 import { modelInput } from '../model/spec';
 import {
   backendLabel,
@@ -25,10 +27,13 @@ import {
   readRunConfigOf,
   readRunMeta,
   runLogger,
+  setFailedStatus,
   setRunStatus,
+  writeFolderMarker,
   writeMetrics,
 } from './runs';
-import { writeFileAtomic } from './atomic';
+import { cleanStaleTempFiles, writeFileAtomic } from './atomic';
+import { acquireRunLock } from './run-lock';
 import type { EpochMetrics, TrainProgress } from './settings';
 import { predictProba, trainModel, type ModelFactory, type TrainResult } from './trainer';
 
@@ -52,12 +57,61 @@ export function splitTrainVal(
   const val = labelled.slice(labelled.length - nVal);
   const firstVal = val[0];
   const train = labelled.slice(0, labelled.length - nVal).filter((i) => i < firstVal - embargoDays);
-  if (train.length === 0)
+  if (train.length === 0) {
+    const needed = Math.floor((embargoDays + 1) / (1 - validationFraction)) + 1;
     throw new ConfigError(
-      'train.validationFraction',
-      `leaves no training samples (${labelled.length} labelled, embargo ${embargoDays})`,
+      'dataset',
+      `${labelled.length} labelled samples are too few to train on: validation takes the last ${nVal} (train.validationFraction ${validationFraction}) and the ${embargoDays}-day embargo before them leaves no training sample; widen dataset.from..to to at least ${needed} labelled samples, or lower train.validationFraction`,
     );
+  }
   return { train, val };
+}
+
+/**
+ * Refuses a dataset no training can come from, saying why in the data's terms: a range outside the data, a
+ * range whose every date falls in the warm-up, or sample dates none of which has a label yet.
+ */
+export function checkDatasetUsable(ds: FactorDataset, reports: ValidationReport[]): void {
+  const cfg = ds.config;
+  const days = ds.targetDaily.date;
+  checkDateRange(cfg, days, `${cfg.target} in ${reports[0]?.file ?? 'the data'}`, 'dataset.');
+  // the channels share their trading days only from the latest first day to the earliest last day
+  const spans = reports
+    .filter((r) => r.firstTime && r.lastTime)
+    .map((r) => ({
+      what: `${r.code} in ${r.file}`,
+      first: r.firstTime!.slice(0, 10),
+      last: r.lastTime!.slice(0, 10),
+    }));
+  if (spans.length > 1) {
+    const latest = spans.reduce((a, b) => (b.first > a.first ? b : a));
+    const earliest = spans.reduce((a, b) => (b.last < a.last ? b : a));
+    if (cfg.to && cfg.to < latest.first)
+      throw new ConfigError(
+        'dataset.to',
+        `${cfg.to} is before ${latest.first}, the first day every channel has (${latest.what} starts then)`,
+      );
+    if (cfg.from && cfg.from > earliest.last)
+      throw new ConfigError(
+        'dataset.from',
+        `${cfg.from} is after ${earliest.last}, the last day every channel has (${earliest.what} ends then)`,
+      );
+  }
+  const range = `${cfg.from ?? days[0]}..${cfg.to ?? days[days.length - 1]}`;
+  if (!ds.dates.length) {
+    const why = ds.dropped.map((d) => `${d.count} × ${d.reason}`).join('; ');
+    throw new ConfigError(
+      'dataset',
+      `no date in ${range} can be a sample (${why || 'no common trading day of the channels'}): a sample needs lookbackDays (${cfg.lookbackDays}) days of history after the factors' and the ${cfg.normWindowDays}-day z-score's warm-up; widen the range`,
+    );
+  }
+  let labelled = 0;
+  for (const l of ds.labels) if (l >= 0) labelled++;
+  if (!labelled)
+    throw new ConfigError(
+      'dataset',
+      `none of the ${ds.dates.length} sample dates in ${range} has a label yet: a label needs ${cfg.horizonDays} trading days of data after its date, and the data ends ${days[days.length - 1]}; move dataset.from earlier`,
+    );
 }
 
 export interface PredictionsFile {
@@ -100,6 +154,8 @@ export interface RunJobOptions {
   /** Data directory to read instead of the one saved in run.json. */
   dataDir?: string;
   buildModel?: ModelFactory;
+  /** Who trains, for the message a second writer of the folder gets ('factor-inception resume', 'app worker' ...). */
+  command?: string;
 }
 
 /** Creates the run folder for a config (fingerprinting the data) without training. */
@@ -110,7 +166,11 @@ export function prepareRun(
   dataDir: string,
   backend: BackendInfo,
 ): string {
-  const { files } = loadDataset(config.dataset, dataDir);
+  const { dataset, files, reports } = loadDataset(config.dataset, dataDir);
+  // an impossible range is refused before a run folder exists
+  checkDatasetUsable(dataset, reports);
+  if (config.walkForward) testFold(dataset, config);
+  else splitTrainVal(dataset.labels, config.train.validationFraction, config.dataset.horizonDays);
   return createRun(runsDir, name, config, {
     dataDir: path.resolve(dataDir),
     fingerprint: dataFingerprint(files, config.dataset),
@@ -118,9 +178,25 @@ export function prepareRun(
   });
 }
 
-/** Trains (or continues) the run in runDir; sets its status and writes the model and predictions when done. */
+/**
+ * Trains (or continues) the run in runDir; sets its status and writes the model and predictions when done.
+ * Holds the folder's lock throughout: a second writer is refused before it touches anything.
+ */
 export async function executeRun(runDir: string, opts: RunJobOptions): Promise<TrainResult> {
+  const lock = acquireRunLock(runDir, opts.command ?? 'factor-inception');
+  try {
+    // temp files of writes an earlier process did not finish (killed, disk full)
+    cleanStaleTempFiles(runDir, 1);
+    return await trainLocked(runDir, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(runDir: string, opts: RunJobOptions): Promise<TrainResult> {
   const meta = readRunMeta(runDir);
+  // a folder from before markers gets one: from now on its liveness is its lock
+  writeFolderMarker(runDir, 'train');
   const config = readRunConfigOf(runDir);
   // 'wasm+native' when the native kernels compute: the tag on every log line, progress event and predictions file
   const backend = backendLabel(opts.backend);
@@ -132,7 +208,8 @@ export async function executeRun(runDir: string, opts: RunJobOptions): Promise<T
   setRunStatus(runDir, { status: 'running' });
   try {
     const dataDir = opts.dataDir ?? meta.dataDir;
-    const { dataset, files } = loadDataset(config.dataset, dataDir);
+    const { dataset, files, reports } = loadDataset(config.dataset, dataDir);
+    checkDatasetUsable(dataset, reports);
     const fp = dataFingerprint(files, config.dataset);
     if (fp.combined !== meta.fingerprint.combined)
       log(
@@ -213,8 +290,12 @@ export async function executeRun(runDir: string, opts: RunJobOptions): Promise<T
     return result;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    setRunStatus(runDir, { status: 'failed', message });
-    log(`failed: ${message}`);
+    setFailedStatus(runDir, message);
+    try {
+      log(`failed: ${message}`);
+    } catch {
+      /* train.log may be on the full disk too; the error itself is rethrown */
+    }
     throw err;
   }
 }

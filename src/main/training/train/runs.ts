@@ -17,18 +17,19 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { runConfigSchema } from '../../../shared/config';
 import type { DatasetConfig } from '../../../shared/domain';
-import { ConfigError, DataError } from '../../../shared/errors';
-import { readValidatedJson } from '../report/read';
+import { ConfigError } from '../../../shared/errors';
+import { checkStored, parseStoredJson, readStoredJson, readStoredJsonLines, readStoredText } from './stored';
 import type { BackendInfo } from './backend-info';
 import type { RunConfig } from './config';
 import type { EpochMetrics } from './settings';
-import { writeFileAtomic } from './atomic';
+import { overwriteInPlace, WriteError, writeFileAtomic } from './atomic';
+import { acquireRunLock, describeHolder, LOCK_FILE, lockHolder } from './run-lock';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
 
@@ -114,22 +115,89 @@ export function createRun(
   if (!/^[\w.@+-]+$/.test(name))
     throw new ConfigError('name', `'${name}' may only hold letters, digits and . _ - + @`);
   const dir = path.resolve(runsDir, name);
-  if (existsSync(path.join(dir, 'run.json')))
-    throw new ConfigError(
-      'name',
-      `a run named ${name} already exists in ${runsDir} (continue it with: factor-inception resume ${dir})`,
-    );
   mkdirSync(dir, { recursive: true });
-  const full: RunMeta = {
-    name,
-    createdAt: new Date().toISOString(),
-    versions: versions(meta.backend.tfjsVersion),
-    ...meta,
-  };
-  writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  writeFileAtomic(path.join(dir, 'run.json'), JSON.stringify(full, null, 2) + '\n');
-  setRunStatus(dir, { status: 'running' });
+  // two `train --name x` started together: the lock lets one of them create the run, the other is refused
+  const lock = acquireRunLock(dir, 'create run');
+  try {
+    if (existsSync(path.join(dir, 'run.json')))
+      throw new ConfigError(
+        'name',
+        `a run named ${name} already exists in ${runsDir} (continue it with: factor-inception resume ${dir})`,
+      );
+    const full: RunMeta = {
+      name,
+      createdAt: new Date().toISOString(),
+      versions: versions(meta.backend.tfjsVersion),
+      ...meta,
+    };
+    writeFolderMarker(dir, 'train');
+    writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+    writeFileAtomic(path.join(dir, 'run.json'), JSON.stringify(full, null, 2) + '\n');
+    setRunStatus(dir, { status: 'running' });
+  } finally {
+    lock.release();
+  }
   return dir;
+}
+
+/**
+ * The marker of a folder this program made (factor-inception.json: kind and creation time, written once when
+ * the folder is created): what the app's runs.delete requires before it removes a folder.
+ */
+export const FOLDER_MARKER = 'factor-inception.json';
+const markerSchema = z.looseObject({
+  format: z.literal('factor-inception-folder'),
+  kind: z.enum(['train', 'study']),
+  createdAt: z.string(),
+});
+
+/** Writes the folder's marker unless it has one. */
+export function writeFolderMarker(dir: string, kind: 'train' | 'study'): void {
+  const file = path.join(dir, FOLDER_MARKER);
+  if (existsSync(file)) return;
+  writeFileAtomic(
+    file,
+    JSON.stringify(
+      { format: 'factor-inception-folder', kind, createdAt: new Date().toISOString() },
+      null,
+      2,
+    ) + '\n',
+  );
+}
+
+/**
+ * 'train' or 'study' when dir is a folder this program made: its marker, or for a folder made before markers
+ * existed, a run.json, study.json or summary.json that reads as this program's. Undefined otherwise.
+ */
+export function markedFolderKind(dir: string): 'train' | 'study' | undefined {
+  const has = (f: string) => existsSync(path.join(dir, f));
+  const valid = (f: string, schema: z.ZodType) => {
+    try {
+      readStoredJson(path.join(dir, f), schema);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (has(FOLDER_MARKER)) {
+    try {
+      return readStoredJson(path.join(dir, FOLDER_MARKER), markerSchema).kind;
+    } catch {
+      return undefined;
+    }
+  }
+  if (has('run.json') && valid('run.json', runMetaSchema)) return 'train';
+  if (
+    has(STUDY_FILE) &&
+    valid(STUDY_FILE, z.looseObject({ dataset: z.object({}).loose(), model: z.object({}).loose() }))
+  )
+    return 'study';
+  if (
+    has('summary.json') &&
+    valid('summary.json', z.looseObject({ headline: z.string(), cells: z.array(z.unknown()) }))
+  )
+    return 'study';
+  return undefined;
 }
 
 /** A new folder name under runsDir, `<yyyymmdd-hhmmss>-<kind>-<name slug>`, numbered when taken. */
@@ -185,45 +253,28 @@ const epochSchema = z.looseObject({
 /** run.json of a run folder. */
 export function readRunMeta(dir: string): RunMeta {
   if (!isRunDir(dir)) throw new ConfigError('run', `${dir} is not a run folder (no run.json)`);
-  return readValidatedJson(path.join(dir, 'run.json'), runMetaSchema) as unknown as RunMeta;
+  return readStoredJson(path.join(dir, 'run.json'), runMetaSchema) as unknown as RunMeta;
 }
 
 /** config.json of a run folder (the object as written, so it compares equal to the config it came from). */
 export function readRunConfigOf(dir: string): RunConfig {
   const file = path.join(dir, 'config.json');
-  readValidatedJson(file, runConfigSchema);
-  return JSON.parse(readFileSync(file, 'utf8')) as RunConfig;
+  const raw = parseStoredJson(readStoredText(file), file);
+  checkStored(file, raw, runConfigSchema);
+  return raw as RunConfig;
 }
 
 /** status.json of a run or study folder (undefined if absent). */
 export function readRunStatus(dir: string): RunStatusFile | undefined {
   const f = path.join(dir, STATUS_FILE);
-  return existsSync(f) ? (readValidatedJson(f, statusSchema) as RunStatusFile) : undefined;
+  return existsSync(f) ? (readStoredJson(f, statusSchema) as RunStatusFile) : undefined;
 }
 
 /** metrics.jsonl of a run folder: one EpochMetrics per line (empty before the first epoch). */
 export function readMetrics(dir: string): EpochMetrics[] {
   const file = path.join(dir, 'metrics.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .map((line, i) => ({ line, n: i + 1 }))
-    .filter(({ line }) => line.trim())
-    .map(({ line, n }) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch {
-        throw new DataError(file, 'is not a JSON line', { line: n });
-      }
-      const r = epochSchema.safeParse(raw);
-      if (!r.success)
-        throw new DataError(file, r.error.issues[0].message, {
-          line: n,
-          field: r.error.issues[0].path.join('.'),
-        });
-      return r.data as EpochMetrics;
-    });
+  return readStoredJsonLines(file, epochSchema) as EpochMetrics[];
 }
 
 /** Updates run.json's companion status.json atomically; 'running' records this process id. */
@@ -239,6 +290,32 @@ export function setRunStatus(dir: string, s: Omit<RunStatusFile, 'updatedAt' | '
   writeFileAtomic(path.join(dir, STATUS_FILE), JSON.stringify(full, null, 2) + '\n');
 }
 
+/**
+ * Records a failure in status.json and never throws over the error being reported: when the disk is full and
+ * no temp file fits, status.json is overwritten in place (its block is already allocated). Should even that
+ * fail, the released lock shows the folder as interrupted, not running.
+ */
+export function setFailedStatus(dir: string, message: string): void {
+  try {
+    setRunStatus(dir, { status: 'failed', message });
+    return;
+  } catch {
+    /* fall through to the in-place write */
+  }
+  try {
+    const previous = tryStatus(dir);
+    const text = JSON.stringify({
+      status: 'failed',
+      updatedAt: new Date().toISOString(),
+      ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}),
+      message: message.slice(0, 1000),
+    });
+    overwriteInPlace(path.join(dir, STATUS_FILE), text);
+  } catch {
+    /* nothing more can be written here */
+  }
+}
+
 /** Rewrites metrics.jsonl from the full history (atomic; histories are short). */
 export function writeMetrics(dir: string, history: EpochMetrics[]): void {
   writeFileAtomic(
@@ -250,7 +327,13 @@ export function writeMetrics(dir: string, history: EpochMetrics[]): void {
 /** A logger that appends `<ISO time> [<backend>] line` to the run's train.log. */
 export function runLogger(dir: string, backend: string): (line: string) => void {
   const file = path.join(dir, 'train.log');
-  return (line: string) => appendFileSync(file, `${new Date().toISOString()} [${backend}] ${line}\n`);
+  return (line: string) => {
+    try {
+      appendFileSync(file, `${new Date().toISOString()} [${backend}] ${line}\n`);
+    } catch (err) {
+      throw new WriteError(file, err);
+    }
+  };
 }
 
 /** True while a process with this id runs (a 'running' status whose process is gone was interrupted). */
@@ -264,12 +347,45 @@ export function processAlive(pid: number | undefined): boolean {
   }
 }
 
-/** Deletes a run folder; refuses folders that are not runs and runs whose process is still alive. */
+/**
+ * Deletes a run or study folder: only a folder this program made (markedFolderKind), never a symlink, and not
+ * while a live process holds its lock (or, for folders from before locks, its status names a live process).
+ */
 export function deleteRun(runDir: string): void {
-  if (!isRunDir(runDir))
-    throw new ConfigError('run', `${runDir} is not a run folder (no run.json); nothing deleted`);
-  const st = readRunStatus(runDir);
-  if (st?.status === 'running' && st.pid !== process.pid && processAlive(st.pid))
-    throw new ConfigError('run', `${runDir} is being trained by process ${st.pid}; stop it first`);
+  let st;
+  try {
+    st = lstatSync(runDir);
+  } catch {
+    throw new ConfigError('run', `${runDir} does not exist; nothing deleted`);
+  }
+  if (st.isSymbolicLink() || !st.isDirectory())
+    throw new ConfigError(
+      'run',
+      `${runDir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; nothing deleted`,
+    );
+  if (!markedFolderKind(runDir))
+    throw new ConfigError(
+      'run',
+      `${runDir} is not a run or study folder made by this program (no ${FOLDER_MARKER}, run.json or study.json); nothing deleted`,
+    );
+  const holder = lockHolder(runDir);
+  if (holder)
+    throw new ConfigError('run', `${runDir} is being trained by ${describeHolder(holder)}; stop it first`);
+  const status = existsSync(path.join(runDir, STATUS_FILE)) ? tryStatus(runDir) : undefined;
+  if (
+    !existsSync(path.join(runDir, LOCK_FILE)) &&
+    status?.status === 'running' &&
+    status.pid !== process.pid &&
+    processAlive(status.pid)
+  )
+    throw new ConfigError('run', `${runDir} is being trained by process ${status.pid}; stop it first`);
   rmSync(runDir, { recursive: true, force: true });
+}
+
+function tryStatus(dir: string): RunStatusFile | undefined {
+  try {
+    return readRunStatus(dir);
+  } catch {
+    return undefined;
+  }
 }

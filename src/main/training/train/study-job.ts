@@ -9,9 +9,10 @@ import path from 'node:path';
 import { runStudy, type StudyHooks, type StudyResult } from '../eval/study';
 import { appStudyOf, type StudyConfig } from '../eval/study-config';
 import { writeReports } from '../report/write';
-import { writeFileAtomic } from './atomic';
+import { cleanStaleTempFiles, writeFileAtomic } from './atomic';
 import { readStudyConfigOf } from './run-folders';
-import { setRunStatus, STUDY_FILE } from './runs';
+import { acquireRunLock } from './run-lock';
+import { setFailedStatus, setRunStatus, STUDY_FILE, writeFolderMarker } from './runs';
 
 /** The message runStudy throws when its signal aborts. */
 const CANCELLED = 'study cancelled';
@@ -22,10 +23,26 @@ const CANCELLED = 'study cancelled';
  */
 export async function executeStudy(
   config: StudyConfig,
-  hooks: StudyHooks = {},
+  hooks: StudyHooks & { command?: string } = {},
 ): Promise<StudyResult | undefined> {
   const dir = path.resolve(config.outDir);
   mkdirSync(dir, { recursive: true });
+  // one writer per folder: a second study or resume on it is refused here, before it writes anything
+  const lock = acquireRunLock(dir, hooks.command ?? 'factor-inception study');
+  try {
+    cleanStaleTempFiles(dir, 1);
+    return await studyLocked(dir, config, hooks);
+  } finally {
+    lock.release();
+  }
+}
+
+async function studyLocked(
+  dir: string,
+  config: StudyConfig,
+  hooks: StudyHooks & { command?: string },
+): Promise<StudyResult | undefined> {
+  writeFolderMarker(dir, 'study');
   // outDir belongs to the folder, so study.json stays valid when the folder moves
   writeFileAtomic(path.join(dir, STUDY_FILE), JSON.stringify(appStudyOf(config), null, 2) + '\n');
   setRunStatus(dir, { status: 'running' });
@@ -43,12 +60,15 @@ export async function executeStudy(
       });
       return undefined;
     }
-    setRunStatus(dir, { status: 'failed', message });
+    setFailedStatus(dir, message);
     throw err;
   }
 }
 
 /** Continues (or re-reports) the study in dir from its study.json and fold cache. */
-export function resumeStudy(dir: string, hooks: StudyHooks = {}): Promise<StudyResult | undefined> {
+export function resumeStudy(
+  dir: string,
+  hooks: StudyHooks & { command?: string } = {},
+): Promise<StudyResult | undefined> {
   return executeStudy(readStudyConfigOf(path.resolve(dir)), hooks);
 }

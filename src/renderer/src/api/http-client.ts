@@ -7,11 +7,11 @@ import {
   unwrap,
   type Channel,
   type ContractApi,
-  type Envelope,
   type EventName,
   type Req,
   type Res,
 } from '../../../shared/ipc-contract';
+import { envelopeOf } from './envelope';
 
 const TOKEN_KEY = 'fi-access-token';
 
@@ -93,9 +93,7 @@ export function createHttpApi(token = accessToken()): ContractApi {
       } catch {
         throw new Error('The workstation host does not answer: is it still running?');
       }
-      if (res.status === 401)
-        throw new Error('Access token missing or wrong: open the URL the host printed.');
-      return unwrap((await res.json()) as Envelope<unknown>);
+      return unwrap(await envelopeOf(res));
     },
     (event, cb) => {
       ensureSource();

@@ -281,12 +281,15 @@ export const en = {
       volume: 'Volume',
     },
     labelTitle: 'Label price',
-    labelChanged: 'On {rows} test dates with both labels known, {changed} change class between close-to-close and next-open labels.',
+    labelChanged:
+      'On {rows} test dates with both labels known, {changed} change class between close-to-close and next-open labels.',
     labelTrained: 'Balanced accuracy, label trained on',
     labelOther: 'Balanced accuracy, other label',
     testDays: 'Test days',
     segments: 'Test blocks',
   },
+  // settings-problem banner (App.vue): the settings file could not be used as it was
+  settingsProblem: { title: 'Settings problem:' },
 };
 
 export type Messages = typeof en;

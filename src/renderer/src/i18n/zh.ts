@@ -271,10 +271,13 @@ export const zh: Messages = {
       volume: '成交量',
     },
     labelTitle: '标签价格',
-    labelChanged: '在两种标签都已知的 {rows} 个测试日中，有 {changed} 在收盘到收盘与次日开盘到开盘两种标签之间改变类别。',
+    labelChanged:
+      '在两种标签都已知的 {rows} 个测试日中，有 {changed} 在收盘到收盘与次日开盘到开盘两种标签之间改变类别。',
     labelTrained: '平衡准确率（训练所用标签）',
     labelOther: '平衡准确率（另一种标签）',
     testDays: '测试日',
     segments: '测试区块',
   },
+  // settings-problem banner (App.vue): the settings file could not be used as it was
+  settingsProblem: { title: '设置文件有问题：' },
 };

@@ -13,7 +13,7 @@ import type { PermutationScores } from '../importance';
 import type { tf } from '../../train/tf';
 import { argmaxRows, NUM_CLASSES } from '../metrics';
 import type { StudyConfig } from '../study-config';
-import { foldHash, readCachedFold, writeCachedFold, type CachedFold } from './fold-cache';
+import { foldHash, readCachedFold, writeCachedFold } from './fold-cache';
 import {
   importanceSettings,
   readFoldScores,
@@ -117,7 +117,8 @@ export async function trainFolds(
           labelsFrom: cell.labelsFrom,
         });
         const file = path.join(plan.foldDir, `${key}.json`);
-        const cached = readCachedFold(file, hash, key, log);
+        const testDates = testRows.map((j) => common[j]);
+        const cached = readCachedFold(file, { hash, key, dates: testDates }, log);
         if (cached && config.warmStart && !prevModel && fold.index > 0) {
           // a warm-started fold needs the previous fold's weights, which are not cached: keep the cached
           // predictions but the next computed fold will start from a fresh initialisation (noted)
@@ -198,15 +199,7 @@ export async function trainFolds(
             backend: result.backend,
             accuracy: fold.test.length ? correct / fold.test.length : NaN,
           };
-          const payload: CachedFold = {
-            version: 1,
-            hash,
-            key,
-            dates: testRows.map((j) => common[j]),
-            probs: Array.from(probs),
-            record,
-          };
-          writeCachedFold(file, payload);
+          writeCachedFold(file, { hash, key, dates: testDates, probs: Array.from(probs), record });
           computed++;
           computeSeconds += seconds;
           computedWork += foldWork[fold.index];
