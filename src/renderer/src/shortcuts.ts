@@ -1,13 +1,16 @@
 /**
  * Keyboard shortcuts of the workstation: Alt+1..7 open the views in the order of the side bar, Ctrl+Enter
  * (⌘↵ on a Mac) starts a training run from the current setup, Ctrl+Shift+Enter runs the study, ? lists them.
- * Alt+digit rather than Ctrl+digit: browsers keep Ctrl+digit for their tabs.
+ * Alt+digit rather than Ctrl+digit: browsers keep Ctrl+digit for their tabs. No DOM types: unit-tested in Node.
  */
-import type { View } from './store';
+
+/** The views of the workstation, in the order of the side bar. */
+export type View = 'signal' | 'data' | 'study' | 'images' | 'training' | 'results' | 'runs';
 
 export const VIEW_ORDER: View[] = ['signal', 'data', 'study', 'images', 'training', 'results', 'runs'];
 
-const mac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+const nav = (globalThis as { navigator?: { platform?: string } }).navigator;
+const mac = /Mac|iPhone|iPad/.test(nav?.platform ?? '');
 
 /** The key combination of an action as the UI shows it. */
 export function shortcutLabel(action: 'run' | 'study' | 'help' | View): string {
@@ -19,11 +22,18 @@ export function shortcutLabel(action: 'run' | 'study' | 'help' | View): string {
 
 export type ShortcutAction = { view: View } | { start: 'train' | 'study' } | { help: true };
 
+/** The parts of a keydown event a shortcut looks at. */
+export interface KeyPress {
+  key: string;
+  code: string;
+  altKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+}
+
 /** What a key press does, or undefined. Pure: `typing` is whether the focus is in a text field. */
-export function shortcutOf(
-  e: Pick<KeyboardEvent, 'key' | 'code' | 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey'>,
-  typing: boolean,
-): ShortcutAction | undefined {
+export function shortcutOf(e: KeyPress, typing: boolean): ShortcutAction | undefined {
   const mod = e.ctrlKey || e.metaKey;
   if (e.altKey && !mod) {
     // e.code: Alt+digit types another character on some layouts (macOS ⌥1 = ¡)

@@ -11,9 +11,10 @@ import type {
 import { api } from './api';
 import { defaultConvention, palette } from './charts/colors';
 import { livePointOf, type LivePoint } from './charts/training';
+import type { View } from './shortcuts';
 import { defaultLanguage, i18n } from './i18n';
 
-export type View = 'signal' | 'data' | 'study' | 'images' | 'training' | 'results' | 'runs';
+export type { View } from './shortcuts';
 
 export const state = reactive({
   /** Today's signal (and the getting-started guide) first. */

@@ -9,7 +9,7 @@ import { withEpoch } from '../../../src/shared/training';
 import { describeBackend, withoutPaths } from '../../../src/main/training/train/backend-info';
 import { palette } from '../../../src/renderer/src/charts/colors';
 import { curvesOption, historyX, livePointOf } from '../../../src/renderer/src/charts/training';
-import { shortcutOf, VIEW_ORDER } from '../../../src/renderer/src/shortcuts';
+import { shortcutOf, VIEW_ORDER, type KeyPress } from '../../../src/renderer/src/shortcuts';
 
 const ep = (epoch: number, loss: number, fold?: string): JobEpoch => ({
   epoch,
@@ -124,16 +124,15 @@ describe("today's signal verdict and trade", () => {
 });
 
 describe('keyboard shortcuts', () => {
-  const key = (k: Partial<KeyboardEvent>) =>
-    ({
-      key: '',
-      code: '',
-      altKey: false,
-      ctrlKey: false,
-      metaKey: false,
-      shiftKey: false,
-      ...k,
-    }) as KeyboardEvent;
+  const key = (k: Partial<KeyPress>): KeyPress => ({
+    key: '',
+    code: '',
+    altKey: false,
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    ...k,
+  });
   it('Alt+digit opens the views in side-bar order; Ctrl/⌘+Enter starts a run, with Shift the study', () => {
     expect(VIEW_ORDER[0]).toBe('signal');
     expect(shortcutOf(key({ altKey: true, code: 'Digit3', key: '3' }), false)).toEqual({ view: 'study' });

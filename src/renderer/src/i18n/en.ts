@@ -287,6 +287,7 @@ export const en = {
     recordLine: 'Test block {from} – {to}, {n} labeled dates (the last walk-forward fold, never trained on)',
     model: 'This model',
     chance: 'Chance (three classes)',
+    interval: '{level} % interval (block bootstrap)',
     noInterval: 'no interval (run scored before intervals were written)',
     verdict: {
       chance:

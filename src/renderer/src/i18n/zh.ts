@@ -276,6 +276,7 @@ export const zh: Messages = {
     recordLine: '测试区间 {from} – {to}，{n} 个有标签的日期（最后一个滚动前向折，训练中从未使用）',
     model: '本模型',
     chance: '随机水平（三类）',
+    interval: '{level} % 区间（分块自助法）',
     noInterval: '无区间（该运行评估时尚未计算区间）',
     verdict: {
       chance: '区间包含随机水平：从表现看，该模型与随机猜测无法区分。请把这个信号当作噪声。',
