@@ -231,6 +231,7 @@ export const en = {
     open: 'Keyboard shortcuts (?)',
   },
   shell: { host: { web: 'browser', electron: 'desktop' }, version: 'version {v}' },
+  layoutNames: { 'time-factor': 'time × factor', seed: 'square raster (the original)' },
   modelNames: {
     googlenet: 'GoogLeNet',
     compact: 'Compact Inception',

@@ -222,6 +222,7 @@ export const zh: Messages = {
     open: '键盘快捷键（?）',
   },
   shell: { host: { web: '浏览器', electron: '桌面' }, version: '版本 {v}' },
+  layoutNames: { 'time-factor': '时间 × 因子', seed: '方形栅格（原论文）' },
   modelNames: {
     googlenet: 'GoogLeNet',
     compact: '紧凑 Inception',
