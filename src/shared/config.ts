@@ -272,6 +272,8 @@ export const runConfigSchema = z.strictObject({
   train: trainSchema,
   /** When present, the run trains on the last walk-forward fold and is scored on its test block. */
   walkForward: walkForwardSchema.optional(),
+  /** The strategy its test block is backtested with (and today's signal acts by); trains nothing. */
+  backtest: backtestSchema.optional(),
 });
 
 export const runFileSchema = z.strictObject({
@@ -279,6 +281,7 @@ export const runFileSchema = z.strictObject({
   model: modelSchema.partial().optional(),
   train: trainSchema.partial().optional(),
   walkForward: walkForwardSchema.partial().optional(),
+  backtest: backtestSchema.partial().optional(),
 });
 
 export const appStudyConfigSchema = z.strictObject({

@@ -132,22 +132,48 @@ export interface FactorImageDto {
 
 export type JobKind = 'train' | 'study';
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+/** What a running job is doing (the view words it); absent once the job has ended (the status says it all). */
+export type JobStep = 'starting' | 'dataset' | 'training' | 'predicting' | 'reporting' | 'cancelling';
+
+/** A study's fold trainings (cells x seeds x folds), counted the same way by every display. */
+export interface StudyJobProgress {
+  /** Fold trainings finished, trained now or read from the fold cache. */
+  done: number;
+  total: number;
+  /** Of `done`, read from the fold cache. */
+  cached: number;
+  /** Key of the fold training in progress (`cell_sSeed_fIndex`); absent between trainings. */
+  training?: string;
+  /** Seconds left, estimated from the folds trained so far (NaN before the first). */
+  etaSeconds: number;
+}
+
+/** An epoch in a job's history; `fold` names a study's fold training (absent for a training run). */
+export interface JobEpoch extends EpochMetrics {
+  fold?: string;
+}
 
 export interface JobState {
   id: string;
   kind: JobKind;
   name: string;
   status: JobStatus;
+  /** True when the job continues an existing run or study folder (runId names it). */
+  resumed?: boolean;
   runId?: string;
   runDir?: string;
   createdAt: string;
   startedAt?: string;
   endedAt?: string;
+  /** The training in progress: the run's, or a study's current fold training. */
   progress?: TrainProgress;
-  /** Study progress: folds / seeds done, free text stage. */
-  stage?: string;
+  step?: JobStep;
+  /** Studies: fold trainings done of total. */
+  study?: StudyJobProgress;
+  /** 0..1 of the whole job. */
   fraction?: number;
-  history: EpochMetrics[];
+  /** Every epoch trained in the folder, those before a cancel included (a study's over all fold trainings). */
+  history: JobEpoch[];
   backend?: string;
   error?: string;
   log: string[];
@@ -191,6 +217,15 @@ export interface RunSummaryDto {
   totalReturn?: number;
   hasReport: boolean;
   hasPredictions: boolean;
+  /** A finished training run's saved model (model.json): today's signal can be computed from it. */
+  hasModel?: boolean;
+  /** The image channels (target first). */
+  channels?: string[];
+  /** The out-of-sample period: a run's test block, a study's first to last test date. */
+  testStart?: string;
+  testEnd?: string;
+  /** Seconds spent training: a run's epochs, a study's fold trainings (cached ones count their first time). */
+  trainSeconds?: number;
 }
 
 export interface FoldRow {
@@ -270,6 +305,72 @@ export interface RunDetailDto {
 
 export type CsvKind = 'predictions' | 'folds' | 'history';
 
+/** A probability row of today's signal: one sample date, newest last. */
+export interface SignalRow {
+  date: string;
+  pDown: number;
+  pFlat: number;
+  pUp: number;
+  /** 0 down, 1 flat, 2 up. */
+  predicted: number;
+  /** The H-day label once it is known; -1 for the newest H dates, which have none yet. */
+  label: number;
+  /** The strategy's target exposure decided at this date's close (fraction of equity). */
+  target: number;
+}
+
+export interface SignalInterval {
+  lo: number;
+  hi: number;
+  /** Two-sided level, 0.9 = 90 %. */
+  level: number;
+}
+
+/** The run's out-of-sample record: its test block (the last walk-forward fold), scored like a study cell. */
+export interface SignalRecord {
+  testStart: string;
+  testEnd: string;
+  /** Labeled test dates. */
+  n: number;
+  balancedAccuracy?: number;
+  /** Absent for runs scored before intervals were written. */
+  ci?: SignalInterval;
+  /** The study's baselines on the same dates, best (by balanced accuracy) first. */
+  baselines: { name: string; balancedAccuracy?: number; ci?: SignalInterval }[];
+}
+
+/** Today's signal: a finished training run's model on the newest dates of the data folder. */
+export interface SignalDto {
+  runId: string;
+  runName: string;
+  createdAt: string;
+  target: string;
+  channels: string[];
+  preset: string;
+  horizonDays: number;
+  upThreshold: number;
+  downThreshold: number;
+  /** Last date in the target index's file, and the newest sample date (every channel has that bar). */
+  targetLastDate: string;
+  lastSampleDate: string;
+  /** The newest dates, newest last: the H without a label yet, and enough before them for the holding period. */
+  rows: SignalRow[];
+  /** What the strategy does after the newest close (its backtest options, the run's test block used the same). */
+  action: {
+    positionMap: [number, number, number];
+    execution: 'next-open' | 'next-close';
+    holdDays: number;
+    /** Target exposure decided at the newest close, traded at the next open (or close). */
+    target: number;
+    /** The target decided one date earlier: the change is what to trade. */
+    previousTarget: number;
+  };
+  record?: SignalRecord;
+  /** The data differs from the data the run was trained on (expected after a data update). */
+  dataChanged: boolean;
+  backend: string;
+}
+
 // ---------------------------------------------------------------- channels
 
 /** Request channels: name -> request and response types. */
@@ -291,12 +392,14 @@ export interface Requests {
   'training.cancel': { req: { jobId: string }; res: JobState };
   'training.resume': { req: { runId: string }; res: JobState };
   'training.remove': { req: { jobId: string }; res: JobState[] };
+  'training.clearFinished': { req: Record<string, never>; res: JobState[] };
   'training.list': { req: Record<string, never>; res: JobState[] };
   'runs.list': { req: Record<string, never>; res: RunSummaryDto[] };
   'runs.get': { req: { runId: string }; res: RunDetailDto };
   'runs.delete': { req: { runId: string }; res: { deleted: string } };
   'runs.exportCsv': { req: { runId: string; kind: CsvKind }; res: { filename: string; content: string } };
   'runs.openReport': { req: { runId: string }; res: { opened: boolean; url?: string } };
+  'signal.get': { req: { runId?: string }; res: SignalDto | null };
   'dialog.saveText': { req: { defaultName: string; content: string }; res: { path: string | null } };
   'dialog.openText': { req: { extensions: string[] }; res: { name: string; content: string } | null };
 }
@@ -377,12 +480,14 @@ export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
   'training.cancel': z.object({ jobId }),
   'training.resume': z.object({ runId }),
   'training.remove': z.object({ jobId }),
+  'training.clearFinished': empty,
   'training.list': empty,
   'runs.list': empty,
   'runs.get': z.object({ runId }),
   'runs.delete': z.object({ runId }),
   'runs.exportCsv': z.object({ runId, kind: z.enum(['predictions', 'folds', 'history']) }),
   'runs.openReport': z.object({ runId }),
+  'signal.get': z.object({ runId: runId.optional() }),
   'dialog.saveText': z.object({ defaultName: z.string().min(1).max(255), content: z.string() }),
   'dialog.openText': z.object({ extensions: z.array(z.string().regex(/^[a-z0-9]{1,10}$/)).max(10) }),
 };

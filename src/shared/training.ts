@@ -60,3 +60,17 @@ export interface EpochMetrics {
   learningRate: number;
   seconds: number;
 }
+
+/** An epoch of one of a study's fold trainings (`fold` = the training's key, `cell_sSeed_fIndex`). */
+export interface FoldEpoch extends EpochMetrics {
+  fold: string;
+}
+
+/**
+ * The epoch history with `m` added: an epoch of the same training (same `fold`, or both without one) numbered
+ * m.epoch or later is dropped first, since a training that restarts (a study's fold retrained after a cancel, a
+ * run resumed from an older checkpoint) repeats those epochs. Pure; returns a new array.
+ */
+export function withEpoch<T extends EpochMetrics & { fold?: string }>(history: readonly T[], m: T): T[] {
+  return [...history.filter((h) => h.fold !== m.fold || h.epoch < m.epoch), m];
+}

@@ -62,6 +62,8 @@ describe.skipIf(!binary)('Electron app', () => {
   });
 
   it('imports the real files and updates the class counts from the slider', async () => {
+    // the app opens on today's signal; importing is on the Data view
+    await page.click('button[data-view="data"]');
     await page.setInputFiles(
       '[data-testid="import-input"]',
       ['000300', '000001', '000905', '399006'].map(dailyFile),

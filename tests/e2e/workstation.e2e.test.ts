@@ -88,6 +88,8 @@ describe('web host workstation', () => {
   });
 
   it('imports the four real daily index files and lists them with date ranges', async () => {
+    // the app opens on today's signal; importing is on the Data view
+    await go('data');
     const files = ['000300', '000001', '000905', '399006'].map((c) => dailyFile(c));
     await page.setInputFiles('[data-testid="import-input"]', files);
     await page.waitForSelector('[data-testid="indices"] tr[data-code="399006"]');

@@ -1,5 +1,4 @@
 /** training.* channels: thin wrappers over the job service. */
-import path from 'node:path';
 import { studyOfApp } from '../training/eval/study-config';
 import { resumableRun, runDirOf } from '../services/runs-service';
 import type { AppContext } from './context';
@@ -15,11 +14,12 @@ export function trainingHandlers(ctx: AppContext): PartialHandlers {
     },
     'training.cancel': ({ jobId }) => ctx.jobs.cancel(jobId),
     'training.remove': ({ jobId }) => ctx.jobs.remove(jobId),
+    'training.clearFinished': () => ctx.jobs.clearFinished(),
     'training.list': () => ctx.jobs.list(),
     'training.resume': ({ runId }) => {
       const dir = runDirOf(ctx.settings.get().runsDir, runId);
       const { kind, name } = resumableRun(dir);
-      return ctx.jobs.start(kind, { resumeRunDir: dir, name: `${name} (resumed ${path.basename(dir)})` });
+      return ctx.jobs.start(kind, { resumeRunDir: dir, name });
     },
   };
 }

@@ -5,7 +5,8 @@
  * child_process.fork in the web host).
  */
 import { randomUUID } from 'node:crypto';
-import type { AppStudyConfig, JobKind, JobState } from '../../shared/ipc-contract';
+import type { AppStudyConfig, JobKind, JobState, SignalDto } from '../../shared/ipc-contract';
+import { withEpoch } from '../../shared/training';
 import type { FromWorker, ToWorker, WorkerJob } from '../worker/protocol';
 import { rememberRun, type SettingsAccess } from './settings-file';
 
@@ -54,6 +55,7 @@ export class JobService {
       kind,
       name: config?.name ?? (from as { name: string }).name,
       status: 'queued',
+      ...(resumeRunDir ? { resumed: true } : {}),
       createdAt: new Date().toISOString(),
       history: [],
       log: [],
@@ -81,7 +83,7 @@ export class JobService {
     } else if (job.status === 'running' && this.current?.id === id) {
       const cur = this.current;
       cur.worker.send({ type: 'cancel' });
-      job.stage = 'cancelling';
+      job.step = 'cancelling';
       this.changed(job);
       cur.killTimer = setTimeout(() => {
         if (!cur.finished) cur.worker.kill();
@@ -99,6 +101,46 @@ export class JobService {
     this.jobs.splice(this.jobs.indexOf(job), 1);
     this.requests.delete(id);
     return this.list();
+  }
+
+  /** Removes every job that has ended (done, failed, cancelled) from the list; their folders stay. */
+  clearFinished(): JobState[] {
+    for (const j of this.jobs.filter((x) => x.status !== 'running' && x.status !== 'queued')) {
+      this.jobs.splice(this.jobs.indexOf(j), 1);
+      this.requests.delete(j.id);
+    }
+    return this.list();
+  }
+
+  /**
+   * Today's signal of a finished run, computed in a worker of its own outside the queue (a study may be
+   * training for hours; a prediction takes seconds), on the current data folder.
+   */
+  signal(runDir: string, timeoutMs = 180_000): Promise<SignalDto> {
+    const worker = this.opts.spawn();
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        f();
+      };
+      const timer = setTimeout(() => {
+        settle(() => reject(new Error(`Today's signal took longer than ${timeoutMs / 1000} s; try again.`)));
+        worker.kill();
+      }, timeoutMs);
+      worker.onMessage((m) => {
+        if (m.type === 'signal') settle(() => resolve(m.signal));
+        else if (m.type === 'error') settle(() => reject(new Error(m.message)));
+      });
+      worker.onExit((code) =>
+        settle(() =>
+          reject(new Error(`The prediction process stopped unexpectedly (exit code ${code ?? 'signal'}).`)),
+        ),
+      );
+      worker.send({ type: 'signal', runDir, dataDir: this.opts.dataDir() });
+    });
   }
 
   /** Cancels everything (window closed with "cancel training"). */
@@ -123,7 +165,7 @@ export class JobService {
     const request = this.requests.get(job.id)!;
     job.status = 'running';
     job.startedAt = new Date().toISOString();
-    job.stage = 'starting worker';
+    job.step = 'starting';
     let worker: WorkerHandle;
     try {
       worker = this.opts.spawn();
@@ -142,7 +184,7 @@ export class JobService {
     worker.onExit((code) => {
       if (cur.killTimer) clearTimeout(cur.killTimer);
       if (!cur.finished) {
-        const cancelling = job.stage === 'cancelling';
+        const cancelling = job.step === 'cancelling';
         this.finish(
           job,
           cancelling ? 'cancelled' : 'failed',
@@ -162,8 +204,15 @@ export class JobService {
     job.status = status;
     job.endedAt = new Date().toISOString();
     if (error) job.error = error;
-    job.stage = status;
+    // the status says it all once a job has ended
+    job.step = undefined;
+    if (status === 'done') job.fraction = 1;
     this.changed(job);
+  }
+
+  /** A step unless the job is being cancelled (that one stays until the worker has stopped). */
+  private setStep(job: JobState, step: NonNullable<JobState['step']>): void {
+    if (job.step !== 'cancelling') job.step = step;
   }
 
   private onMessage(job: JobState, msg: FromWorker): void {
@@ -174,6 +223,9 @@ export class JobService {
         job.runId = msg.runId;
         job.runDir = msg.runDir;
         break;
+      case 'history':
+        job.history = msg.history;
+        break;
       case 'progress':
         // the trainer's final 'done' event carries no speed: keep the last measured one on screen
         job.progress =
@@ -181,13 +233,20 @@ export class JobService {
             ? msg.progress
             : { ...msg.progress, samplesPerSecond: job.progress.samplesPerSecond };
         job.backend = msg.progress.backend || job.backend;
+        if (msg.progress.phase !== 'done') this.setStep(job, 'training');
+        job.fraction = jobFraction(job);
         break;
       case 'epoch':
-        job.history = [...job.history, msg.metrics];
+        job.history = withEpoch(job.history, { ...msg.metrics, fold: msg.fold });
         break;
-      case 'stage':
-        if (job.stage !== 'cancelling') job.stage = msg.stage;
-        if (msg.fraction !== undefined) job.fraction = msg.fraction;
+      case 'study':
+        job.study = msg.study;
+        if (msg.study.done < msg.study.total && (job.step === 'starting' || job.step === 'dataset'))
+          this.setStep(job, 'training');
+        job.fraction = jobFraction(job);
+        break;
+      case 'step':
+        this.setStep(job, msg.step);
         break;
       case 'backend':
         job.backend = msg.name;
@@ -204,6 +263,20 @@ export class JobService {
     }
     this.changed(job);
   }
+}
+
+/**
+ * 0..1 of a job: a run's epochs and batches; a study's fold trainings, the one in progress by its epochs and
+ * batches. Pure.
+ */
+export function jobFraction(job: Pick<JobState, 'kind' | 'status' | 'progress' | 'study'>): number {
+  if (job.status === 'done') return 1;
+  const p = job.progress;
+  const inTraining = p && p.epochs > 0 ? (p.epoch - 1 + (p.batches ? p.batch / p.batches : 0)) / p.epochs : 0;
+  if (job.kind === 'train') return Math.min(1, Math.max(0, inTraining));
+  const s = job.study;
+  if (!s || s.total <= 0) return 0;
+  return Math.min(1, (s.done + (s.training ? inTraining : 0)) / s.total);
 }
 
 /**

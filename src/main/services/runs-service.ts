@@ -75,6 +75,11 @@ function summaryOf(f: RunFolder | UnreadableFolder): RunSummaryDto {
     const e = f.evaluation;
     return {
       ...base,
+      hasModel: f.status === 'finished' && existsSync(path.join(f.dir, 'model.json')),
+      channels: f.config.dataset.channels,
+      testStart: e?.fold.testStart,
+      testEnd: e?.fold.testEnd,
+      trainSeconds: f.history.length ? f.history.reduce((a, m) => a + m.seconds, 0) : undefined,
       epochsDone: f.history.length,
       epochs: f.config.train.epochs,
       valLoss: last?.valLoss,
@@ -87,8 +92,14 @@ function summaryOf(f: RunFolder | UnreadableFolder): RunSummaryDto {
   }
   const s = f.summary;
   const primary = s?.cells.find((c) => c.key === s.primary) ?? s?.cells[0];
+  const foldsFile = path.join(f.dir, 'folds.csv');
   return {
     ...base,
+    channels: primary?.channels ?? f.config.dataset.channels,
+    testStart: s?.folds[0]?.testStart,
+    testEnd: s?.folds.at(-1)?.testEnd,
+    trainSeconds:
+      s && existsSync(foldsFile) ? readFoldsCsv(foldsFile).reduce((a, r) => a + r.seconds, 0) : undefined,
     foldsDone: f.foldsDone,
     accuracy: num(primary?.metrics.accuracy),
     balancedAccuracy: num(primary?.metrics.balancedAccuracy),

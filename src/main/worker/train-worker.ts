@@ -45,13 +45,13 @@ async function backendFor(
 async function trainJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<boolean> {
   const { executeRun, prepareRun } = await import('../training/train/run-job');
   const { parseRunConfig } = await import('../training/train/config');
-  const { newRunFolderName, readRunConfigOf } = await import('../training/train/runs');
+  const { newRunFolderName, readMetrics, readRunConfigOf } = await import('../training/train/runs');
   const { runOfApp } = await import('../training/eval/study-config');
   let dir = job.resumeRunDir;
   const config = dir ? readRunConfigOf(dir) : parseRunConfig(runOfApp(job.config!), job.config!.name);
   const backend = await backendFor(config, log);
+  post({ type: 'step', step: 'dataset' });
   if (!dir) {
-    post({ type: 'stage', stage: 'building dataset', fraction: 0 });
     dir = prepareRun(
       job.runsDir,
       newRunFolderName(job.runsDir, 'train', job.config!.name),
@@ -61,7 +61,8 @@ async function trainJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<
     );
   }
   post({ type: 'run', runId: path.basename(dir), runDir: dir });
-  const epochs = config.train.epochs;
+  // a resumed run continues from its checkpoint: its chart starts with the epochs trained before
+  post({ type: 'history', history: readMetrics(dir) });
   const result = await executeRun(dir, {
     backend,
     signal,
@@ -69,11 +70,8 @@ async function trainJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<
     command: 'the app (training worker)',
     // a resumed run reads the data it started with (run.json), a new one the app's data folder
     onProgress: (p) => post({ type: 'progress', progress: p }),
-    onEpoch: (m) => {
-      post({ type: 'epoch', metrics: m });
-      post({ type: 'stage', stage: `epoch ${m.epoch}/${epochs}`, fraction: m.epoch / epochs });
-    },
-    onStage: (stage) => post({ type: 'stage', stage, fraction: 1 }),
+    onEpoch: (m) => post({ type: 'epoch', metrics: m }),
+    onStage: () => post({ type: 'step', step: 'predicting' }),
   });
   result.model.dispose();
   return result.cancelled;
@@ -84,7 +82,7 @@ async function studyJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<
   const { studyOfApp } = await import('../training/eval/study-config');
   const { readStudyConfigOf } = await import('../training/train/run-folders');
   const { executeStudy } = await import('../training/train/study-job');
-  const { newRunFolderName } = await import('../training/train/runs');
+  const { newRunFolderName, readStudyEpochs } = await import('../training/train/runs');
   const dir =
     job.resumeRunDir ?? path.join(job.runsDir, newRunFolderName(job.runsDir, 'study', job.config!.name));
   const config = job.resumeRunDir
@@ -92,8 +90,8 @@ async function studyJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<
     : studyOfApp(job.config!, dir, `study ${job.config!.name}`);
   const backend = await backendFor(config, log);
   post({ type: 'run', runId: path.basename(dir), runDir: dir });
-  const { backendLabel } = await import('../training/train/backend-info');
-  let lastEpochs = 0;
+  post({ type: 'history', history: job.resumeRunDir ? readStudyEpochs(dir) : [] });
+  post({ type: 'step', step: 'dataset' });
   const result = await executeStudy(config, {
     command: 'the app (training worker)',
     signal,
@@ -101,32 +99,21 @@ async function studyJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<
     dataDir: job.dataDir,
     backend,
     onProgress: (p) => {
-      const fraction = p.total
-        ? (p.done + (p.epoch && p.epochs ? p.epoch / p.epochs : 0)) / p.total
-        : undefined;
+      // one count for every display: fold trainings finished (trained or cached) of the planned total
       post({
-        type: 'stage',
-        stage: `${p.done}/${p.total} folds · ${p.key}${p.epoch ? ` · epoch ${p.epoch}/${p.epochs}` : ''}`,
-        fraction,
-      });
-      if (p.epochs) lastEpochs = p.epochs;
-      // the training view's progress: folds as 'epochs', the fold's epochs as 'batches'
-      post({
-        type: 'progress',
-        progress: {
-          epoch: p.done + 1,
-          epochs: p.total,
-          batch: p.epoch ?? 0,
-          batches: p.epochs ?? lastEpochs,
-          loss: NaN,
-          accuracy: NaN,
-          samplesPerSecond: 0,
+        type: 'study',
+        study: {
+          done: p.done,
+          total: p.total,
+          cached: p.cached,
+          training: p.phase === 'training' ? p.key : undefined,
           etaSeconds: p.etaSeconds,
-          backend: backendLabel(backend),
-          phase: 'validate',
         },
       });
+      if (p.train) post({ type: 'progress', progress: p.train });
+      if (p.done === p.total) post({ type: 'step', step: 'reporting' });
     },
+    onEpoch: (fold, m) => post({ type: 'epoch', metrics: m, fold }),
   });
   return result === undefined;
 }
@@ -134,9 +121,25 @@ async function studyJob(job: WorkerJob, signal: AbortSignal, log: Log): Promise<
 let started = false;
 const controller = new AbortController();
 
+/** Today's signal of a finished run: its model on the newest dates of the data folder. */
+async function signalTask(runDir: string, dataDir: string): Promise<void> {
+  const { readRunConfigOf } = await import('../training/train/runs');
+  const { selectBackend } = await import('../training/train/backend');
+  const { todaysSignal } = await import('../training/train/signal');
+  const backend = await selectBackend(readRunConfigOf(runDir).train.backend);
+  post({ type: 'signal', signal: await todaysSignal(runDir, { dataDir, backend }) });
+}
+
 onParent((msg) => {
   if (msg.type === 'cancel') {
     controller.abort();
+    return;
+  }
+  if (msg.type === 'signal' && !started) {
+    started = true;
+    void signalTask(msg.runDir, msg.dataDir)
+      .catch((err) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }))
+      .finally(() => setTimeout(() => process.exit(0), 200));
     return;
   }
   if (msg.type !== 'start' || started) return;

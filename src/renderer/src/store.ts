@@ -10,12 +10,15 @@ import type {
 } from '../../shared/ipc-contract';
 import { api } from './api';
 import { defaultConvention, palette } from './charts/colors';
+import { livePointOf, type LivePoint } from './charts/training';
+import type { View } from './shortcuts';
 import { defaultLanguage, i18n } from './i18n';
 
-export type View = 'data' | 'study' | 'images' | 'training' | 'results' | 'runs';
+export type { View } from './shortcuts';
 
 export const state = reactive({
-  view: 'data' as View,
+  /** Today's signal (and the getting-started guide) first. */
+  view: 'signal' as View,
   info: null as AppInfo | null,
   settings: null as AppSettings | null,
   indices: [] as IndexInfo[],
@@ -50,14 +53,13 @@ export async function attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
 }
 
 /** Batch-level loss/accuracy trace per job, collected from progress events (epoch history comes from main). */
-export const live: Record<string, { x: number; loss: number; accuracy: number }[]> = reactive({});
+export const live: Record<string, LivePoint[]> = reactive({});
 
 function upsertJob(job: JobState): void {
-  const p = job.progress;
-  if (p && p.phase === 'train') {
+  const point = livePointOf(job);
+  if (point) {
     const trace = (live[job.id] ??= []);
-    const x = p.epoch - 1 + (p.batches > 0 ? p.batch / p.batches : 0);
-    if (!trace.length || trace[trace.length - 1].x < x) trace.push({ x, loss: p.loss, accuracy: p.accuracy });
+    if (!trace.length || trace[trace.length - 1].x < point.x) trace.push(point);
   }
   const i = state.jobs.findIndex((j) => j.id === job.id);
   if (i >= 0) state.jobs[i] = job;

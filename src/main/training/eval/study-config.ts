@@ -165,7 +165,13 @@ export function studyOfApp(app: AppStudyConfig, outDir: string, what = 'the stud
 
 /** The app's setup as a run config: one model trained on the last walk-forward fold, scored on its test block. */
 export function runOfApp(app: AppStudyConfig): RunFile {
-  return { dataset: app.dataset, model: app.model, train: app.train, walkForward: app.walkForward };
+  return {
+    dataset: app.dataset,
+    model: app.model,
+    train: app.train,
+    walkForward: app.walkForward,
+    backtest: app.backtest,
+  };
 }
 
 /** A resolved study as the app edits it (outDir belongs to the folder, not the setup). */

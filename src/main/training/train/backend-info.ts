@@ -16,10 +16,20 @@ export interface BackendInfo {
   note?: string;
 }
 
-/** One line naming the backend for logs and reports, e.g. 'wasm (tfjs 4.22.0, 1 thread; native kernels (…))'. */
+/**
+ * One line naming the backend for logs and reports, e.g. 'wasm (tfjs 4.22.0, 1 thread; native kernels (…))'.
+ * Paths of this machine (a note saved by an older version may hold one) are cut to their file name: logs and
+ * reports are shared, and the folder a package was looked up from says nothing about the backend.
+ */
 export function describeBackend(b: BackendInfo): string {
   const threads = `${b.threads} thread${b.threads === 1 ? '' : 's'}`;
-  return `${b.name} (tfjs ${b.tfjsVersion}, ${threads}${b.kernels ? `; ${b.kernels}` : ''})${b.note ? ` — ${b.note}` : ''}`;
+  const text = `${b.name} (tfjs ${b.tfjsVersion}, ${threads}${b.kernels ? `; ${b.kernels}` : ''})${b.note ? ` — ${b.note}` : ''}`;
+  return withoutPaths(text);
+}
+
+/** Text with every absolute path (POSIX, Windows or file:// URL) replaced by its last component. */
+export function withoutPaths(text: string): string {
+  return text.replace(/(?:file:\/\/)?(?:[A-Za-z]:[\\/]|\/)(?:[^\s'"()\\/]+[\\/])+([^\s'"()\\/]+)/g, '$1');
 }
 
 /** Whether the native kernel addon computed under this backend. */

@@ -9,7 +9,7 @@ import { ConfigError } from '../../../shared/errors';
 import { tf } from './tf';
 import { registerWasmKernels } from './wasm-kernels';
 import { installWasmThreadShims } from './wasm-kernels/threads';
-import type { BackendInfo } from './backend-info';
+import { withoutPaths, type BackendInfo } from './backend-info';
 import {
   cachedTimings,
   choiceKey,
@@ -82,8 +82,11 @@ function loadTfjsNode(): Promise<string | undefined> {
       if (!tf.findBackend('tensorflow')) return `${TFJS_NODE} loaded but registered no 'tensorflow' backend`;
       return undefined;
     } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
+        return `${TFJS_NODE} is not installed`;
       const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      return `${TFJS_NODE} is not available (${msg})`;
+      return `${TFJS_NODE} is not available (${withoutPaths(msg)})`;
     }
   })();
   return nodeLoaded;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import {
   configErrorFromZod,
   runFileSchema,
+  type BacktestConfig,
   type RunConfig,
   type RunFile,
   type WalkForwardConfig,
@@ -15,6 +16,7 @@ import {
 import type { DatasetConfig } from '../../../shared/domain';
 import { ConfigError } from '../../../shared/errors';
 import { parseJsonText } from '../../../shared/json';
+import { DEFAULT_BACKTEST } from '../eval/backtest';
 import { resolveDatasetConfig } from '../images/dataset';
 import { DEFAULT_MODEL, validateSpec, type ModelSpec } from '../model/spec';
 import { DEFAULT_TRAIN, type TrainSettings } from './settings';
@@ -56,7 +58,16 @@ export function parseRunConfig(raw: unknown, file = 'config'): RunConfig {
     config.walkForward = { ...DEFAULT_WALK_FORWARD, ...p.walkForward };
     checkEmbargo(config.walkForward, dataset.horizonDays, file);
   }
+  if (p.backtest) config.backtest = { ...runBacktest(config), ...p.backtest };
   return config;
+}
+
+/**
+ * The strategy a run's test block and today's signal use: the config's backtest section, else the study's
+ * defaults (long on up, next open, holding H-day tranches of the run's own horizon).
+ */
+export function runBacktest(config: Pick<RunConfig, 'dataset' | 'backtest'>): BacktestConfig {
+  return config.backtest ?? { ...DEFAULT_BACKTEST, holdDays: config.dataset.horizonDays };
 }
 
 /** The embargo between training labels and test dates may not be shorter than the label horizon. */

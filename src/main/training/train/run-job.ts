@@ -271,7 +271,7 @@ async function trainLocked(runDir: string, opts: RunJobOptions): Promise<TrainRe
     if (fold) {
       opts.onStage?.('predicting test block');
       const probs = predictProba(result.model, dataset.source([...fold.test, ...fold.predictOnly], input));
-      const { evaluation, table } = evaluateTestBlock(dataset, fold, probs, backend);
+      const { evaluation, table } = evaluateTestBlock(dataset, fold, probs, backend, config);
       writeFileAtomic(path.join(runDir, 'predictions.csv'), predictionTableCsv(table));
       writeFileAtomic(path.join(runDir, EVALUATION_FILE), evaluationJson(evaluation));
       log(

@@ -27,7 +27,7 @@ import { ConfigError } from '../../../shared/errors';
 import { checkStored, parseStoredJson, readStoredJson, readStoredJsonLines, readStoredText } from './stored';
 import type { BackendInfo } from './backend-info';
 import type { RunConfig } from './config';
-import type { EpochMetrics } from './settings';
+import type { EpochMetrics, FoldEpoch } from '../../../shared/training';
 import { overwriteInPlace, WriteError, writeFileAtomic } from './atomic';
 import { acquireRunLock, describeHolder, LOCK_FILE, lockHolder } from './run-lock';
 
@@ -272,9 +272,35 @@ export function readRunStatus(dir: string): RunStatusFile | undefined {
 
 /** metrics.jsonl of a run folder: one EpochMetrics per line (empty before the first epoch). */
 export function readMetrics(dir: string): EpochMetrics[] {
-  const file = path.join(dir, 'metrics.jsonl');
+  return readEpochLines(path.join(dir, 'metrics.jsonl'), epochSchema) as EpochMetrics[];
+}
+
+/**
+ * A study's epochs.jsonl: every epoch of every fold training, keyed by the fold (`cell_sSeed_fIndex`), so the
+ * app's live charts keep the epochs trained before a cancel when the study is resumed. Outside the fold cache:
+ * it changes no fold's hash and no cached file.
+ */
+export const STUDY_EPOCHS_FILE = 'epochs.jsonl';
+
+const foldEpochSchema = epochSchema.extend({ fold: z.string().min(1) });
+
+/** epochs.jsonl of a study folder (empty when absent: a study made before it existed, or not started). */
+export function readStudyEpochs(dir: string): FoldEpoch[] {
+  return readEpochLines(path.join(dir, STUDY_EPOCHS_FILE), foldEpochSchema) as FoldEpoch[];
+}
+
+/** Rewrites a study's epochs.jsonl (atomic; a few hundred short lines at most). */
+export function writeStudyEpochs(dir: string, epochs: FoldEpoch[]): void {
+  writeFileAtomic(
+    path.join(dir, STUDY_EPOCHS_FILE),
+    epochs.map((m) => JSON.stringify(m)).join('\n') + (epochs.length ? '\n' : ''),
+  );
+}
+
+/** JSON lines validated one by one; a bad line is refused naming the file, the line and the field. */
+function readEpochLines(file: string, schema: z.ZodType): unknown[] {
   if (!existsSync(file)) return [];
-  return readStoredJsonLines(file, epochSchema) as EpochMetrics[];
+  return readStoredJsonLines(file, schema);
 }
 
 /** Updates run.json's companion status.json atomically; 'running' records this process id. */

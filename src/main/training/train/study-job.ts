@@ -2,17 +2,27 @@
  * One study end to end, shared by the CLI's study and resume commands and the app's training worker: the study
  * folder gets study.json (its config, a study file that `factor-inception study --config` reads back) and a
  * status, then runStudy trains or reads every fold and the report writers write predictions.csv, folds.csv,
- * summary.json and report.html. Rerunning on the same folder reuses its fold cache.
+ * summary.json and report.html. Rerunning on the same folder reuses its fold cache. Every epoch of every fold
+ * training goes to epochs.jsonl (outside the fold cache), so a resumed study's charts start with the epochs
+ * trained before.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { runStudy, type StudyHooks, type StudyResult } from '../eval/study';
 import { appStudyOf, type StudyConfig } from '../eval/study-config';
 import { writeReports } from '../report/write';
+import { withEpoch, type FoldEpoch } from '../../../shared/training';
 import { cleanStaleTempFiles, writeFileAtomic } from './atomic';
 import { readStudyConfigOf } from './run-folders';
 import { acquireRunLock } from './run-lock';
-import { setFailedStatus, setRunStatus, STUDY_FILE, writeFolderMarker } from './runs';
+import {
+  readStudyEpochs,
+  setFailedStatus,
+  setRunStatus,
+  STUDY_FILE,
+  writeFolderMarker,
+  writeStudyEpochs,
+} from './runs';
 
 /** The message runStudy throws when its signal aborts. */
 const CANCELLED = 'study cancelled';
@@ -47,7 +57,15 @@ async function studyLocked(
   writeFileAtomic(path.join(dir, STUDY_FILE), JSON.stringify(appStudyOf(config), null, 2) + '\n');
   setRunStatus(dir, { status: 'running' });
   try {
-    const result = await runStudy(config, hooks);
+    let epochs: FoldEpoch[] = readStudyEpochs(dir);
+    const result = await runStudy(config, {
+      ...hooks,
+      onEpoch: (fold, m) => {
+        epochs = withEpoch(epochs, { ...m, fold });
+        writeStudyEpochs(dir, epochs);
+        hooks.onEpoch?.(fold, m);
+      },
+    });
     writeReports(result);
     setRunStatus(dir, { status: 'finished' });
     return result;

@@ -5,6 +5,7 @@
 import type { Bars, ImageLayout, LabelPrice } from '../../../../shared/domain';
 import type { StudyImportance } from '../../../../shared/study-summary';
 import type { StudyStatistics } from '../../../../shared/study-statistics';
+import type { EpochMetrics, TrainProgress } from '../../../../shared/training';
 import type { BackendInfo } from '../../train/backend-info';
 import type { BacktestResult } from '../backtest';
 import type { Interval } from '../bootstrap';
@@ -18,18 +19,24 @@ export interface StudyProgress {
   done: number;
   total: number;
   cached: number;
-  /** Key of the fold being trained. */
+  /** Key of the fold this event is about. */
   key: string;
+  /** 'cached': read from the fold cache; 'training': being trained; 'trained': just finished training. */
+  phase: 'cached' | 'training' | 'trained';
   epoch?: number;
   epochs?: number;
   /** Seconds, estimated from the folds computed in this session. */
   etaSeconds: number;
   elapsedSeconds: number;
   message: string;
+  /** The trainer's last progress event of the fold being trained (batch loss, accuracy, samples/s). */
+  train?: TrainProgress;
 }
 
 export interface StudyHooks {
   onProgress?: (p: StudyProgress) => void;
+  /** After each epoch of a fold training, with the fold's key (`cell_sSeed_fIndex`). */
+  onEpoch?: (key: string, m: EpochMetrics) => void;
   signal?: AbortSignal;
   log?: (line: string) => void;
   /** Directory of the index files (default: resolveDataDir()). Ignored when `bars` is given. */

@@ -74,13 +74,19 @@ export async function trainFolds(
   const foldWork = folds.map((f) => f.train.length + f.val.length);
   let remainingWork = foldWork.reduce((a, b) => a + b, 0) * cells.length * config.seeds.length;
   let computedWork = 0;
-  const progress = (key: string, message: string, extra: Partial<StudyProgress> = {}) => {
+  const progress = (
+    key: string,
+    phase: StudyProgress['phase'],
+    message: string,
+    extra: Partial<StudyProgress> = {},
+  ) => {
     const per = computedWork > 0 ? computeSeconds / computedWork : NaN;
     hooks.onProgress?.({
       done,
       total,
       cached: cachedCount,
       key,
+      phase,
       etaSeconds: Number.isFinite(per) ? per * remainingWork : NaN,
       elapsedSeconds: (Date.now() - t0) / 1000,
       message,
@@ -135,11 +141,11 @@ export async function trainFolds(
           cachedCount++;
           remainingWork -= foldWork[fold.index];
           done++;
-          progress(key, `${key}: cached`);
+          progress(key, 'cached', `${key}: cached`);
         } else {
           if (hooks.signal?.aborted) throw new Error('study cancelled');
           const ts = Date.now();
-          progress(key, `${key}: training`);
+          progress(key, 'training', `${key}: training`);
           const { input } = cell;
           const trainSet = cell.ds.source(toDs(fold.train), input);
           const valSet = fold.val.length ? cell.ds.source(toDs(fold.val), input) : undefined;
@@ -159,7 +165,12 @@ export async function trainFolds(
                 }
               : undefined,
             onProgress: (p) =>
-              progress(key, `${key}: epoch ${p.epoch}/${p.epochs}`, { epoch: p.epoch, epochs: p.epochs }),
+              progress(key, 'training', `${key}: epoch ${p.epoch}/${p.epochs}`, {
+                epoch: p.epoch,
+                epochs: p.epochs,
+                train: p,
+              }),
+            onEpoch: (m) => hooks.onEpoch?.(key, m),
           });
           if (result.cancelled) {
             result.model.dispose();
@@ -207,6 +218,7 @@ export async function trainFolds(
           done++;
           progress(
             key,
+            'trained',
             `${key}: done in ${seconds.toFixed(1)} s, test accuracy ${(record.accuracy * 100).toFixed(1)} %`,
           );
           log(

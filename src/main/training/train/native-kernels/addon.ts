@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withoutPaths } from '../backend-info';
 
 /** The addon's functions. Buffers are Float32Array views; `sizes` is an Int32Array (see native/src/addon.c). */
 export interface NativeAddon {
@@ -104,7 +105,7 @@ export function loadAddon(): { addon?: NativeAddon; why?: string; file?: string 
     loaded = { addon: require(file) as NativeAddon, file };
   } catch (e) {
     loaded = {
-      why: `native kernels failed to load from ${file} (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+      why: `native kernels failed to load from ${path.basename(file)} (${withoutPaths(e instanceof Error ? e.message.split('\n')[0] : String(e))})`,
     };
   }
   return loaded;
