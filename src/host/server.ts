@@ -13,6 +13,7 @@ import { BROWSER_LOCAL_CHANNELS, type EventName, type Events } from '../shared/i
 import type { AppContext } from '../main/ipc/context';
 import type { Dispatcher } from '../main/ipc/dispatch';
 import { createHostDispatcher } from '../main/ipc/handlers';
+import { workerCompute, type ComputeHandle } from '../main/services/compute';
 import { appJobService, type JobService, type WorkerHandle } from '../main/services/jobs';
 import type { SettingsAccess } from '../main/services/settings-file';
 import { safeResolve } from './safe-path';
@@ -45,6 +46,8 @@ export interface HostOptions {
   rendererDir: string;
   settings: SettingsAccess;
   spawnWorker: () => WorkerHandle;
+  /** Starts a compute worker (datasets, plans, saliency); default: in this process. */
+  spawnCompute?: () => ComputeHandle;
   port?: number;
   token?: string;
   version?: string;
@@ -119,11 +122,13 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     for (const c of clients) c.write(data);
   };
   const jobs = appJobService(opts.spawnWorker, opts.settings, emit);
+  const compute = opts.spawnCompute ? workerCompute(opts.spawnCompute) : undefined;
   const ctx: AppContext = {
     host: 'web',
     version: opts.version ?? '0.0.0',
     settings: opts.settings,
     jobs,
+    compute,
     emit,
     openReport: async (file) => {
       const runsDir = opts.settings.get().runsDir;
@@ -244,6 +249,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     settingsFile: opts.settings.file,
     async close() {
       jobs.cancelAll();
+      compute?.close();
       for (const c of clients) c.end();
       clients.clear();
       server.closeAllConnections();

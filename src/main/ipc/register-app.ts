@@ -1,5 +1,5 @@
 /** app.* and settings.* channels. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from './context';
 import type { PartialHandlers } from './dispatch';
@@ -23,6 +23,9 @@ export function appHandlers(ctx: AppContext): PartialHandlers {
         const dir = patch[key];
         if (dir === undefined) continue;
         if (!path.isAbsolute(dir)) throw new Error(`${key}: give an absolute folder path, got '${dir}'.`);
+        // a mistyped data folder is refused, not created: the index files are somewhere else
+        if (key === 'dataDir' && !(existsSync(dir) && statSync(dir).isDirectory()))
+          throw new Error(`The folder ${dir} does not exist.`);
         mkdirSync(dir, { recursive: true });
       }
       return ctx.settings.set(patch);

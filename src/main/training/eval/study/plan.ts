@@ -6,7 +6,8 @@
 import path from 'node:path';
 import type { Bars, DatasetConfig, ImageLayout } from '../../../../shared/domain';
 import { ConfigError } from '../../../../shared/errors';
-import { findIndexFile, resolveDataDir } from '../../data/data-dir';
+import { resolveDataDir } from '../../data/data-dir';
+import { findSeriesFile } from '../../data/series-file';
 import { importFile } from '../../data/import';
 import { buildDataset, CORE_FACTOR_COUNT, imageShapeOf, type FactorDataset } from '../../images/dataset';
 import { modelInput } from '../../model/spec';
@@ -68,7 +69,7 @@ function loadBars(
     const dir = resolveDataDir(hooks.dataDir);
     bars = new Map();
     for (const code of codes) {
-      const file = findIndexFile(dir, code);
+      const file = findSeriesFile(dir, code, config.dataset.barsPerDay);
       const { bars: b, report } = importFile(file, { code });
       const errors = report.issues.filter((i) => i.severity === 'error').length;
       if (errors) log(`${file}: ${errors} row(s) dropped by validation`);
