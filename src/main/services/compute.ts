@@ -1,8 +1,9 @@
 /**
  * The compute service: datasets, plans, estimates and saliency maps are computed in worker processes that main
  * starts and supervises (Electron's utilityProcess, a Node child process in the web host), so a dataset build
- * never blocks the main process that answers the window. Two lanes, each its own process: 'interactive' (the
- * factor image of a date) never waits behind 'background' (a study plan, a speed measurement, a saliency map).
+ * never blocks the main process that answers the window. Three lanes, each its own process started on first
+ * use: 'interactive' (the factor image of a date) never waits behind 'planning' (a study plan) or 'model' (a
+ * speed measurement, a saliency map: the two that load tfjs).
  * In each lane a newer request for the same slot replaces one still waiting: only the latest image or plan
  * matters, so a dragged slider costs one build, not one per step. Plain Node: the launcher is injected.
  */
@@ -29,13 +30,14 @@ export interface ComputeService {
 /** The message of a request a newer one replaced before it ran (the window ignores its answer). */
 export const SUPERSEDED = 'Superseded by a newer request.';
 
-type Lane = 'interactive' | 'background';
+type Lane = 'interactive' | 'planning' | 'model';
 const LANE_OF: Record<TaskName, Lane> = {
   image: 'interactive',
   prepare: 'interactive',
-  plan: 'background',
-  estimate: 'background',
-  saliency: 'background',
+  plan: 'planning',
+  // the two that load tfjs and a model: seconds each, so they wait behind neither images nor plans
+  estimate: 'model',
+  saliency: 'model',
 };
 
 interface Pending {
@@ -114,7 +116,8 @@ class WorkerLane {
 export function workerCompute(spawn: () => ComputeHandle): ComputeService {
   const lanes: Record<Lane, WorkerLane> = {
     interactive: new WorkerLane(spawn),
-    background: new WorkerLane(spawn),
+    planning: new WorkerLane(spawn),
+    model: new WorkerLane(spawn),
   };
   let seq = 0;
   return {

@@ -136,10 +136,9 @@ async function refresh(): Promise<void> {
   api.images.prepare({ dataset: JSON.parse(JSON.stringify(config.dataset)) }).catch(() => undefined);
   try {
     const copy = JSON.parse(key);
-    const [study, train] = await Promise.all([
-      api.study.plan({ kind: 'study', config: copy }),
-      api.study.plan({ kind: 'train', config: copy }),
-    ]);
+    // one after the other: in the browser a host allows six connections, and a slow plan must not hold two
+    const study = await api.study.plan({ kind: 'study', config: copy });
+    const train = await api.study.plan({ kind: 'train', config: copy });
     if (my !== seq) return;
     Object.assign(plan, { study, train, key });
     plan.estimate = { study: null, train: null };
@@ -172,10 +171,8 @@ export async function estimate(): Promise<void> {
   plan.estimating = true;
   try {
     const config = JSON.parse(key);
-    const [study, train] = await Promise.all([
-      api.study.estimate({ kind: 'study', config }),
-      api.study.estimate({ kind: 'train', config }),
-    ]);
+    const study = await api.study.estimate({ kind: 'study', config });
+    const train = await api.study.estimate({ kind: 'train', config });
     if (plan.key === key) plan.estimate = { study, train };
   } catch {
     // superseded by a newer setup, or the speed could not be measured: the preview shows no time

@@ -407,7 +407,7 @@ export function surfaceOption(
         projection: 'perspective',
         alpha: 24,
         beta: 32,
-        distance: 250,
+        distance: 240,
         minDistance: 180,
         maxDistance: 420,
         rotateSensitivity: 1,

@@ -388,7 +388,7 @@ export const en = {
       width: 'Multiplier on every filter count (1 = the paper’s GoogLeNet).',
       epochs: 'Passes over the training samples of each fold (early stopping may end sooner).',
       batch: 'Samples per training step.',
-      lr: 'Adam’s step size.',
+      lr: 'Step size of the Adam optimiser (0.001 is the usual start).',
       backend: 'Where tensors are computed: automatic picks the fastest that loads.',
       window:
         'anchored: every fold trains from the first sample on; rolling: on the last “train span” samples only.',
