@@ -13,6 +13,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           'train-worker': resolve(__dirname, 'src/main/worker/train-worker.ts'),
+          // and the compute worker (datasets, plans, saliency) a second long-lived one
+          'compute-worker': resolve(__dirname, 'src/main/worker/compute-worker.ts'),
         },
         // tfjs and its native/wasm backends are loaded at run time from node_modules
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],

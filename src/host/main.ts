@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { confSettings, userDataDir } from '../main/services/settings-file';
-import { forkWorker } from './fork-worker';
+import { forkCompute, forkWorker } from './fork-worker';
 import { startHost } from './server';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     rendererDir,
     settings,
     spawnWorker: forkWorker,
+    spawnCompute: forkCompute,
     port: Number(arg('--port') ?? 0),
     version: process.env.npm_package_version,
   });

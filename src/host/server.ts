@@ -20,6 +20,7 @@ import {
 import type { AppContext } from '../main/ipc/context';
 import type { Dispatcher } from '../main/ipc/dispatch';
 import { createHostDispatcher } from '../main/ipc/handlers';
+import { workerCompute, type ComputeHandle } from '../main/services/compute';
 import { appJobService, type JobService, type WorkerHandle } from '../main/services/jobs';
 import type { SettingsAccess } from '../main/services/settings-file';
 import { cleanInterruptedWrites } from '../main/services/startup';
@@ -53,6 +54,8 @@ export interface HostOptions {
   rendererDir: string;
   settings: SettingsAccess;
   spawnWorker: () => WorkerHandle;
+  /** Starts a compute worker (datasets, plans, saliency); default: in this process. */
+  spawnCompute?: () => ComputeHandle;
   port?: number;
   token?: string;
   version?: string;
@@ -199,11 +202,13 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   };
   const cleaned = cleanInterruptedWrites(opts.settings);
   const jobs = appJobService(opts.spawnWorker, opts.settings, emit);
+  const compute = opts.spawnCompute ? workerCompute(opts.spawnCompute) : undefined;
   const ctx: AppContext = {
     host: 'web',
     version: opts.version ?? '0.0.0',
     settings: opts.settings,
     jobs,
+    compute,
     emit,
     openReport: async (file) => {
       const runsDir = opts.settings.get().runsDir;
@@ -327,6 +332,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     cleaned,
     async close() {
       jobs.cancelAll();
+      compute?.close();
       for (const c of clients) c.end();
       clients.clear();
       server.closeAllConnections();

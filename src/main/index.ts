@@ -9,11 +9,13 @@ import type { AppContext } from './ipc/context';
 import { createAppDispatcher } from './ipc/app-dispatcher';
 import { broadcast, registerElectronIpc } from './ipc/register-electron';
 import { buildMenu } from './menu';
+import { workerCompute, type ComputeHandle } from './services/compute';
 import { appJobService, type WorkerHandle } from './services/jobs';
 import { userDataDir } from './services/settings-file';
 import { electronSettings } from './services/settings-store';
 import { cleanInterruptedWrites } from './services/startup';
 import { createMainWindow } from './windows';
+import type { FromCompute } from './worker/compute-protocol';
 import type { FromWorker } from './worker/protocol';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,6 +31,19 @@ function spawnUtilityWorker(): WorkerHandle {
   return {
     send: (msg) => child.postMessage(msg),
     onMessage: (cb) => child.on('message', (m) => cb(m as FromWorker)),
+    onExit: (cb) => child.once('exit', (code) => cb(code)),
+    kill: () => void child.kill(),
+  };
+}
+
+function spawnUtilityCompute(): ComputeHandle {
+  const child = utilityProcess.fork(path.join(here, 'compute-worker.js'), [], {
+    serviceName: 'factor-inception compute',
+    stdio: 'inherit',
+  });
+  return {
+    send: (msg) => child.postMessage(msg),
+    onMessage: (cb) => child.on('message', (m) => cb(m as FromCompute)),
     onExit: (cb) => child.once('exit', (code) => cb(code)),
     kill: () => void child.kill(),
   };
@@ -54,11 +69,14 @@ if (!app.requestSingleInstanceLock()) {
     const settings = electronSettings();
     cleanInterruptedWrites(settings);
     const jobs = appJobService(spawnUtilityWorker, settings, broadcast);
+    const compute = workerCompute(spawnUtilityCompute);
+    app.on('will-quit', () => compute.close());
     const ctx: AppContext = {
       host: 'electron',
       version: app.getVersion(),
       settings,
       jobs,
+      compute,
       emit: broadcast,
       openReport: async (file) => {
         const err = await shell.openPath(file);

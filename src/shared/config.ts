@@ -366,6 +366,10 @@ export const appSettingsSchema = z.strictObject({
   colorConvention: z.enum(['red-up', 'green-up']).optional(),
   lastStudyConfig: appStudyConfigSchema.optional(),
   recentRuns: z.array(runIdSchema).max(10),
+  /** Data update: the quote source ('auto' = Eastmoney, then Sina). */
+  updateSource: z.enum(['auto', 'eastmoney', 'sina']).optional(),
+  /** Data update: scheme and host that replace the sources' (a mirror, a proxy, a local test server). */
+  updateBaseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
 });
 
 /** What `settings.set` may change: every field but the recent runs (the job service keeps those). */

@@ -144,3 +144,16 @@ export const KNOWN_INDICES: Record<string, { en: string; zh: string }> = {
   '000905': { en: 'CSI 500', zh: '中证500' },
   '399006': { en: 'ChiNext', zh: '创业板指' },
 };
+
+/** Short names of the known indices, for setup names ('csi300-h14'). */
+const INDEX_SLUGS: Record<string, string> = {
+  '000300': 'csi300',
+  '000001': 'sse',
+  '000905': 'csi500',
+  '399006': 'chinext',
+};
+
+/** The name a setup gets from its target and horizon until the user names it: 'csi300-h14'. */
+export function setupNameFor(target: string, horizonDays: number): string {
+  return `${INDEX_SLUGS[target] ?? target}-h${horizonDays}`;
+}

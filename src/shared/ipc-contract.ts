@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import {
-  appStudyConfigSchema,
   datasetSchema,
   dateSchema,
   indexCodeSchema,
@@ -14,7 +13,9 @@ import {
   type AppSettings,
   type AppStudyConfig,
 } from './config';
+import type { UpdateProgress, UpdateReport } from './data-update';
 import type { ClassCounts, DatasetConfig, FactorInfo, LabelPrice, ValidationReport } from './domain';
+import { appStudySetupSchema, type SetupIssue } from './setup-rules';
 import type { StudyStatistics } from './study-statistics';
 import type {
   BaselineSummary,
@@ -28,6 +29,8 @@ import type {
 import type { EpochMetrics, TrainProgress } from './training';
 
 export type { AppSettings, AppStudyConfig } from './config';
+export type { UpdateProgress, UpdateReport } from './data-update';
+export type { SetupIssue } from './setup-rules';
 
 // ---------------------------------------------------------------- payload types
 
@@ -36,6 +39,9 @@ export type Theme = AppSettings['theme'];
 export type Language = NonNullable<AppSettings['language']>;
 /** 'red-up' is the Chinese market convention (rising = red), 'green-up' the Western one. */
 export type ColorConvention = NonNullable<AppSettings['colorConvention']>;
+
+/** Data update: the quote source ('auto' = Eastmoney, then Sina). */
+export type UpdateSource = NonNullable<AppSettings['updateSource']>;
 
 /** A bundled study preset (resources/study-presets/<name>.json) as the study setup offers it. */
 export interface StudyPresetInfo {
@@ -59,14 +65,48 @@ export interface AppInfo {
   settingsProblem?: string;
 }
 
+/** One series in the data folder: a file of one index at one bar size (a daily and a 1-minute file are two). */
 export interface IndexInfo {
   code: string;
+  /** Full path of the file. */
   file: string;
+  /** The file's name in the data folder (what data.bars takes to pick this series). */
+  name: string;
   rows: number;
   barsPerDay: number;
+  /** Bars per day a dataset can be built at from this series (1 = daily, 16 = 15-minute, ...). */
+  barSizes: number[];
   first: string;
   last: string;
   format: string;
+}
+
+/** What a series in the data folder or an incoming file holds. */
+export interface SeriesSummary {
+  name: string;
+  first?: string;
+  last?: string;
+  rows: number;
+  barsPerDay: number;
+  format: string;
+}
+
+/** An import that would replace files already in the data folder: kept back until the user says replace. */
+export interface ImportConflict {
+  /** The name the file would be saved under. */
+  target: string;
+  /** The series in the data folder it would replace (same index, same kind: daily or intraday). */
+  replaces: SeriesSummary[];
+  incoming: SeriesSummary;
+}
+
+/** A folder the user typed, as the host sees it. */
+export interface DirCheck {
+  dir: string;
+  exists: boolean;
+  isDirectory: boolean;
+  /** Files in it the importer could read as index series. */
+  indexFiles: number;
 }
 
 export interface ImportOutcome {
@@ -76,12 +116,16 @@ export interface ImportOutcome {
   report?: ValidationReport;
   /** A message a person can act on when the file could not be used at all. */
   error?: string;
+  /** Not kept because it would replace these series: send it again with replace: true to replace them. */
+  conflict?: ImportConflict;
 }
 
 /** Daily bars in plain arrays (structured-clone and JSON friendly). */
 export interface BarsDto {
   code: string;
   barsPerDay: number;
+  /** Bars per day of the file when the bars were resampled for display (intraday files). */
+  resampledFrom?: number;
   time: string[];
   open: number[];
   high: number[];
@@ -100,6 +144,8 @@ export interface LabelsRequest {
   to?: string;
   /** 'close' (default): close(t) -> close(t+H); 'next-open': open(t+1) -> open(t+1+H). */
   labelPrice?: LabelPrice;
+  /** The dataset's bars per day: labels come from the file the dataset reads (its daily closes). */
+  barsPerDay?: number;
 }
 
 export interface LabelsDto {
@@ -116,10 +162,19 @@ export interface LabelsDto {
 
 export interface FactorImageDto {
   date: string;
-  /** Every sample date of the dataset (the date slider's domain). */
-  dates: string[];
+  /** Every sample date of the dataset (the date slider's domain); sent when asked for (withDates). */
+  dates?: string[];
+  /** Position of `date` among the sample dates, and their number. */
+  sampleIndex: number;
+  sampleCount: number;
   channels: string[];
   factorNames: string[];
+  /**
+   * Stamps of the bars the image is made of, oldest first ('YYYY-MM-DD' daily, 'YYYY-MM-DD HH:mm' intraday):
+   * value k of the image's bar-major run (row * width + column) is factor k % factorNames.length of bar
+   * floor(k / factorNames.length), whatever the layout.
+   */
+  barTimes: string[];
   /** Image rows (time, oldest first) and columns (factors). */
   height: number;
   width: number;
@@ -371,6 +426,73 @@ export interface SignalDto {
   backend: string;
 }
 
+/** One walk-forward fold of a planned setup (sample counts and test dates). */
+export interface PlannedFold {
+  index: number;
+  testStart: string;
+  testEnd: string;
+  train: number;
+  val: number;
+  test: number;
+}
+
+/** What a setup will train, from the engine's study planner, before anything runs. */
+export interface PlanPreview {
+  kind: JobKind;
+  /** Sample dates every ablation cell has, the labeled ones among them, first and last. */
+  samples: number;
+  labeled: number;
+  first?: string;
+  last?: string;
+  /** For a training run: the last fold only. */
+  folds: PlannedFold[];
+  /** Ablation cells (channel set x layout) that are trained; a training run trains the setup's own. */
+  cells: string[];
+  seeds: number;
+  /** Models trained: folds x cells x seeds for a study, 1 for a training run. */
+  trainings: number;
+  /** Training samples summed over every training (the basis of the time estimate). */
+  trainSamples: number;
+  /** The planner's notes (a layout trained once, ...). */
+  notes: string[];
+  /** Why the data cannot serve this setup; then nothing else is filled in. */
+  issue?: SetupIssue;
+}
+
+/** Rough duration of a setup: its training samples over a speed measured on this machine. */
+export interface TimeEstimate {
+  seconds: number;
+  samplesPerSecond: number;
+  backend: string;
+  /** A training job was running while the speed was measured (the figure is then pessimistic). */
+  busy: boolean;
+}
+
+/** A finished run whose model can explain a prediction (an image model with saved weights). */
+export interface ExplainableRun {
+  id: string;
+  name: string;
+  createdAt: string;
+  dataset: DatasetConfig;
+  preset: string;
+}
+
+/** Occlusion saliency of one date's prediction (eval/saliency.ts): values[row * width + column]. */
+export interface SaliencyDto {
+  runId: string;
+  date: string;
+  height: number;
+  width: number;
+  values: number[];
+  classIndex: number;
+  /** Probabilities of the intact image: down, flat, up. */
+  probabilities: number[];
+  patch: [number, number];
+  stride: [number, number];
+  /** The run's dataset (its channels and layout decide the image the saliency belongs to). */
+  dataset: DatasetConfig;
+}
+
 // ---------------------------------------------------------------- channels
 
 /** Request channels: name -> request and response types. */
@@ -379,15 +501,34 @@ export interface Requests {
   'settings.get': { req: Record<string, never>; res: AppSettings };
   'settings.set': { req: Partial<Omit<AppSettings, 'recentRuns'>>; res: AppSettings };
   'data.list': { req: Record<string, never>; res: IndexInfo[] };
-  'data.import': { req: { files: { name: string; base64: string }[] }; res: ImportOutcome[] };
-  'data.bars': { req: { code: string }; res: BarsDto };
+  'data.import': {
+    req: { files: { name: string; base64: string; replace?: boolean }[] };
+    res: ImportOutcome[];
+  };
+  'data.bars': { req: { code: string; name?: string }; res: BarsDto };
+  'data.checkDir': { req: { dir: string }; res: DirCheck };
+  'data.update': {
+    /** since: re-check the stored days from this date on (to take a source's values for listed disagreements). */
+    req: { codes?: string[]; prefer?: 'file' | 'source'; since?: string };
+    res: UpdateReport;
+  };
+  'data.cancelUpdate': { req: Record<string, never>; res: { cancelled: boolean } };
   'study.defaults': { req: Record<string, never>; res: AppStudyConfig };
   'study.presets': { req: Record<string, never>; res: StudyPresetInfo[] };
   'study.loadPreset': { req: { name: string }; res: AppStudyConfig };
   'study.parseConfig': { req: { name: string; content: string }; res: AppStudyConfig };
   'study.labels': { req: LabelsRequest; res: LabelsDto };
   'study.factors': { req: Record<string, never>; res: FactorInfo[] };
-  'images.get': { req: { dataset: DatasetConfig; date?: string }; res: FactorImageDto };
+  'study.plan': { req: { kind: JobKind; config: AppStudyConfig }; res: PlanPreview };
+  'study.estimate': { req: { kind: JobKind; config: AppStudyConfig }; res: TimeEstimate };
+  'images.get': {
+    req: { dataset: DatasetConfig; date?: string; withDates?: boolean };
+    res: FactorImageDto;
+  };
+  /** Builds (and caches) a dataset ahead of its first image; answers with its sample count. */
+  'images.prepare': { req: { dataset: DatasetConfig }; res: { samples: number } };
+  'images.explainableRuns': { req: Record<string, never>; res: ExplainableRun[] };
+  'images.saliency': { req: { runId: string; date: string }; res: SaliencyDto };
   'training.start': { req: { kind: JobKind; config: AppStudyConfig }; res: JobState };
   'training.cancel': { req: { jobId: string }; res: JobState };
   'training.resume': { req: { runId: string }; res: JobState };
@@ -408,6 +549,7 @@ export interface Requests {
 export interface Events {
   'training.onJob': JobState;
   'data.onChanged': IndexInfo[];
+  'data.onUpdate': UpdateProgress;
 }
 
 export type Channel = keyof Requests;
@@ -452,15 +594,28 @@ const jobId = z.string().min(1).max(64);
 export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
   'app.info': empty,
   'settings.get': empty,
-  'settings.set': settingsPatchSchema,
+  'settings.set': settingsPatchSchema.extend({ lastStudyConfig: appStudySetupSchema.optional() }),
   'data.list': empty,
   'data.import': z.object({
     files: z
-      .array(z.object({ name: z.string().min(1).max(255), base64: z.string().max(MAX_REQUEST_BYTES) }))
+      .array(
+        z.object({
+          name: z.string().min(1).max(255),
+          base64: z.string().max(MAX_REQUEST_BYTES),
+          replace: z.boolean().optional(),
+        }),
+      )
       .min(1)
       .max(50),
   }),
-  'data.bars': z.object({ code }),
+  'data.bars': z.object({ code, name: z.string().min(1).max(255).optional() }),
+  'data.checkDir': z.object({ dir: z.string().min(1).max(4096) }),
+  'data.update': z.object({
+    codes: z.array(code).max(50).optional(),
+    prefer: z.enum(['file', 'source']).optional(),
+    since: dateStr.optional(),
+  }),
+  'data.cancelUpdate': empty,
   'study.defaults': empty,
   'study.presets': empty,
   'study.loadPreset': z.object({ name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'expected a preset name') }),
@@ -473,10 +628,20 @@ export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
     from: dateStr.optional(),
     to: dateStr.optional(),
     labelPrice: datasetSchema.shape.labelPrice,
+    barsPerDay: datasetSchema.shape.barsPerDay.optional(),
   }),
   'study.factors': empty,
-  'images.get': z.object({ dataset: datasetSchema, date: dateStr.optional() }),
-  'training.start': z.object({ kind: z.enum(['train', 'study']), config: appStudyConfigSchema }),
+  'study.plan': z.object({ kind: z.enum(['train', 'study']), config: appStudySetupSchema }),
+  'study.estimate': z.object({ kind: z.enum(['train', 'study']), config: appStudySetupSchema }),
+  'images.get': z.object({
+    dataset: datasetSchema,
+    date: dateStr.optional(),
+    withDates: z.boolean().optional(),
+  }),
+  'images.prepare': z.object({ dataset: datasetSchema }),
+  'images.explainableRuns': empty,
+  'images.saliency': z.object({ runId, date: dateStr }),
+  'training.start': z.object({ kind: z.enum(['train', 'study']), config: appStudySetupSchema }),
   'training.cancel': z.object({ jobId }),
   'training.resume': z.object({ runId }),
   'training.remove': z.object({ jobId }),
@@ -494,7 +659,7 @@ export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
 
 /** Every request channel, in contract order (the tests compare it with what main and the host register). */
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];
-export const EVENTS: EventName[] = ['training.onJob', 'data.onChanged'];
+export const EVENTS: EventName[] = ['training.onJob', 'data.onChanged', 'data.onUpdate'];
 
 /** Turns a zod failure into one line naming the field: "config.dataset.horizonDays: Too small: expected ...". */
 export function describeZodError(channel: string, err: z.ZodError): string {

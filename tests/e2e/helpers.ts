@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { forkWorker } from '../../src/host/fork-worker';
+import { forkCompute, forkWorker } from '../../src/host/fork-worker';
 import { startHost, type Host } from '../../src/host/server';
 import { confSettings } from '../../src/main/services/settings-file';
 
@@ -31,7 +31,13 @@ export interface TestHost {
 export async function startTestHost(): Promise<TestHost> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'fi-e2e-'));
   const settings = confSettings(home);
-  const host = await startHost({ rendererDir: RENDERER, settings, spawnWorker: forkWorker, version: 'e2e' });
+  const host = await startHost({
+    rendererDir: RENDERER,
+    settings,
+    spawnWorker: forkWorker,
+    spawnCompute: forkCompute,
+    version: 'e2e',
+  });
   return {
     host,
     home,

@@ -1,7 +1,8 @@
 /** Study setup: default config, live label distribution for the threshold sliders, the factor list. Plain Node. */
-import { ablationFor, appStudyConfigSchema } from '../../shared/config';
+import { ablationFor } from '../../shared/config';
+import { appStudySetupSchema } from '../../shared/setup-rules';
 import { parseJsonText } from '../../shared/json';
-import { DEFAULT_DATASET, type FactorInfo } from '../../shared/domain';
+import { DEFAULT_DATASET, setupNameFor, type FactorInfo } from '../../shared/domain';
 import type { AppStudyConfig, LabelsDto, LabelsRequest, StudyPresetInfo } from '../../shared/ipc-contract';
 import { appStudyOf, loadPreset, parseStudyConfig, PRESETS } from '../training/eval/study-config';
 import { toDaily } from '../training/data/resample';
@@ -16,7 +17,7 @@ export function defaultStudyConfig(): AppStudyConfig {
   return appStudyOf(
     parseStudyConfig(
       {
-        name: 'csi300-h14',
+        name: setupNameFor(DEFAULT_DATASET.target, DEFAULT_DATASET.horizonDays),
         dataset: { from: '2010-06-01' },
         // step and embargo left to the engine: the test span and the label horizon, whatever they are set to
         walkForward: { window: 'anchored', trainDays: 750, testDays: 250 },
@@ -29,11 +30,12 @@ export function defaultStudyConfig(): AppStudyConfig {
 }
 
 /**
- * The setup the study view opens with: the last one saved in the settings while it still fits the schema (a
- * setup saved by an older version, e.g. with walkForward.mode, does not), else the default.
+ * The setup the study view opens with: the last one saved in the settings while it still passes every rule of
+ * the setup (a setup saved by an older version, e.g. with walkForward.mode, or one whose thresholds cross, does
+ * not), else the default.
  */
 export function lastOrDefaultSetup(last: unknown): AppStudyConfig {
-  const r = appStudyConfigSchema.safeParse(last);
+  const r = appStudySetupSchema.safeParse(last);
   return r.success ? (last as AppStudyConfig) : defaultStudyConfig();
 }
 
@@ -71,7 +73,7 @@ export function parseStudyFile(name: string, content: string): AppStudyConfig {
  * and class counts of the dates within from..to. Thresholds are fractions.
  */
 export function computeLabels(dataDir: string, req: LabelsRequest): LabelsDto {
-  let bars = loadBars(dataDir, req.target);
+  let bars = loadBars(dataDir, req.target, req.barsPerDay ?? 1);
   if (bars.barsPerDay > 1) bars = toDaily(bars);
   checkDateRange(req, bars.date, req.target);
   const { forward, labels } = labelSeries(bars.close, req.horizonDays, req.upThreshold, req.downThreshold, {

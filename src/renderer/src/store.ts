@@ -90,6 +90,13 @@ export async function init(): Promise<void> {
   await refreshIndices();
   api.training.onJob(upsertJob);
   api.data.onChanged((list) => (state.indices = list));
-  watch(language, (l) => (i18n.global.locale.value = l), { immediate: true });
+  watch(
+    language,
+    (l) => {
+      i18n.global.locale.value = l;
+      document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+    },
+    { immediate: true },
+  );
   watch(dark, (d) => document.documentElement.classList.toggle('dark', d), { immediate: true });
 }

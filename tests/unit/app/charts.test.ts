@@ -4,12 +4,16 @@ import type { BarsDto, FactorImageDto, LabelsDto, PredictionRow } from '../../..
 import { candleOption, zoomStart } from '../../../src/renderer/src/charts/candles';
 import { classColor, defaultConvention, palette } from '../../../src/renderer/src/charts/colors';
 import {
+  blockMeans,
+  cellOf,
   columnName,
   heatmapOption,
   imageCells,
   rowName,
+  surfaceFactor,
   surfaceOption,
   symmetricRange,
+  tooltipText,
 } from '../../../src/renderer/src/charts/factor-image';
 import { duration, num, pct, volume } from '../../../src/renderer/src/charts/format';
 import { distributionOption, labelChartOption, labelPoints } from '../../../src/renderer/src/charts/labels';
@@ -105,8 +109,11 @@ describe('factor image', () => {
   const img: FactorImageDto = {
     date: '2024-01-05',
     dates: ['2024-01-05'],
+    sampleIndex: 0,
+    sampleCount: 1,
     channels: ['000300', '000001'],
     factorNames: ['ma5', 'rsi14', 'macd'],
+    barTimes: ['2024-01-04', '2024-01-05'],
     height: 2,
     width: 3,
     values: [
@@ -134,12 +141,56 @@ describe('factor image', () => {
   it('names columns by number when the layout is not time × factor', () => {
     expect(columnName({ ...img, width: 4 }, 2)).toBe('col 3');
   });
-  it('builds a heatmap with factor names on the axis and a symmetric colour range', () => {
+  it('names each cell by its own factor and its own bar, also in the square seed raster', () => {
+    // 2 bars x 3 factors rastered into 3 x 2: value k is factor k % 3 of bar floor(k / 3)
+    const seed = { ...img, height: 3, width: 2 };
+    expect(cellOf(seed, 0, 0)).toEqual({ bar: 0, factor: 'ma5' });
+    expect(cellOf(seed, 1, 1)).toEqual({ bar: 1, factor: 'ma5' });
+    expect(cellOf(seed, 0, 1)).toEqual({ bar: 0, factor: 'macd' });
+    expect(tooltipText(seed, 1, 2, 0.5)).toBe('Factor: macd<br/>Bar: 2024-01-05 (t)<br/>z = 0.500');
+  });
+  it('builds a heatmap with factor names and bar dates on titled axes and a symmetric colour range', () => {
     const o = heatmapOption(img, 0, red, 'CSI 300') as Opt;
     expect(o.xAxis.data).toEqual(['ma5', 'rsi14', 'macd']);
-    expect(o.yAxis.data).toEqual(['t-1', 't']);
-    expect([o.visualMap.min, o.visualMap.max]).toEqual([-3, 3]);
-    expect(o.tooltip.formatter({ value: [2, 0, -2.5] })).toBe('macd<br/>t-1 (2024-01-05)<br/>z = -2.500');
+    expect(o.xAxis.name).toBe('Factor');
+    expect(o.yAxis.name).toBe('Bar');
+    // every factor labelled, none skipped
+    expect(o.xAxis.axisLabel.interval).toBe(0);
+    expect(o.yAxis.data).toEqual(['2024-01-04', '2024-01-05']);
+    expect([o.visualMap[0].min, o.visualMap[0].max]).toEqual([-3, 3]);
+    // each bar's own date, not the sample date
+    expect(o.tooltip.formatter({ value: [2, 0, -2.5] })).toBe(
+      'Factor: macd<br/>Bar: 2024-01-04 (t-1)<br/>z = -2.500',
+    );
+    expect(o.tooltip.formatter({ value: [0, 1, 3] })).toBe(
+      'Factor: ma5<br/>Bar: 2024-01-05 (t)<br/>z = 3.000',
+    );
+  });
+  it('draws a saliency map of the same shape as a second, see-through layer with its own colour bar', () => {
+    const sal = {
+      runId: 'r',
+      date: '2024-01-05',
+      height: 2,
+      width: 3,
+      values: [0, 0.1, -0.2, 0, 0, 0.05],
+      classIndex: 2,
+      probabilities: [0.2, 0.3, 0.5],
+      patch: [1, 1] as [number, number],
+      stride: [1, 1] as [number, number],
+      dataset: {} as never,
+    };
+    const o = heatmapOption(img, 0, red, 'x', { saliency: sal }) as Opt;
+    expect(o.series).toHaveLength(2);
+    expect(o.series[1].data[2]).toEqual([2, 0, -0.2]);
+    expect(o.visualMap[1]).toMatchObject({ seriesIndex: 1, min: -0.2, max: 0.2 });
+    expect(o.tooltip.formatter({ value: [1, 0, 1] })).toContain('Δp = 0.1000');
+  });
+  it('averages k x k blocks for a surface too large to stay responsive', () => {
+    expect(surfaceFactor(56, 56)).toBe(1);
+    expect(surfaceFactor(224, 224)).toBe(4);
+    const b = blockMeans([1, 2, 3, 4, 5, 6, 7, 8, 9], 3, 3, 2);
+    // blocks [1,2,4,5], [3,6], [7,8], [9]
+    expect(b).toEqual({ h: 2, w: 2, values: [3, 4.5, 7.5, 9] });
   });
   it('builds an ECharts-GL surface in shaded or wireframe mode with the grid shape', () => {
     const shaded = surfaceOption(img, 1, red, 'shaded', 'x') as Opt;
@@ -153,6 +204,10 @@ describe('factor image', () => {
     expect(shaded.xAxis3D.axisLabel.formatter(2)).toBe('macd');
     expect(shaded.xAxis3D.axisLabel.formatter(1.5)).toBe('');
     expect(shaded.zAxis3D.max).toBe(4.2);
+    // the lowest z tick prints no label over the first factor name
+    expect(shaded.zAxis3D.axisLabel.formatter(-4.2)).toBe('');
+    expect(shaded.zAxis3D.axisLabel.formatter(2)).toBe('2');
+    expect(wire.series[0].wireframe.lineStyle.color).toBe(red.text);
   });
 });
 

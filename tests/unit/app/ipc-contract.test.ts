@@ -14,7 +14,9 @@ import {
   EVENTS,
   type EventName,
 } from '../../../src/shared/ipc-contract';
+import { readDailyCsv } from '../../helpers/csv';
 import { dailyFile } from '../../helpers/data';
+import { startQuoteServer } from '../../helpers/quote-server';
 
 const handled: string[] = [];
 vi.mock('electron', () => ({
@@ -96,13 +98,23 @@ describe('IPC contract coverage', () => {
     }
   });
 
-  it('every contract event is emitted: data.onChanged by an import, training.onJob by a started job', async () => {
+  it('every contract event is emitted: data.onChanged by an import, data.onUpdate by an update, training.onJob by a started job', async () => {
     const { ctx, emitted } = fakeCtx();
     ctx.settings.set({ dataDir: path.join(home, 'data'), runsDir: path.join(home, 'runs') });
     const d = createAppDispatcher(ctx);
     const base64 = readFileSync(dailyFile('000300')).toString('base64');
     expect((await d.dispatch('data.import', { files: [{ name: '000300.csv', base64 }] })).ok).toBe(true);
     expect(emitted).toEqual(['data.onChanged']);
+    // an update against a local server that knows no newer day: progress events, nothing appended
+    const server = await startQuoteServer({ '000300': readDailyCsv(dailyFile('000300')) }, '2023-12-29');
+    try {
+      ctx.settings.set({ updateBaseUrl: server.baseUrl, updateSource: 'eastmoney' });
+      const r = await d.dispatch('data.update', {});
+      expect(r.ok).toBe(true);
+      expect(emitted).toContain('data.onUpdate');
+    } finally {
+      await server.close();
+    }
     const started = await d.dispatch('training.start', { kind: 'train', config: defaultStudyConfig() });
     expect(started.ok).toBe(true);
     expect(sorted([...new Set(emitted)])).toEqual(sorted(EVENTS));

@@ -33,17 +33,24 @@ export function resolveDataDir(explicit?: string): string {
   return abs;
 }
 
+/** Every index file of `code` in `dir` (names containing the code, .csv/.txt/.tsv), sorted by name. */
+export function indexFilesOf(dir: string, code: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.includes(code) && /\.(csv|txt|tsv)$/i.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
 /**
  * Finds the file of an index code in a directory: the first file whose name contains the code
  * (e.g. 000300.csv, sh000300.csv, SH-000300.txt, 399006.SZ.csv). Throws naming the directory otherwise.
+ * A folder holding a daily and an intraday file of one code: see data/series-file.ts.
  */
 export function findIndexFile(dir: string, code: string): string {
-  const files = readdirSync(dir)
-    .filter((f) => f.includes(code) && /\.(csv|txt|tsv)$/i.test(f))
-    .sort();
+  const files = indexFilesOf(dir, code);
   if (files.length === 0) {
     const have = readdirSync(dir).filter((f) => /\.(csv|txt|tsv)$/i.test(f));
     throw new Error(`No file for index ${code} in ${dir} (files there: ${have.join(', ') || 'none'}).`);
   }
-  return path.join(dir, files[0]);
+  return files[0];
 }

@@ -22,7 +22,7 @@ import { DEFAULT_DATASET } from '../../../shared/domain';
 import { configErrorFromZod, datasetSchema } from '../../../shared/config';
 import { ConfigError } from '../../../shared/errors';
 import { alignSeries } from '../data/align';
-import { findIndexFile } from '../data/data-dir';
+import { findSeriesFile } from '../data/series-file';
 import { importFile } from '../data/import';
 import { resampleMinutesWithReport, shortDays as shortDaysOf, toDaily } from '../data/resample';
 import { computeFactors, factorNames as registryNames } from '../factors/registry';
@@ -57,6 +57,8 @@ export interface FactorDataset {
   fillImage(i: number, out: Float32Array, offset?: number): void;
   /** Writes the last bar's normalised factors of every channel ([channel][factor] order) into out at offset. */
   fillLastBar(i: number, out: Float32Array, offset?: number): void;
+  /** Stamps of the lookbackDays * barsPerDay bars image i is made of, oldest first (its bar-major order). */
+  barTimes(i: number): string[];
   /** A SampleSource over the given sample indices, reading images or last-bar vectors. */
   source(indices: number[], input: 'image' | 'last-bar'): SampleSource;
   /** Dates in range that could not become samples, by reason. */
@@ -148,6 +150,21 @@ export function atResolutionWithReport(bars: Bars, barsPerDay: number): Resolved
   throw new ConfigError(
     'barsPerDay',
     `${bars.code} (${bars.source}) has ${bars.barsPerDay} bars a day; cannot make ${barsPerDay} bars a day from it`,
+  );
+}
+
+/** The bar sizes the app offers: daily, 60-, 30-, 15- and 5-minute bars (bars per day). */
+export const OFFERED_BARS_PER_DAY = [1, 4, 8, 16, 48] as const;
+
+/** Bars per day a dataset can be built at from a series of `sourceBarsPerDay` (what atResolutionWithReport accepts). */
+export function barSizesOf(sourceBarsPerDay: number): number[] {
+  return OFFERED_BARS_PER_DAY.filter(
+    (b) =>
+      b === 1 ||
+      (sourceBarsPerDay > 1 &&
+        240 % b === 0 &&
+        b <= sourceBarsPerDay &&
+        (240 / b) % (240 / sourceBarsPerDay) === 0),
   );
 }
 
@@ -339,6 +356,7 @@ export function buildDataset(
     targetDaily,
     fillImage,
     fillLastBar,
+    barTimes: (i) => times.slice(sampleEnd[i] + 1 - L * B, sampleEnd[i] + 1),
     source(indices, input) {
       const shape = input === 'image' ? [...imageShape] : [lastBarSize];
       const fill = input === 'image' ? fillImage : fillLastBar;
@@ -370,7 +388,7 @@ export function loadDataset(
   const files: string[] = [];
   const reports: ValidationReport[] = [];
   for (const code of cfg.channels) {
-    const file = findIndexFile(dataDir, code);
+    const file = findSeriesFile(dataDir, code, cfg.barsPerDay);
     const { bars: b, report } = importFile(file, { code });
     bars.set(code, b);
     files.push(file);
