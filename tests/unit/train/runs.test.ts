@@ -16,6 +16,7 @@ import {
   setRunStatus,
 } from '../../../src/main/training/train/runs';
 import { listRuns } from '../../../src/main/training/train/run-folders';
+import { acquireRunLock } from '../../../src/main/training/train/run-lock';
 import { loadRunModel, saveModel } from '../../../src/main/training/train/model-io';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-runs-'));
@@ -82,11 +83,15 @@ describe('run registry', () => {
       /^\d{4}-\d{2}-\d{2}T[\d:.]+Z \[cpu\] hello\n$/,
     );
     setRunStatus(b, { status: 'finished' });
-    // a 'running' status whose process is gone is shown as interrupted; ours is alive
+    // 'running' while a live process holds the folder's lock (as the trainer does) ...
+    const lock = acquireRunLock(a, 'train');
     expect(listRuns(runs).map((r) => [r.name, r.status, r.preset])).toEqual([
       ['a', 'running', 'mlp'],
       ['b', 'finished', 'mlp'],
     ]);
+    // ... and interrupted once nothing holds it, though the status file still says running
+    lock.release();
+    expect(listRuns(runs)[0].status).toBe('interrupted');
     writeFileSync(
       path.join(a, 'status.json'),
       JSON.stringify({ status: 'running', pid: 2 ** 22 + 12345, updatedAt: '' }),

@@ -111,7 +111,15 @@ describe("today's signal", () => {
     expect(rec.ci!.lo).toBeLessThanOrEqual(rec.balancedAccuracy!);
     expect(rec.ci!.hi).toBeGreaterThanOrEqual(rec.balancedAccuracy!);
     expect(rec.baselines.map((b) => b.name).sort()).toEqual(
-      ['logistic regression', 'majority', 'persistence', 'random'].sort(),
+      [
+        'gradient-boosted trees',
+        'logistic regression',
+        'majority',
+        'momentum 14+60d',
+        'persistence',
+        'random',
+        'trend MA200',
+      ].sort(),
     );
     const bas = rec.baselines.map((b) => b.balancedAccuracy ?? -1);
     expect(bas).toEqual([...bas].sort((a, b) => b - a));
@@ -126,11 +134,11 @@ describe("today's signal", () => {
   });
 
   it('scores perfect probabilities as balanced accuracy 1 with the interval [1, 1]', () => {
-    const { dataset } = loadDataset(config.dataset, dataDir);
+    const { dataset, bars } = loadDataset(config.dataset, dataDir);
     const fold = testFold(dataset, config);
     const rows = [...fold.test, ...fold.predictOnly];
     const probs = rows.flatMap((i) => [0, 1, 2].map((c) => (dataset.labels[i] === c ? 1 : 0)));
-    const { evaluation } = evaluateTestBlock(dataset, fold, probs, 'cpu', config);
+    const { evaluation } = evaluateTestBlock(dataset, fold, probs, 'cpu', config, bars);
     expect(evaluation.metrics.balancedAccuracy).toBe(1);
     expect(evaluation.ci.balancedAccuracy).toMatchObject({ estimate: 1, lo: 1, hi: 1 });
     expect(evaluation.backtest.positionMap).toEqual(POSITIONS);

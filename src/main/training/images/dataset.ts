@@ -382,7 +382,7 @@ export function buildDataset(
 export function loadDataset(
   partial: Partial<DatasetConfig>,
   dataDir: string,
-): { dataset: FactorDataset; files: string[]; reports: ValidationReport[] } {
+): { dataset: FactorDataset; files: string[]; reports: ValidationReport[]; bars: Map<string, Bars> } {
   const cfg = resolveDatasetConfig(partial);
   const bars = new Map<string, Bars>();
   const files: string[] = [];
@@ -394,5 +394,5 @@ export function loadDataset(
     files.push(file);
     reports.push(report);
   }
-  return { dataset: buildDataset(cfg, bars), files, reports };
+  return { dataset: buildDataset(cfg, bars), files, reports, bars };
 }

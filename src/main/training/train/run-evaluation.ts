@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { BacktestConfig, RunConfig } from '../../../shared/config';
+import type { Bars } from '../../../shared/domain';
 import { ConfigError } from '../../../shared/errors';
 import { classMetrics, type ClassMetrics } from '../eval/metrics';
 import type { Interval } from '../eval/bootstrap';
@@ -124,7 +125,7 @@ export function testFold(ds: FactorDataset, config: RunConfig): Fold {
 }
 
 /** The study's plan for one cell and one fold: the run's dataset, its test rows then its unlabeled rows. */
-function oneFoldPlan(ds: FactorDataset, fold: Fold, config: RunConfig): StudyPlan {
+function oneFoldPlan(ds: FactorDataset, fold: Fold, config: RunConfig, bars: Map<string, Bars>): StudyPlan {
   const rowsCommon = [...fold.test, ...fold.predictOnly];
   const truth = Int8Array.from(rowsCommon, (i) => ds.labels[i]);
   let labeledCount = ds.labels.findIndex((l) => l < 0);
@@ -132,7 +133,7 @@ function oneFoldPlan(ds: FactorDataset, fold: Fold, config: RunConfig): StudyPla
   const { channels, layout } = config.dataset;
   return {
     outDir: '',
-    bars: new Map(),
+    bars,
     foldDir: '',
     input: modelInput(config.model.preset),
     notes: [],
@@ -174,6 +175,8 @@ export function evaluateTestBlock(
   probs: ArrayLike<number>,
   backendName: string,
   config: RunConfig,
+  /** Bars of the dataset's channels: the tabular baselines' features. */
+  bars: Map<string, Bars>,
 ): { evaluation: RunEvaluation; table: PredictionTable } {
   const study = parseStudyConfig(
     {
@@ -189,7 +192,7 @@ export function evaluateTestBlock(
     },
     'the run config',
   );
-  const plan = oneFoldPlan(ds, fold, config);
+  const plan = oneFoldPlan(ds, fold, config, bars);
   const ctx = evaluationContext(study, plan, ds.targetDaily);
   const p = Float64Array.from(probs);
   const cell = evaluateCell(ctx, plan.cells[0], () => p);
@@ -203,7 +206,7 @@ export function evaluateTestBlock(
     seed: study.bootstrap.seed,
   };
   cell.ci = ensembleIntervals(ctx, [p], boot);
-  const baselines = runBaselines({ eval: ctx, primary: cell, primaryDs: ds });
+  const baselines = runBaselines({ eval: ctx, primary: cell, primaryDs: ds, bars });
   for (const b of baselines) if (b.pred) b.ci = ctx.intervals(b.pred, b.probs, boot);
   const rows = plan.rowsCommon;
   const evaluation: RunEvaluation = {

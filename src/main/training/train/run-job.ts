@@ -208,7 +208,7 @@ async function trainLocked(runDir: string, opts: RunJobOptions): Promise<TrainRe
   setRunStatus(runDir, { status: 'running' });
   try {
     const dataDir = opts.dataDir ?? meta.dataDir;
-    const { dataset, files, reports } = loadDataset(config.dataset, dataDir);
+    const { dataset, files, reports, bars } = loadDataset(config.dataset, dataDir);
     checkDatasetUsable(dataset, reports);
     const fp = dataFingerprint(files, config.dataset);
     if (fp.combined !== meta.fingerprint.combined)
@@ -271,7 +271,7 @@ async function trainLocked(runDir: string, opts: RunJobOptions): Promise<TrainRe
     if (fold) {
       opts.onStage?.('predicting test block');
       const probs = predictProba(result.model, dataset.source([...fold.test, ...fold.predictOnly], input));
-      const { evaluation, table } = evaluateTestBlock(dataset, fold, probs, backend, config);
+      const { evaluation, table } = evaluateTestBlock(dataset, fold, probs, backend, config, bars);
       writeFileAtomic(path.join(runDir, 'predictions.csv'), predictionTableCsv(table));
       writeFileAtomic(path.join(runDir, EVALUATION_FILE), evaluationJson(evaluation));
       log(
