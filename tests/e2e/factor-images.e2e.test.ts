@@ -252,6 +252,7 @@ describe('factor images: saliency', () => {
     // a small finished run: a CNN on CSI 300 alone, 2021 on, over the daily files
     await page().reload();
     await page().waitForSelector('button[data-view="study"]');
+    await go(page(), 'data');
     await page().fill('[data-testid="data-dir"]', app.th.dataDir);
     if (await page().locator('[data-testid="use-data-dir"]').isEnabled())
       await page().click('[data-testid="use-data-dir"]');

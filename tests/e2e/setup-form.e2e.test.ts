@@ -252,7 +252,7 @@ describe('study setup: words, explanations and the preview', () => {
 
   it('offers the presets by name with what each one trains', async () => {
     const names = await page().locator('[data-testid="load-preset"] option').allInnerTexts();
-    expect(names.slice(1)).toEqual(['quick', 'medium', 'overnight']);
+    expect(names.slice(1)).toEqual(['quick', 'medium', 'overnight', 'intraday']);
     await page().selectOption('[data-testid="load-preset"]', 'quick');
     await expect
       .poll(() => text(page(), 'preset-summary'))

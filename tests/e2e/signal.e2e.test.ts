@@ -115,6 +115,7 @@ describe('first launch', () => {
       'Quick',
       'Medium',
       'Overnight',
+      'Intraday (15-minute)',
     ]);
     await page.click('[data-guide-preset="quick"]');
     await expect.poll(() => text('toast')).toBe('Loaded preset Quick.');

@@ -38,6 +38,8 @@ export async function openApp(opts: { empty?: boolean; locale?: string } = {}): 
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(th.host.url);
   await page.waitForSelector('button[data-view="data"]');
+  // the app opens on Today's signal (the first-launch guide); these tests start from the Data view
+  await page.click('button[data-view="data"]');
   return {
     th,
     browser,

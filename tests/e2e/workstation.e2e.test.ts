@@ -355,6 +355,8 @@ describe('web host workstation', () => {
     await go('training');
     await page.click('[data-testid="start-training"]');
     await expect.poll(() => text('kpi-epoch'), { timeout: 60_000, interval: 100 }).toMatch(/^[2-5]\/5$/);
+    // the app asks before cancelling (a run keeps its last checkpoint)
+    page.once('dialog', (d) => void d.accept());
     await page.click('[data-testid="cancel-training"]');
     await expect.poll(() => text('job-status'), { timeout: 30_000, interval: 200 }).toBe('cancelled');
     const runDir = readdirSync(th.runsDir).sort().at(-1)!;

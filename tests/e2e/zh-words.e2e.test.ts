@@ -77,7 +77,8 @@ export const TEMPORARY_BY_VIEW: Record<string, string[]> = {
 export function englishWords(text: string): string[] {
   const out = new Set<string>();
   // the product's name and its logo's letters
-  const cleaned = text.replace(/Factor Inception|\bFI\b/g, ' ');
+  // and web addresses (the update source's base URL field shows one as its example)
+  const cleaned = text.replace(/Factor Inception|\bFI\b|\bhttps?:\/\/\S*/g, ' ');
   for (const token of cleaned.split(/[\s，。；：、（）()［］[\]「」“”"'’‘·,;:!?？！<>《》|→←↻✓]+/u)) {
     if (!token) continue;
     // codes, numbers, dates, sizes (000300, 2023-12-29, ×0.25, H=14, csi300-h14, 000300_time-factor)

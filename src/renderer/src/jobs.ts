@@ -2,15 +2,15 @@
 import type { JobKind, JobState } from '../../shared/ipc-contract';
 import { api } from './api';
 import { i18n } from './i18n';
-import { canStart } from './setup-check';
+import { problems } from './setup-check';
 import { attempt, notify, state } from './store';
 
 const t = (key: string, named: Record<string, unknown> = {}) => i18n.global.t(key, named);
 
 /** Queues a training run or a study from the current setup; says so in a toast. */
 export async function startJob(kind: JobKind): Promise<JobState | undefined> {
-  // the setup must pass the form's checks and the planner (the buttons are disabled otherwise)
-  if (!state.config || !canStart(kind)) return undefined;
+  // never a setup the form refuses, nor one the planner has refused (the buttons also wait for the plan)
+  if (!state.config || problems(kind).length) return undefined;
   const config = state.config;
   const j = await attempt(() => api.training.start({ kind, config: JSON.parse(JSON.stringify(config)) }));
   if (j) {

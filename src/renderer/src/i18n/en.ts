@@ -322,7 +322,7 @@ export const en = {
       'CSI 300 (the target) and the overlay indices SSE Composite, CSI 500 and ChiNext: CSV or TXT exports.',
     preset: 'Pick a preset',
     presetText: 'Loads a whole study setup; adjust it on Study setup.',
-    presets: { quick: 'Quick', medium: 'Medium', overnight: 'Overnight' },
+    presets: { quick: 'Quick', medium: 'Medium', overnight: 'Overnight', intraday: 'Intraday (15-minute)' },
     presetSummary: '{preset} ×{width}, {epochs}, {seeds} seed(s), {sets} channel sets',
     loaded: 'Loaded preset {name}.',
     run: 'Train and test',
@@ -551,7 +551,7 @@ export const en = {
   studyView: {
     presetSummary: 'Preset',
     presetHint:
-      'Load a named preset (quick: minutes; medium: about half an hour; overnight: a night). Each replaces the whole setup.',
+      'Load a named preset (quick: minutes; medium: about half an hour; overnight: a night; intraday: SSE Composite 15-minute images, a night). Each replaces the whole setup.',
     models: {
       googlenet: 'GoogLeNet (Inception v1)',
       compact: 'Compact Inception',

@@ -308,7 +308,7 @@ export const zh: Messages = {
     importText: '沪深300（目标）以及叠加指数上证指数、中证500、创业板指：CSV 或 TXT 导出文件。',
     preset: '选择预设',
     presetText: '载入整套研究设置；可在“研究设置”中调整。',
-    presets: { quick: '快速', medium: '中等', overnight: '通宵' },
+    presets: { quick: '快速', medium: '中等', overnight: '通宵', intraday: '日内（15 分钟）' },
     presetSummary: '{preset} ×{width}，{epochs}，{seeds} 个随机种子，{sets} 个通道组合',
     loaded: '已载入预设 {name}。',
     run: '训练与检验',
