@@ -15,6 +15,7 @@ import { Prng, deriveState } from '../random';
 import type { SampleSource } from '../images/sample-source';
 import { blockBootstrap, type Interval } from './bootstrap';
 import { NUM_CLASSES } from './metrics';
+import { balancedAccuracy } from './statistics/chance';
 import type { ImagePredictor } from './predictor';
 
 export interface ImageGroup {
@@ -95,25 +96,8 @@ export function groupOffsets(shape: number[], factorCount: number, g: ImageGroup
   return Int32Array.from(out);
 }
 
-function balancedAccuracyOn(truth: Int8Array, pred: Int8Array, idx: ArrayLike<number>): number {
-  const hit = [0, 0, 0];
-  const tot = [0, 0, 0];
-  for (let k = 0; k < idx.length; k++) {
-    const t = truth[idx[k]];
-    tot[t]++;
-    if (pred[idx[k]] === t) hit[t]++;
-  }
-  let s = 0;
-  let m = 0;
-  for (let c = 0; c < NUM_CLASSES; c++)
-    if (tot[c]) {
-      s += hit[c] / tot[c];
-      m++;
-    }
-  return m ? s / m : NaN;
-}
-
-function meanOn(x: Float64Array, idx: ArrayLike<number>): number {
+/** Mean of x over the rows idx (a bootstrap resample). */
+export function meanOn(x: Float64Array, idx: ArrayLike<number>): number {
   let s = 0;
   for (let k = 0; k < idx.length; k++) s += x[idx[k]];
   return s / idx.length;
@@ -258,8 +242,8 @@ export function importanceIntervals(
     };
     const baStat = (idx: ArrayLike<number>) => {
       let s = 0;
-      for (const p of perms) s += balancedAccuracyOn(sc.truth, p.pred, idx);
-      return balancedAccuracyOn(sc.truth, sc.base.pred, idx) - s / perms.length;
+      for (const p of perms) s += balancedAccuracy(sc.truth, p.pred, idx);
+      return balancedAccuracy(sc.truth, sc.base.pred, idx) - s / perms.length;
     };
     return {
       group,
@@ -270,7 +254,7 @@ export function importanceIntervals(
   return {
     rows: sc.rows,
     logLoss: meanOn(sc.base.nll, all),
-    balancedAccuracy: balancedAccuracyOn(sc.truth, sc.base.pred, all),
+    balancedAccuracy: balancedAccuracy(sc.truth, sc.base.pred, all),
     groups,
   };
 }

@@ -3,7 +3,7 @@
  * the statistics (two-level bootstrap, paired, the family Holm-adjusted: its verdicts); the other metrics are a
  * paired circular block bootstrap of the seed ensembles with the study's block length, shown without a verdict.
  */
-import type { StudyStatistics } from '../../../../shared/study-statistics';
+import type { IntervalDto, StudyStatistics } from '../../../../shared/study-statistics';
 import { blockBootstrap, type Interval } from '../bootstrap';
 import { metricsOnRows, metricValue, type BootstrapSettings, type EvaluationContext } from './evaluate';
 import { METRIC_NAMES, type AblationRow, type CellResult, type MetricName } from './result';
@@ -13,9 +13,8 @@ export function verdictOf(diff: Interval): AblationRow['verdict'] {
   return diff.lo > 0 ? 'better' : diff.hi < 0 ? 'worse' : 'no-difference';
 }
 
-const fromDto = (
-  i: NonNullable<StudyStatistics['ablation']>['comparisons'][number]['difference'],
-): Interval => {
+/** A statistics interval (nulls for what could not be computed) as an engine interval. */
+export const intervalFromDto = (i: IntervalDto): Interval => {
   const n = (x: number | null) => (x === null ? NaN : x);
   return {
     estimate: n(i.estimate),
@@ -67,7 +66,7 @@ export function ablate(
     if (c.key === reference.key) continue;
     const diff = pairedDiff(ctx, c, reference, boot);
     const st = statistics.ablation?.comparisons.find((x) => x.key === c.key);
-    if (st) diff.balancedAccuracy = fromDto(st.difference);
+    if (st) diff.balancedAccuracy = intervalFromDto(st.difference);
     ablation.push({
       key: c.key,
       channels: c.channels,

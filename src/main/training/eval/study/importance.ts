@@ -18,10 +18,11 @@ import {
   joinScores,
   permutationScores,
   type ImageGroup,
+  meanOn,
   type PermutationScores,
 } from '../importance';
-import { NUM_CLASSES } from '../metrics';
 import type { ImagePredictor } from '../predictor';
+import { balancedAccuracy as baOn } from '../statistics/chance';
 import { intervalDto } from '../statistics/study-statistics';
 import { sha } from './fold-cache';
 
@@ -124,30 +125,6 @@ export function readFoldScores(
   }
 }
 
-function balancedAccuracyOn(truth: Int8Array, pred: Int8Array, idx: ArrayLike<number>): number {
-  const hit = [0, 0, 0];
-  const tot = [0, 0, 0];
-  for (let k = 0; k < idx.length; k++) {
-    const t = truth[idx[k]];
-    tot[t]++;
-    if (pred[idx[k]] === t) hit[t]++;
-  }
-  let s = 0;
-  let m = 0;
-  for (let c = 0; c < NUM_CLASSES; c++)
-    if (tot[c]) {
-      s += hit[c] / tot[c];
-      m++;
-    }
-  return m ? s / m : NaN;
-}
-
-function meanOn(x: Float64Array, idx: ArrayLike<number>): number {
-  let s = 0;
-  for (let k = 0; k < idx.length; k++) s += x[idx[k]];
-  return s / idx.length;
-}
-
 /**
  * Importance of each group for a cell whose seeds were each scored on the same rows with the same permutations:
  * the drop averaged over seeds and repeats (log-loss increase; balanced-accuracy drop), its interval a circular
@@ -178,8 +155,8 @@ export function importanceOverSeeds(
       let s = 0;
       for (const sc of perSeed) {
         let p = 0;
-        for (const r of sc.perms[gi]) p += balancedAccuracyOn(sc.truth, r.pred, idx);
-        s += balancedAccuracyOn(sc.truth, sc.base.pred, idx) - p / sc.perms[gi].length;
+        for (const r of sc.perms[gi]) p += baOn(sc.truth, r.pred, idx);
+        s += baOn(sc.truth, sc.base.pred, idx) - p / sc.perms[gi].length;
       }
       return s / S;
     };
@@ -194,7 +171,7 @@ export function importanceOverSeeds(
   let balancedAccuracy = 0;
   for (const sc of perSeed) {
     logLoss += meanOn(sc.base.nll, all) / S;
-    balancedAccuracy += balancedAccuracyOn(sc.truth, sc.base.pred, all) / S;
+    balancedAccuracy += baOn(sc.truth, sc.base.pred, all) / S;
   }
   return { logLoss, balancedAccuracy, groups };
 }

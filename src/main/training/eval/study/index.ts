@@ -25,13 +25,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { IntervalDto } from '../../../../shared/study-statistics';
-import type { Interval } from '../bootstrap';
 import { argmaxRows } from '../metrics';
 import { balancedAccuracy } from '../statistics/chance';
 import { readPower } from '../power/power-file';
 import type { StudyConfig } from '../study-config';
-import { ablate } from './ablation';
+import { ablate, intervalFromDto } from './ablation';
 import { runBaselines } from './baselines';
 import {
   buyHoldStats,
@@ -118,7 +116,7 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     );
     // one balanced-accuracy interval per cell everywhere: the statistics' two-level interval
     const st = statistics.cells.find((x) => x.key === c.key)!;
-    c.ci.balancedAccuracy = intervalOf(st.balancedAccuracy.interval, c.ci.balancedAccuracy);
+    c.ci.balancedAccuracy = intervalFromDto(st.balancedAccuracy.interval);
   }
   for (const b of baselines) if (b.pred) b.ci = ctx.intervals(b.pred, b.probs, boot);
   const ablation = variants
@@ -197,19 +195,4 @@ function foldBalancedAccuracy(
       if (plan.rowFold[r] === rec.fold && plan.truth[r] >= 0) rows.push(r);
     rec.balancedAccuracy = rows.length ? balancedAccuracy(plan.truth, argmaxRows(p), rows) : NaN;
   }
-}
-
-/** A statistics interval (nulls for what could not be computed) as an engine interval. */
-function intervalOf(i: IntervalDto, fallback: Interval): Interval {
-  const n = (x: number | null) => (x === null ? NaN : x);
-  return {
-    ...fallback,
-    estimate: n(i.estimate),
-    lo: n(i.lo),
-    hi: n(i.hi),
-    se: n(i.se),
-    reps: i.reps,
-    level: i.level,
-    blockLength: i.blockLength,
-  };
 }
