@@ -46,8 +46,16 @@ export type UpdateSource = NonNullable<AppSettings['updateSource']>;
 /** A bundled study preset (resources/study-presets/<name>.json) as the study setup offers it. */
 export interface StudyPresetInfo {
   name: string;
-  /** One line: model, epochs, seeds, test period. */
-  summary: string;
+  /** What it trains, for the one line the setup shows in the UI's language. */
+  model: string;
+  width: number;
+  epochs: number;
+  seeds: number;
+  channelSets: number;
+  window: 'anchored' | 'rolling';
+  testDays: number;
+  /** First test date; absent = the first date the training span allows. */
+  testFrom?: string;
 }
 
 export interface AppInfo {
@@ -391,7 +399,14 @@ export interface SignalRecord {
   /** Absent for runs scored before intervals were written. */
   ci?: SignalInterval;
   /** The study's baselines on the same dates, best (by balanced accuracy) first. */
-  baselines: { name: string; balancedAccuracy?: number; ci?: SignalInterval }[];
+  baselines: {
+    /** The study baseline's id and parameters (translated names); absent for runs scored before they existed. */
+    id?: string;
+    params?: Record<string, number | string>;
+    name: string;
+    balancedAccuracy?: number;
+    ci?: SignalInterval;
+  }[];
 }
 
 /** Today's signal: a finished training run's model on the newest dates of the data folder. */

@@ -47,7 +47,9 @@ describe('data folder', () => {
       `The folder ${typo} does not exist: check the path (nothing was created).`,
     );
     expect(existsSync(path.dirname(typo))).toBe(false);
-    const settings = JSON.parse(readFileSync(app.th.host.settingsFile, 'utf8')) as { dataDir?: string };
+    // nothing was saved: the settings file is absent (never written) or still names the folder in use
+    const file = app.th.host.settingsFile;
+    const settings = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as { dataDir?: string };
     expect(settings.dataDir ?? dataDir()).toBe(dataDir());
     // the host refuses it too, whoever asks
     const r = await page().evaluate(async (dir) => {
@@ -61,7 +63,10 @@ describe('data folder', () => {
       });
       return res.json();
     }, typo);
-    expect(r).toEqual({ ok: false, error: `The folder ${typo} does not exist.` });
+    expect(r).toMatchObject({ ok: false });
+    expect((r as { error: string }).error).toBe(
+      `dataDir: ${typo} does not exist; choose an existing folder (nothing was created).`,
+    );
     expect(existsSync(path.dirname(typo))).toBe(false);
     await page().fill('[data-testid="data-dir"]', dataDir());
   });
@@ -127,7 +132,8 @@ describe('data folder', () => {
     await shot(page(), 'data');
     await go(page(), 'study');
     const sizes = await page().locator('[data-testid="bars-per-day"] option').allInnerTexts();
-    expect(sizes[0]).toBe('1 (daily)');
+    // the folder holds the daily files of 000300 and 000905 only (the test above), the setup all four indices
+    expect(sizes[0]).toBe('1 (daily) — not in the data folder for 000001, 399006');
     expect(sizes).toContain('16 (15-minute) — not in the data folder for 000001, 000905, 399006');
     await go(page(), 'data');
   });
@@ -154,6 +160,7 @@ describe('Update data', () => {
     for (const c of CODES) truth[c] = readDailyCsv(dailyFile(c));
     server = await startQuoteServer(truth, '2023-12-29');
     cut = cutDailyCopies(10);
+    await go(page(), 'data');
     await page().fill('[data-testid="data-dir"]', cut.dir);
     await page().click('[data-testid="use-data-dir"]');
     await expect.poll(() => page().locator('[data-testid="indices"] tbody tr').count()).toBe(4);
@@ -243,6 +250,7 @@ describe('Update data', () => {
   it('cancels a slow update', async () => {
     cut.cleanup();
     cut = cutDailyCopies(10);
+    await go(page(), 'data');
     await page().fill('[data-testid="data-dir"]', cut.dir);
     await page().click('[data-testid="use-data-dir"]');
     server.reset();

@@ -84,6 +84,8 @@ describe('study setup: states it refuses and states it accepts', () => {
 
   it('crossed thresholds are refused beside the slider, with no counts, no toast and no way to start', async () => {
     await page().locator('[data-testid="up-slider"]').fill('0');
+    // up at 0 with down at -1 % is a valid setup: it is remembered (the form saves 600 ms after the last change)
+    await page().waitForTimeout(1200);
     await page().locator('[data-testid="down-slider"]').fill('0');
     await expect.poll(() => errorAt('dataset.downThreshold').count()).toBe(1);
     expect(await errorAt('dataset.downThreshold').innerText()).toMatch(/must be below the up threshold/);
@@ -252,11 +254,11 @@ describe('study setup: words, explanations and the preview', () => {
 
   it('offers the presets by name with what each one trains', async () => {
     const names = await page().locator('[data-testid="load-preset"] option').allInnerTexts();
-    expect(names.slice(1)).toEqual(['quick', 'medium', 'overnight', 'intraday']);
+    expect(names.slice(1)).toEqual(['Quick', 'Medium', 'Overnight', 'Intraday (15-minute)']);
     await page().selectOption('[data-testid="load-preset"]', 'quick');
     await expect
       .poll(() => text(page(), 'preset-summary'))
-      .toMatch(/^Preset quick: \w+ ×[\d.]+, 2 epochs, 2 seed\(s\)/);
+      .toMatch(/^Preset Quick: [\w ]+ ×[\d.]+, 2 epochs, 2 seed\(s\)/);
     expect(await page().locator('[data-testid="config-name"]').inputValue()).toBe('quick');
   });
 

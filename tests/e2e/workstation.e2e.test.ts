@@ -401,7 +401,7 @@ describe('web host workstation', () => {
   it('offers the bundled study presets by name and loads one, and opens a preset file as a config', async () => {
     await go('study');
     const names = await page.locator('[data-testid="load-preset"] option').allInnerTexts();
-    expect(names.slice(1)).toEqual(['quick', 'medium', 'overnight', 'intraday']);
+    expect(names.slice(1)).toEqual(['Quick', 'Medium', 'Overnight', 'Intraday (15-minute)']);
     await page.selectOption('[data-testid="load-preset"]', 'quick');
     // quick: rolling folds, two seeds, the CSI 300 alone against all four indices
     await expect.poll(() => page.locator('[data-testid="window"]').inputValue()).toBe('rolling');

@@ -35,11 +35,18 @@ export const WORDS_ALLOWED = new Set([
   'GoogLeNet',
   'tfjs',
   'OpenBLAS',
+  'TensorFlow',
+  'WebAssembly',
+  'JavaScript',
+  'Adam',
   // backend identifiers as the engine names them
   'wasm',
   'native',
   'cpu',
   'tensorflow',
+  // factor codes the image axes show as the engine names them (their tooltips name them in words)
+  'clv',
+  'gap',
   // file formats
   'CSV',
   'TXT',

@@ -39,14 +39,21 @@ export function lastOrDefaultSetup(last: unknown): AppStudyConfig {
   return r.success ? (last as AppStudyConfig) : defaultStudyConfig();
 }
 
-/** The bundled presets, each with a one-line summary of what it trains. */
+/** The bundled presets, each with what it trains (the renderer words it in the UI's language). */
 export function studyPresets(): StudyPresetInfo[] {
   return PRESETS.map((name) => {
     const c = loadPreset(name);
     const wf = c.walkForward;
     return {
       name,
-      summary: `${c.model.preset} ×${c.model.width}, ${c.train.epochs} epochs, ${c.seeds.length} seed(s), ${c.ablation.channelSets.length} channel sets, ${wf.window} folds of ${wf.testDays} days from ${wf.testFrom ?? 'the first possible date'}`,
+      model: c.model.preset,
+      width: c.model.width,
+      epochs: c.train.epochs,
+      seeds: c.seeds.length,
+      channelSets: c.ablation.channelSets.length,
+      window: wf.window,
+      testDays: wf.testDays,
+      ...(wf.testFrom ? { testFrom: wf.testFrom } : {}),
     };
   });
 }

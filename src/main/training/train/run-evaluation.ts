@@ -49,6 +49,9 @@ export interface RunEvaluation {
   ci: Record<MetricName, Interval>;
   /** The study's baselines on the same test dates (the random one without an interval). */
   baselines: {
+    /** The study baseline's id and parameters (for translated names); absent in older files. */
+    id?: string;
+    params?: Record<string, number | string>;
     name: string;
     description: string;
     metrics: ClassMetrics;
@@ -86,6 +89,8 @@ export const runEvaluationSchema = z.looseObject({
   baselines: z
     .array(
       z.looseObject({
+        id: z.string().optional(),
+        params: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
         name: z.string(),
         metrics: metricsSchema,
         ci: z.record(z.string(), intervalSchema).optional(),
@@ -222,6 +227,8 @@ export function evaluateTestBlock(
     metrics: classMetrics(plan.truth, cell.pred, p),
     ci: cell.ci,
     baselines: baselines.map((b) => ({
+      id: b.id,
+      ...(b.params ? { params: b.params } : {}),
       name: b.name,
       description: b.description,
       metrics: b.metrics,

@@ -14,6 +14,7 @@ import { backendLabel, type BackendInfo } from './backend-info';
 import type { RunConfig } from './config';
 import { readStoredJson } from './stored';
 import { LOCK_FILE, lockHolder } from './run-lock';
+import { isFoldFile } from '../eval/study/fold-cache';
 import { EVALUATION_FILE, runEvaluationSchema, type RunEvaluationFile } from './run-evaluation';
 import {
   FOLDER_MARKER,
@@ -156,7 +157,7 @@ export function readRunFolder(dir: string): RunFolder {
       backend: summary?.backend ? backendLabel(summary.backend as unknown as BackendInfo) : undefined,
       config,
       summary,
-      foldsDone: existsSync(foldDir) ? readdirSync(foldDir).filter((f) => f.endsWith('.json')).length : 0,
+      foldsDone: existsSync(foldDir) ? readdirSync(foldDir).filter(isFoldFile).length : 0,
     };
   }
   throw new ConfigError(

@@ -31,6 +31,8 @@ const value = (x: number | null | undefined) => (typeof x === 'number' ? x : und
 export function signalRecord(e: RunEvaluationFile): SignalRecord {
   const baselines = (e.baselines ?? [])
     .map((b) => ({
+      ...(b.id ? { id: b.id } : {}),
+      ...(b.params ? { params: b.params } : {}),
       name: b.name,
       balancedAccuracy: value(b.metrics.balancedAccuracy),
       ci: interval(b.ci?.balancedAccuracy as SignalInterval | undefined),

@@ -240,6 +240,10 @@ export const en = {
     cnn: 'Small convolutional network',
   },
   runsList: {
+    cancelledNote: {
+      train: 'Cancelled: resuming continues from the last checkpoint.',
+      study: 'Cancelled: resuming trains only the folds not trained yet.',
+    },
     kinds: { train: 'Training run', study: 'Study', unknown: 'Unreadable' },
     statuses: {
       running: 'running',
@@ -550,6 +554,9 @@ export const en = {
   },
   studyView: {
     presetSummary: 'Preset',
+    presetLine:
+      '{model} ×{width}, {epochs}, {seeds} seed(s), {sets} channel sets, {window} folds of {testDays} days from {from}',
+    firstPossibleDate: 'the first possible date',
     presetHint:
       'Load a named preset (quick: minutes; medium: about half an hour; overnight: a night; intraday: SSE Composite 15-minute images, a night). Each replaces the whole setup.',
     models: {

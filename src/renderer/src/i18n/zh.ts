@@ -231,6 +231,10 @@ export const zh: Messages = {
     cnn: '小型卷积网络',
   },
   runsList: {
+    cancelledNote: {
+      train: '已取消：继续时从最后一个检查点接着训练。',
+      study: '已取消：继续时只训练尚未完成的折。',
+    },
     kinds: { train: '训练', study: '研究', unknown: '无法读取' },
     statuses: {
       running: '运行中',
@@ -528,6 +532,9 @@ export const zh: Messages = {
   },
   studyView: {
     presetSummary: '预设',
+    presetLine:
+      '{model} ×{width}，{epochs}，{seeds} 个随机种子，{sets} 个通道组合，{window}，每折测试 {testDays} 天，自 {from} 起',
+    firstPossibleDate: '最早可用日期',
     presetHint: '载入命名预设（quick：几分钟；medium：约半小时；overnight：一整夜）。会替换整个设置。',
     models: {
       googlenet: 'GoogLeNet（Inception v1）',

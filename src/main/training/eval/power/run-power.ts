@@ -19,7 +19,7 @@ import type { StudyStatistics } from '../../../../shared/study-statistics';
 import { writeFileAtomic } from '../../train/atomic';
 import { trainModel } from '../../train/trainer';
 import type { StudyHooks } from '../study';
-import { barsFingerprint, sha, type CachedFold } from '../study/fold-cache';
+import { barsFingerprint, isFoldFile, sha, type CachedFold } from '../study/fold-cache';
 import { planStudy } from '../study/plan';
 import type { StudyConfig } from '../study-config';
 import { powerAnalysis, powerDto, type PowerRun } from './power-analysis';
@@ -81,7 +81,7 @@ export async function estimatePower(
   const seen = new Map<number, number[]>();
   if (existsSync(foldDir))
     for (const f of readdirSync(foldDir)) {
-      if (!f.endsWith('.json') || f.endsWith('.importance.json')) continue;
+      if (!isFoldFile(f)) continue;
       try {
         const c = JSON.parse(readFileSync(path.join(foldDir, f), 'utf8')) as CachedFold;
         if (!cells.includes(c.record.cell)) continue;

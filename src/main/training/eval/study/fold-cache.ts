@@ -29,6 +29,9 @@ export interface CachedFold {
   checksum?: string;
 }
 
+/** Whether a file name in a study's folds/ is a cached fold (not a fold's importance sidecar). */
+export const isFoldFile = (name: string) => name.endsWith('.json') && !name.endsWith('.importance.json');
+
 export const sha = (x: unknown) =>
   createHash('sha256')
     .update(typeof x === 'string' ? x : JSON.stringify(x))
