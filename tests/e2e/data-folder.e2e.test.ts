@@ -163,7 +163,10 @@ describe('Update data', () => {
     await go(page(), 'data');
     await page().fill('[data-testid="data-dir"]', cut.dir);
     await page().click('[data-testid="use-data-dir"]');
-    await expect.poll(() => page().locator('[data-testid="indices"] tbody tr').count()).toBe(4);
+    // (expect.poll is for tests; a hook waits in the page)
+    await page().waitForFunction(
+      () => document.querySelectorAll('[data-testid="indices"] tbody tr').length === 4,
+    );
     await page().selectOption('[data-testid="update-source"]', 'eastmoney');
     await page().fill('[data-testid="update-base-url"]', server.baseUrl);
     await page().locator('[data-testid="update-base-url"]').blur();

@@ -180,7 +180,7 @@ describe("today's signal", () => {
     expect(
       (await page.locator('tr[data-record="persistence"]').innerText()).replace(/\s+/g, ' ').trim(),
     ).toBe(
-      `Persistence (label of t−H) ${pc(persistence.metrics.balancedAccuracy)} [${pc(persistence.ci.balancedAccuracy.lo)}, ${pc(persistence.ci.balancedAccuracy.hi)}]`,
+      `Persistence (last known label) ${pc(persistence.metrics.balancedAccuracy)} [${pc(persistence.ci.balancedAccuracy.lo)}, ${pc(persistence.ci.balancedAccuracy.hi)}]`,
     );
     expect(await text('signal-verdict')).toMatch(
       /^(The interval includes chance|Not better than the best baseline|Above chance)/,

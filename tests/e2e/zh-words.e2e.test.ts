@@ -272,6 +272,15 @@ describe('every view in Chinese', () => {
 
   it('the Results view', async () => {
     await go('results');
+    // the finished study (the newest run is the one the Training test cancelled, with nothing to show yet)
+    const runs = (
+      (await th.host.dispatcher.dispatch('runs.list', {})) as {
+        value: { id: string; kind: string; status: string }[];
+      }
+    ).value;
+    const study = runs.find((r) => r.kind === 'study' && r.status === 'finished')!;
+    await page.waitForSelector('[data-testid="run-select"]');
+    await page.selectOption('[data-testid="run-select"]', study.id);
     await page.waitForSelector('[data-testid="predictions"] tbody tr');
     await page.waitForTimeout(800);
     expect(await scan('results')).toEqual([]);

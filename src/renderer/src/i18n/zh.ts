@@ -442,7 +442,7 @@ export const zh: Messages = {
       ablationStartsWithTarget: '每个通道组合都必须以目标指数 {target} 开头',
       blockAtLeastHorizon: '不能短于预测期（{horizon}），因为标签相互重叠',
       seedSquare:
-        '方形“seed”布局要求 回看 × 每日K线 × 因子数（{lookback} × {bars} × {factors} = {total}）为平方数（56 天可行）',
+        '方形栅格布局要求 回看 × 每日K线 × 因子数（{lookback} × {bars} × {factors} = {total}）为平方数（56 天可行）',
     },
     data: {
       missingIndex: '数据目录中没有 {code}：请在“数据”页导入',
@@ -535,7 +535,8 @@ export const zh: Messages = {
     presetLine:
       '{model} ×{width}，{epochs}，{seeds} 个随机种子，{sets} 个通道组合，{window}，每折测试 {testDays} 天，自 {from} 起',
     firstPossibleDate: '最早可用日期',
-    presetHint: '载入命名预设（quick：几分钟；medium：约半小时；overnight：一整夜）。会替换整个设置。',
+    presetHint:
+      '载入命名预设（快速：几分钟；中等：约半小时；通宵：一整夜；日内：上证 15 分钟图像，一整夜）。会替换整个设置。',
     models: {
       googlenet: 'GoogLeNet（Inception v1）',
       compact: '精简 Inception',
@@ -544,7 +545,7 @@ export const zh: Messages = {
       logreg: '逻辑回归（最后一根K线）',
     },
     windows: { anchored: '锚定（逐步扩大）', rolling: '滚动（固定长度）' },
-    layouts: { 'time-factor': '时间 × 因子', seed: 'seed（方形栅格）' },
+    layouts: { 'time-factor': '时间 × 因子', seed: '方形栅格（原论文）' },
     backends: {
       auto: '自动',
       tensorflow: 'TensorFlow（原生）',
@@ -585,7 +586,7 @@ export const zh: Messages = {
       down: '远期收益低于此值为“跌”；两者之间为“平”。必须低于上涨阈值。',
       lookback: '一张图像包含的历史天数（行数 = 天数 × 每日K线数）。',
       barsPerDay: '每个交易日的K线数：1 = 日线；16 = 由 1 分钟文件重采样的 15 分钟K线。',
-      layout: '时间 × 因子：行是K线，列是因子。seed：原研究将同样的数值排成方形栅格。',
+      layout: '时间 × 因子：行是K线，列是因子。方形栅格：原研究将同样的数值排成方形栅格。',
       model: '所用网络（或基于最后一根K线因子的基准模型）。',
       width: '所有卷积核数量的倍数（1 = 论文中的 GoogLeNet）。',
       epochs: '每折训练样本的遍历次数（提前停止可能更早结束）。',
