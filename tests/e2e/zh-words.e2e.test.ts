@@ -58,8 +58,11 @@ export const WORDS_ALLOWED = new Set([
   'Ctrl',
   'Shift',
   'Enter',
-  // the command line's name, in the text that says which command to run
-  'factor-inception',
+  // statistics named after their authors (Brier score, Holm's adjustment, Hansen's SPA test)
+  'Brier',
+  'Holm',
+  'Hansen',
+  'SPA',
   // units: percentage points, basis points
   'pp',
   'bp',
@@ -86,8 +89,8 @@ export const TEMPORARY_BY_VIEW: Record<string, string[]> = {
 export function englishWords(text: string): string[] {
   const out = new Set<string>();
   // the product's name and its logo's letters
-  // and web addresses (the update source's base URL field shows one as its example)
-  const cleaned = text.replace(/Factor Inception|\bFI\b|\bhttps?:\/\/\S*/g, ' ');
+  // web addresses (the update source's base URL field shows one as its example) and commands to run
+  const cleaned = text.replace(/Factor Inception|\bFI\b|\bhttps?:\/\/\S*|factor-inception(?: [a-z]+)?/g, ' ');
   for (const token of cleaned.split(/[\s，。；：、（）()［］[\]「」“”"'’‘·,;:!?？！<>《》|→←↻✓]+/u)) {
     if (!token) continue;
     // codes, numbers, dates, sizes (000300, 2023-12-29, ×0.25, H=14, csi300-h14, 000300_time-factor)
