@@ -67,7 +67,9 @@ export async function run(argv: string[]): Promise<number> {
   const ac = new AbortController();
   const onSigint = () => {
     if (ac.signal.aborted) process.exit(130);
-    console.log('stopping after the current batch (Ctrl-C again to quit at once); finished replicates are kept');
+    console.log(
+      'stopping after the current batch (Ctrl-C again to quit at once); finished replicates are kept',
+    );
     ac.abort();
   };
   process.on('SIGINT', onSigint);
@@ -86,7 +88,9 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
     const a = out.analysis;
-    console.log('\n| planted strength | power | mean measured edge | mean planted-rule edge |\n|---|---|---|---|');
+    console.log(
+      '\n| planted strength | power | mean measured edge | mean planted-rule edge |\n|---|---|---|---|',
+    );
     a.strengths.forEach((s, i) => {
       const e = a.meanEdge[i];
       const pe = a.meanPlantedEdge[i];
@@ -96,7 +100,9 @@ export async function run(argv: string[]): Promise<number> {
     });
     console.log(
       `\n${out.power.edge === null ? 'No swept strength reached 80 % power: the model did not learn even the strongest planted signal often enough.' : `80 % power from planted strength ${a.minimumStrength}: an edge of ${(out.power.edge * 100).toFixed(1)} pp or more is detected.`}` +
-        (a.falsePositiveRate !== null ? ` False positives at strength 0: ${Math.round(a.falsePositiveRate * 100)} %.` : '') +
+        (a.falsePositiveRate !== null
+          ? ` False positives at strength 0: ${Math.round(a.falsePositiveRate * 100)} %.`
+          : '') +
         `\npower.json: ${powerFileOf(config)} (${formatSeconds(out.seconds)}; estimated ${formatSeconds(est.totalSeconds)}). Rerun \`factor-inception study\` with the same config to put it into the verdict.`,
     );
     return 0;

@@ -222,7 +222,9 @@ describe('one run pipeline, both ways', () => {
     expect(d.metrics.balancedAccuracy).toBe(primary.metrics.balancedAccuracy);
     expect(d.ablation.map((a) => a.cell)).toEqual(['000300_time-factor', '000300+000001_time-factor']);
     // the baselines have their own table, with ids the view translates
-    expect(d.study!.baselines.map((b) => b.name)).toEqual(summary.baselines.map((b: { name: string }) => b.name));
+    expect(d.study!.baselines.map((b) => b.name)).toEqual(
+      summary.baselines.map((b: { name: string }) => b.name),
+    );
     expect(d.study!.baselines.map((b) => b.id)).toEqual(summary.baselines.map((b: { id: string }) => b.id));
     expect(d.study!.statistics!.verdict.sentence).toBe(summary.statistics.verdict.sentence);
     expect(d.folds.every((f) => Number.isFinite(f.balancedAccuracy))).toBe(true);
