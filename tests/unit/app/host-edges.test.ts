@@ -17,8 +17,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHost, type Host } from '../../../src/host/server';
-import { confSettings } from '../../../src/main/services/settings-file';
+import { startBareHost } from '../../helpers/host';
+import type { Host } from '../../../src/host/server';
 import { FOLDER_MARKER } from '../../../src/main/training/train/runs';
 import { MAX_REQUEST_BYTES } from '../../../src/shared/ipc-contract';
 
@@ -38,17 +38,7 @@ const post = (channel: string, body: unknown, headers: Record<string, string> = 
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-edges-'));
-  mkdirSync(path.join(tmp, 'renderer'));
-  writeFileSync(path.join(tmp, 'renderer', 'index.html'), 'page');
-  host = await startHost({
-    rendererDir: path.join(tmp, 'renderer'),
-    settings: confSettings(path.join(tmp, 'home')),
-    spawnWorker: () => {
-      throw new Error('no worker here');
-    },
-    token: 'tok',
-  });
-  base = `http://127.0.0.1:${host.port}`;
+  ({ host, base } = await startBareHost(tmp, 'tok'));
 });
 afterAll(async () => {
   await host.close();

@@ -4,12 +4,12 @@
  * Not one may be answered with a 5xx or a body that is not the JSON envelope, and the host must answer app.info
  * afterwards. The suite prints its counts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHost, type Host } from '../../../src/host/server';
-import { confSettings } from '../../../src/main/services/settings-file';
+import { startBareHost } from '../../helpers/host';
+import type { Host } from '../../../src/host/server';
 import { Prng } from '../../../src/main/training/random';
 import { BROWSER_LOCAL_CHANNELS, CHANNELS } from '../../../src/shared/ipc-contract';
 
@@ -19,17 +19,7 @@ let base: string;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-fuzz-'));
-  mkdirSync(path.join(tmp, 'renderer'));
-  writeFileSync(path.join(tmp, 'renderer', 'index.html'), 'page');
-  host = await startHost({
-    rendererDir: path.join(tmp, 'renderer'),
-    settings: confSettings(path.join(tmp, 'home')),
-    spawnWorker: () => {
-      throw new Error('no worker here');
-    },
-    token: 'tok',
-  });
-  base = `http://127.0.0.1:${host.port}`;
+  ({ host, base } = await startBareHost(tmp, 'tok'));
 });
 afterAll(async () => {
   await host.close();
