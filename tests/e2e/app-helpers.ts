@@ -97,8 +97,8 @@ export function chartTexts(page: Page, selector: string): Promise<TextBox[]> {
     };
     const host = document.querySelector(sel)?.closest('.echart') ?? document.querySelector(`${sel} .echart`);
     const inst = (
-      host as unknown as { echartsInstance?: { getZr(): { storage: { getDisplayList(u: boolean): El[] } } } }
-    )?.echartsInstance;
+      host as unknown as { __chart?: { getZr(): { storage: { getDisplayList(u: boolean): El[] } } } }
+    )?.__chart;
     if (!inst) return [];
     return inst
       .getZr()
@@ -120,9 +120,9 @@ export function chartSeries(page: Page, selector: string): Promise<Record<string
     const host = document.querySelector(sel)?.closest('.echart') ?? document.querySelector(`${sel} .echart`);
     const inst = (
       host as unknown as {
-        echartsInstance?: { getOption(): { series: { name: string; data: unknown[] }[] } };
+        __chart?: { getOption(): { series: { name: string; data: unknown[] }[] } };
       }
-    )?.echartsInstance;
+    )?.__chart;
     const out: Record<string, [number, number][]> = {};
     for (const s of inst?.getOption().series ?? [])
       out[s.name] = (s.data as [number, number | string][]).filter((d) => typeof d[1] === 'number') as [
