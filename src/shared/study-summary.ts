@@ -71,6 +71,8 @@ export interface BaselineSummary {
   name: string;
   params?: Record<string, number | string>;
   description: string;
+  /** The numbers in the description, for the app's translated description (absent in older summaries). */
+  descriptionParams?: Record<string, number | string>;
   metrics: MetricsDto;
   /** Circular date blocks of the study's block length (no seed level: one fit). */
   ci?: Record<MetricKey, IntervalDto>;
@@ -125,6 +127,8 @@ export interface StudyImportance {
   cells: CellImportanceDto[];
   /** Why some folds or cells have no importance (cached folds whose models were not kept, ...). */
   missing: string[];
+  /** The same gaps as numbers, for the app's translated sentence (absent in older summaries). */
+  missingFolds?: { key: string; folds: { seed: number; fold: number }[] }[];
 }
 
 export interface LabelCheckDto {

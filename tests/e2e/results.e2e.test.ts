@@ -132,6 +132,13 @@ describe('Results view of a study with separate test blocks', () => {
     expect(lines).toContain(`Block length ${summary.statistics.blockLength.value} days`);
     expect(lines).toMatch(/Deflated Sharpe ratio/);
     expect(lines).toMatch(/Probability of backtest overfitting/);
+    // the sentences worded from the numbers say what the engine's own sentences in summary.json say
+    expect(lines).toContain(summary.statistics.blockLength.rule);
+    expect(lines).toContain(`Family: ${summary.statistics.cellFamily.adjustment}`);
+    const descriptions = await page
+      .locator('[data-testid="baseline-description"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+    expect(descriptions).toEqual(summary.baselines.map((b: { description: string }) => b.description));
     expect(await page.locator('[data-testid="importance"] canvas').count()).toBe(1);
     expect(await page.locator('[data-testid="reliability"] canvas').count()).toBe(1);
     const paragraph = await text('conclusion');
@@ -172,6 +179,20 @@ describe('Results view of a study with separate test blocks', () => {
     expect(baselines[0]).toContain('多数类');
     for (const b of baselines)
       expect(b).not.toMatch(/majority|persistence|random|momentum|trend|logistic|trees/);
+    // the block-length rule, the test family, the trials and every baseline's description in Chinese too
+    const lines = await text('overfitting');
+    expect(lines).toContain(`块长 ${summary.statistics.blockLength.value} 天`);
+    expect(lines).toContain('检验族：Holm 校正');
+    expect(lines).toContain('尝试次数：');
+    expect(lines).not.toMatch(/step-down|one-sided|cell\(s\)|\bTrials\b|ceil/);
+    const descriptions = await page
+      .locator('[data-testid="baseline-description"]')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('title'), e.getAttribute('lang')]));
+    expect(descriptions[0][0]).toBe('训练折中出现最多的类别');
+    for (const [title, lang] of descriptions) {
+      expect(lang).toBeNull();
+      expect(title).not.toMatch(/ the | when | of /);
+    }
     await page.screenshot({ path: path.join(SHOTS, 'results-study-zh.png'), fullPage: true });
     await page.selectOption('[data-testid="language"]', 'en');
   });

@@ -45,6 +45,8 @@ export interface BaselinePrediction {
 export interface FoldBaseline {
   name: string;
   description: string;
+  /** The numbers in the description, for a translated description (renderer i18n `studyResults.descriptions.<id>`). */
+  descriptionParams?: Record<string, number | string>;
   needsTable: boolean;
   predictFold(rows: BaselineRows, fold: FoldRows, seed: number): BaselinePrediction;
 }
@@ -78,7 +80,8 @@ function labelsAt(labels: ArrayLike<number>, rows: number[]): Int8Array {
 export function momentumBaseline(horizonsDays: number[]): FoldBaseline {
   return {
     name: `momentum ${horizonsDays.join('+')}d`,
-    description: `time-series momentum: up when the CSI 300's past ${horizonsDays.join('- and ')}-day returns are all positive, down when all negative, flat otherwise (no fitting)`,
+    description: `time-series momentum: up when the target's past ${horizonsDays.join('/')}-day returns are all positive, down when all negative, flat otherwise (no fitting)`,
+    descriptionParams: { days: horizonsDays.join('/') },
     needsTable: false,
     predictFold: (rows, fold) => ({
       pred: momentumClasses(
@@ -94,7 +97,8 @@ export function momentumBaseline(horizonsDays: number[]): FoldBaseline {
 export function trendBaseline(windowDays: number): FoldBaseline {
   return {
     name: `trend MA${windowDays}`,
-    description: `trend filter: up when the CSI 300 closes above its ${windowDays}-day mean, else down (no fitting)`,
+    description: `trend filter: up when the target closes above its ${windowDays}-day mean, else down (no fitting)`,
+    descriptionParams: { days: windowDays },
     needsTable: false,
     predictFold: (rows, fold) => ({
       pred: trendClasses(
@@ -118,7 +122,8 @@ export function logisticBaseline(
   const name = opts.label ?? 'logistic regression';
   return {
     name,
-    description: `multinomial logistic regression on the last day's normalised factors of every channel, balanced class weights, L2 chosen on the validation slice from {${grid.join(', ')}} by log-loss, refitted on training + validation`,
+    description: `multinomial logistic regression on the last day's normalised factors of every channel, balanced class weights, L2 chosen on the validation slice from (${grid.join(', ')}) by log-loss, refitted on training + validation`,
+    descriptionParams: { grid: grid.join(', ') },
     needsTable: true,
     predictFold(rows, fold) {
       const table = requireTable(rows, name);
@@ -152,6 +157,15 @@ export function gbdtBaseline(
   return {
     name: label,
     description: `histogram GBDT (multiclass softmax, ${p.numLeaves} leaves, learning rate ${p.learningRate}, L2 ${p.lambdaL2}, min ${p.minDataInLeaf} rows per leaf, ${p.featureFraction * 100} % of features per tree, ${p.baggingFraction * 100} % of rows per round), balanced class weights, early stopping after ${p.earlyStoppingRounds} rounds without a better validation log-loss`,
+    descriptionParams: {
+      leaves: p.numLeaves,
+      learningRate: p.learningRate,
+      l2: p.lambdaL2,
+      minLeaf: p.minDataInLeaf,
+      featurePct: p.featureFraction * 100,
+      rowPct: p.baggingFraction * 100,
+      stopRounds: p.earlyStoppingRounds,
+    },
     needsTable: true,
     predictFold(rows, fold, seed) {
       const table = requireTable(rows, label);

@@ -90,6 +90,7 @@ export function studySummary(r: StudyResult): StudySummary {
     name: b.name,
     params: b.params,
     description: b.description,
+    descriptionParams: b.descriptionParams,
     metrics: metricsDto(b.metrics),
     ci: b.ci ? intervals(b.ci) : undefined,
     stats: b.stats ? statsDto(b.stats) : undefined,

@@ -96,3 +96,73 @@ export function studyParagraph(s: StudyResultsDto, t: T, te: Te): string {
     );
   return parts.join(' ');
 }
+
+type Statistics = NonNullable<StudyResultsDto['statistics']>;
+
+/** How the block length was chosen, from its numbers: fixed by the config, or max(H, Politis–White), maybe capped. */
+export function blockRuleText(b: Statistics['blockLength'], t: T): string {
+  if (b.fromConfig) return t('studyResults.rules.blockConfig', { value: b.value });
+  const lengths = b.perSeries.map((p) => p.circular).filter((x): x is number => x !== null);
+  const pw = lengths.length ? Math.ceil(Math.max(...lengths)) : 0;
+  const rule = t('studyResults.rules.block', { h: b.horizonFloor, pw });
+  return b.value < Math.max(b.horizonFloor, pw)
+    ? `${rule}${t('studyResults.rules.blockCapped', { value: b.value })}`
+    : rule;
+}
+
+/** The test family of the verdicts (every cell against the best baseline) or of the ablation comparisons. */
+export function familyText(st: Statistics, which: 'cells' | 'ablation', t: T): string {
+  if (which === 'cells')
+    return t('studyResults.rules.familyCells', {
+      n: st.cellFamily.members.length,
+      alpha: st.cellFamily.alpha,
+    });
+  const a = st.ablation;
+  return a
+    ? t('studyResults.rules.familyAblation', { n: a.members.length, reference: a.reference, alpha: a.alpha })
+    : '';
+}
+
+/** What the deflated Sharpe ratio counts as trials. */
+export function trialsText(trials: NonNullable<StudyResultsDto['trials']>, t: T): string {
+  return t(trials.prior ? 'studyResults.rules.trialsPrior' : 'studyResults.rules.trials', trials);
+}
+
+/** A baseline's description in the UI's language from its numbers, or the engine's English when unknown. */
+export function baselineDescription(
+  b: Pick<BaselineSummary, 'id' | 'description' | 'descriptionParams'>,
+  t: T,
+  te: Te,
+): { text: string; translated: boolean } {
+  const key = `studyResults.descriptions.${b.id}`;
+  if (!b.id || !te(key) || (b.id !== 'majority' && b.id !== 'random' && !b.descriptionParams))
+    return { text: b.description, translated: false };
+  const params = b.descriptionParams ?? {};
+  const text = t(key, params);
+  return {
+    text: 'channels' in params ? `${text}${t('studyResults.descriptions.features', params)}` : text,
+    translated: true,
+  };
+}
+
+/** Why some cells have no importance: folds read from the cache whose models were not kept. */
+export function importanceMissingText(
+  imp: NonNullable<StudyResultsDto['importance']>,
+  t: T,
+): { text: string; translated: boolean } {
+  if (!imp.missingFolds) return { text: imp.missing.join(' '), translated: false };
+  const text = imp.missingFolds
+    .map((m) =>
+      t('studyResults.rules.importanceMissing', {
+        key: m.key,
+        n: m.folds.length,
+        folds:
+          m.folds
+            .slice(0, 4)
+            .map((f) => t('studyResults.rules.seedFold', f))
+            .join(', ') + (m.folds.length > 4 ? ', …' : ''),
+      }),
+    )
+    .join(' ');
+  return { text, translated: true };
+}

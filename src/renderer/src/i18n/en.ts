@@ -384,11 +384,9 @@ export const en = {
     topProb: 'Median top-class probability',
     underfitFlag: 'underfit',
     blockLength: 'Block length {value} days: {rule}; never below the {horizon}-day horizon.',
-    family: 'Family: {adjustment}, α = {alpha}.',
     dsr: 'Deflated Sharpe ratio of the best strategy ({best}) over {trials} trials: {dsr} (per-day Sharpe {sharpe} against SR0 {sr0}).',
     pbo: 'Probability of backtest overfitting (CSCV, {blocks} blocks, {strategies} strategies): {pbo}.',
     spa: 'Hansen’s SPA against buy-and-hold (best {best}): p = {p}.',
-    trials: 'Trials: {text}.',
     baselines: 'Baselines on the same dates',
     baseline: 'Baseline',
     accuracy: 'Accuracy',
@@ -397,6 +395,35 @@ export const en = {
     annualReturn: 'Annual return',
     sharpe: 'Excess Sharpe',
     best: 'best',
+    rules: {
+      block: 'max(H = {h}, ceil(max circular Politis–White length {pw}))',
+      blockCapped: ', capped at n/2 = {value}',
+      blockConfig: 'fixed by the config ({value})',
+      familyCells:
+        'Family: Holm (verdicts) and Romano–Wolf step-down, one-sided, over the {n} cell(s) against the best baseline, α = {alpha}.',
+      familyAblation:
+        'Ablation: Holm (verdicts) and Romano–Wolf step-down, two-sided, over the {n} comparison(s) with {reference}, α = {alpha}.',
+      trials:
+        'Trials: {total}, that is {cells} CNN cell(s) and {baselines} backtested baseline(s) of this study (statistics.priorTrials: none stated before it).',
+      trialsPrior:
+        'Trials: {total}, that is {cells} CNN cell(s) and {baselines} backtested baseline(s) of this study and {prior} configuration(s) tried before it (statistics.priorTrials).',
+      importanceMissing:
+        '{key}: no importance scores for {n} cached fold(s) ({folds}): their models were not kept and the study does not retrain them; delete those fold files to recompute.',
+      seedFold: 'seed {seed} fold {fold}',
+    },
+    descriptions: {
+      majority: "the training fold's most frequent class",
+      persistence: 'the label of t-{lag}, the last label known at the close of t',
+      random:
+        "draws with the training fold's class rates: balanced accuracy its exact expectation, the other metrics the mean of seeded draws",
+      momentum:
+        "time-series momentum: up when the target's past {days}-day returns are all positive, down when all negative, flat otherwise (no fitting)",
+      trend: 'trend filter: up when the target closes above its {days}-day mean, else down (no fitting)',
+      logistic:
+        "multinomial logistic regression on the last day's normalised factors of every channel, balanced class weights, L2 chosen on the validation slice from ({grid}) by log-loss, refitted on training + validation",
+      gbdt: 'histogram GBDT (multiclass softmax, {leaves} leaves, learning rate {learningRate}, L2 {l2}, min {minLeaf} rows per leaf, {featurePct} % of features per tree, {rowPct} % of rows per round), balanced class weights, early stopping after {stopRounds} rounds without a better validation log-loss',
+      features: '; features of {channels} (seed {seed})',
+    },
     names: {
       majority: 'Majority class',
       persistence: 'Persistence (last known label)',

@@ -366,11 +366,9 @@ export const zh: Messages = {
     topProb: '最高类别概率中位数',
     underfitFlag: '欠拟合',
     blockLength: '块长 {value} 天：{rule}；不短于 {horizon} 天的标签期限。',
-    family: '检验族：{adjustment}，α = {alpha}。',
     dsr: '最佳策略（{best}）在 {trials} 次尝试上的紧缩夏普比率：{dsr}（日夏普 {sharpe}，对比 SR0 {sr0}）。',
     pbo: '回测过拟合概率（组合对称交叉验证，{blocks} 块，{strategies} 个策略）：{pbo}。',
     spa: '相对买入持有的 Hansen SPA 检验（最佳 {best}）：p = {p}。',
-    trials: '尝试次数：{text}。',
     baselines: '同一批日期上的基准',
     baseline: '基准',
     accuracy: '准确率',
@@ -379,6 +377,33 @@ export const zh: Messages = {
     annualReturn: '年化收益',
     sharpe: '超额夏普',
     best: '最佳',
+    rules: {
+      block: '取标签期限 H = {h} 天与各序列循环 Politis–White 块长的最大值（向上取整 {pw} 天）中的较大者',
+      blockCapped: '，并以样本数的一半 {value} 为上限',
+      blockConfig: '由配置固定（{value}）',
+      familyCells:
+        '检验族：Holm 校正（用于结论）与 Romano–Wolf 逐步检验，单侧，{n} 个单元分别对比最佳基准，α = {alpha}。',
+      familyAblation:
+        '消融：Holm 校正（用于结论）与 Romano–Wolf 逐步检验，双侧，{n} 个对比（相对 {reference}），α = {alpha}。',
+      trials:
+        '尝试次数：{total}，即本研究的 {cells} 个卷积网络单元和 {baselines} 个回测基准（statistics.priorTrials：未声明此前的尝试）。',
+      trialsPrior:
+        '尝试次数：{total}，即本研究的 {cells} 个卷积网络单元、{baselines} 个回测基准，以及此前尝试过的 {prior} 个配置（statistics.priorTrials）。',
+      importanceMissing:
+        '{key}：{n} 个读自缓存的折没有重要性分数（{folds}）：它们的模型未保留，研究不会重新训练；删除这些折的文件即可重新计算。',
+      seedFold: '种子 {seed} 第 {fold} 折',
+    },
+    descriptions: {
+      majority: '训练折中出现最多的类别',
+      persistence: 't-{lag} 的标签，即在 t 日收盘时已知的最近一个标签',
+      random: '按训练折的类别比例随机抽取：平衡准确率取其精确期望，其余指标取多次带种子抽取的均值',
+      momentum: '时间序列动量：目标指数过去 {days} 日收益全为正时看涨，全为负时看跌，否则持平（无需拟合）',
+      trend: '均线趋势过滤：目标指数收盘价高于其 {days} 日均值时看涨，否则看跌（无需拟合）',
+      logistic:
+        '多项逻辑回归：输入各通道最近一日的标准化因子，类别权重平衡，L2 惩罚在验证集上按对数损失从（{grid}）中选取，再在训练集与验证集上重新拟合',
+      gbdt: '直方图梯度提升树（多分类，{leaves} 个叶子，学习率 {learningRate}，L2 {l2}，每个叶子至少 {minLeaf} 行，每棵树使用 {featurePct} % 的特征，每轮使用 {rowPct} % 的行），类别权重平衡，验证集对数损失连续 {stopRounds} 轮未改善即提前停止',
+      features: '；特征取自 {channels}（种子 {seed}）',
+    },
     names: {
       majority: '多数类',
       persistence: '持续（最近已知标签）',

@@ -55,6 +55,8 @@ export interface StudyBaseline {
   /** Parameters shown beside the name (e.g. { days: '14+60' }). */
   params?: Record<string, number | string>;
   describe(b: BaselineContext): string;
+  /** The numbers in the description, for a translated one (the app's `studyResults.descriptions.<id>`). */
+  describeParams?(b: BaselineContext): Record<string, number | string>;
   run(b: BaselineContext): BaselineOutput;
 }
 
@@ -87,6 +89,9 @@ export const persistence: StudyBaseline = {
     const lag = labelKnownAfterDays(b.eval.config.dataset.horizonDays, b.eval.config.dataset.labelPrice);
     return `the label of t-${lag}, the last label known at the close of t`;
   },
+  describeParams: (b) => ({
+    lag: labelKnownAfterDays(b.eval.config.dataset.horizonDays, b.eval.config.dataset.labelPrice),
+  }),
   run: (b) => ({
     pred: persistencePredictions(
       b.eval.plan.labelsAll,
@@ -147,6 +152,10 @@ export function foldStudyBaseline(
       fb.needsTable
         ? `${fb.description}; features of ${b.primary.channels.join('+')} (seed ${b.eval.config.seeds[0]})`
         : fb.description,
+    describeParams: (b) => ({
+      ...fb.descriptionParams,
+      ...(fb.needsTable ? { channels: b.primary.channels.join('+'), seed: b.eval.config.seeds[0] } : {}),
+    }),
     run: (b) => {
       const { plan, config } = b.eval;
       const folds: FoldRows[] = plan.folds.map((f) => ({
@@ -202,7 +211,14 @@ export function runBaselines(b: BaselineContext, list?: StudyBaseline[]): Baseli
     const t0 = Date.now();
     const out = baseline.run(b);
     const description = baseline.describe(b);
-    const common = { id: baseline.id, name: baseline.name, params: baseline.params, description };
+    const descriptionParams = baseline.describeParams?.(b);
+    const common = {
+      id: baseline.id,
+      name: baseline.name,
+      params: baseline.params,
+      description,
+      descriptionParams,
+    };
     let result: BaselineResult;
     if ('metrics' in out) result = { ...common, metrics: out.metrics, rates: out.rates };
     else {

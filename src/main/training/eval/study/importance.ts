@@ -188,6 +188,7 @@ export function studyImportance(
 ): StudyImportance | null {
   if (scores.size === 0) return null;
   const missing: string[] = [];
+  const missingFolds: NonNullable<StudyImportance['missingFolds']> = [];
   const out: CellImportanceDto[] = [];
   for (const [key, bySeed] of scores) {
     const cell = cells.find((c) => c.key === key)!;
@@ -196,10 +197,17 @@ export function studyImportance(
     const gaps = [...bySeed].flatMap(([seed, folds]) =>
       folds.flatMap((f, k) => (f ? [] : [`seed ${seed} fold ${k + 1}`])),
     );
-    if (gaps.length)
+    if (gaps.length) {
+      missingFolds.push({
+        key,
+        folds: [...bySeed].flatMap(([seed, folds]) =>
+          folds.flatMap((f, k) => (f ? [] : [{ seed, fold: k + 1 }])),
+        ),
+      });
       missing.push(
         `${key}: no importance scores for ${gaps.length} cached fold(s) (${gaps.slice(0, 4).join(', ')}${gaps.length > 4 ? ', ...' : ''}): their models were not kept and the study does not retrain them; delete those fold files to recompute`,
       );
+    }
     if (complete.length === 0) continue;
     const perSeed = complete.map(([, folds]) => joinScores(folds as PermutationScores[]));
     const r = importanceOverSeeds(perSeed, boot);
@@ -220,5 +228,6 @@ export function studyImportance(
       'permutation importance: one overlay channel or one factor family moved to other test dates in blocks of the label horizon (block permutation within each fold), the drop in log-loss and balanced accuracy averaged over permutations and seeds; intervals: circular block bootstrap of the test dates with the study block length, the fold models fixed',
     cells: out,
     missing,
+    missingFolds,
   };
 }

@@ -110,6 +110,8 @@ export interface BaselineResult {
   name: string;
   params?: Record<string, number | string>;
   description: string;
+  /** The numbers in the description, for a translated one. */
+  descriptionParams?: Record<string, number | string>;
   metrics: ClassMetrics;
   /** Dates resampled in circular blocks of the study's block length (one fit: no seed level). */
   ci?: Record<MetricName, Interval>;
