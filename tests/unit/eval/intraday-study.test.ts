@@ -18,6 +18,7 @@ import {
   readPreset,
 } from '../../../src/main/training/eval/study-config';
 import { headlineTable } from '../../../src/main/training/report/markdown';
+import { summaryJson } from '../../../src/main/training/report/write';
 import { selectBackend } from '../../../src/main/training/train/backend';
 import { czscFile, dailyDir, dailyFile, fixture } from '../../helpers/data';
 
@@ -96,6 +97,11 @@ describe('the intraday study at CI size (real SSE minute and daily bars)', () =>
       /^Does an image of another bar size carry information the daily image of the same dates does not\?/,
     );
     expect(r.ablationSentence).toContain(`same ${r.dates.length} test dates`);
+    // summary.json keeps each row's own reference (the app and a reader need it: there is no single reference)
+    const summary = JSON.parse(summaryJson(r)) as { ablation: { key: string; reference?: string }[] };
+    expect(summary.ablation.map((a) => [a.key, a.reference])).toEqual(
+      r.ablation.map((a) => [a.key, a.reference]),
+    );
   });
 
   it('names the bar size and model of every cell in the headline table', () => {

@@ -123,6 +123,7 @@ export function studySummary(r: StudyResult): StudySummary {
       key: a.key,
       channels: a.channels,
       layout: a.layout,
+      ...(a.reference ? { reference: a.reference } : {}),
       diff: intervals(a.diff),
       verdict: a.verdict,
       pHolm: a.pHolm,
