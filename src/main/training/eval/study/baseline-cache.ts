@@ -5,9 +5,11 @@
  * Re-evaluating a long study from its fold cache then costs no refit; a changed setting refits. Separate from the
  * CNN fold cache, whose hashes it never touches.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { writeFileAtomic } from '../../train/atomic';
+import { readStoredJson } from '../../train/stored';
 import type { BaselineRows, FoldBaseline, FoldRows, JoinedBaseline } from '../fold-baselines';
 import { NUM_CLASSES } from '../metrics';
 import { sha } from './fold-cache';
@@ -33,16 +35,32 @@ export interface BaselineCacheOptions {
 const fileName = (name: string, fold: number) =>
   `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}_f${String(fold).padStart(3, '0')}.json`;
 
-function readFold(file: string, hash: string, n: number): CachedBaselineFold | undefined {
+const cachedSchema = z.looseObject({
+  version: z.literal(1),
+  hash: z.string(),
+  pred: z.array(z.number().int()),
+  probs: z.array(z.number()).optional(),
+  info: z.record(z.string(), z.union([z.number(), z.string()])),
+});
+
+/** A cached fold when it is this fold's; a file that cannot be read is logged with its reason and refitted. */
+function readFold(
+  file: string,
+  hash: string,
+  n: number,
+  log?: (line: string) => void,
+): CachedBaselineFold | undefined {
   if (!existsSync(file)) return undefined;
+  let c: CachedBaselineFold;
   try {
-    const c = JSON.parse(readFileSync(file, 'utf8')) as CachedBaselineFold;
-    if (c.hash !== hash || c.pred.length !== n) return undefined;
-    if (c.probs && c.probs.length !== n * NUM_CLASSES) return undefined;
-    return c;
-  } catch {
+    c = readStoredJson(file, cachedSchema) as CachedBaselineFold;
+  } catch (err) {
+    log?.(`${err instanceof Error ? err.message : String(err)}; refitting`);
     return undefined;
   }
+  if (c.hash !== hash || c.pred.length !== n) return undefined;
+  if (c.probs && c.probs.length !== n * NUM_CLASSES) return undefined;
+  return c;
 }
 
 /** runFoldBaseline (eval/fold-baselines.ts) with each fold read from or written to the cache. */
@@ -74,7 +92,7 @@ export function cachedFoldBaseline(
       test: f.test.map(d),
     });
     const file = opts.dir ? path.join(opts.dir, fileName(b.name, k)) : undefined;
-    const hit = file ? readFold(file, hash, f.test.length) : undefined;
+    const hit = file ? readFold(file, hash, f.test.length, opts.log) : undefined;
     let foldPred: ArrayLike<number>;
     let foldProbs: ArrayLike<number> | undefined;
     let foldInfo: Record<string, number | string>;

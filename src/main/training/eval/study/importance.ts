@@ -7,11 +7,13 @@
  * retraining. At the end the scores are joined over folds, averaged over seeds, and given block-bootstrap
  * intervals with the study's block length.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
 import type { CellImportanceDto, StudyImportance } from '../../../../shared/study-summary';
 import { factorInfo } from '../../factors/registry';
 import type { FactorDataset } from '../../images/dataset';
 import { writeFileAtomic } from '../../train/atomic';
+import { readStoredJson } from '../../train/stored';
 import { blockBootstrap } from '../bootstrap';
 import {
   defaultImageGroups,
@@ -64,6 +66,17 @@ interface Sidecar {
   perms: { nll: number[]; pred: number[] }[][];
 }
 
+const scoresSchema = z.looseObject({ nll: z.array(z.number()), pred: z.array(z.number().int()) });
+const sidecarSchema = z.looseObject({
+  version: z.literal(1),
+  foldHash: z.string(),
+  settings: z.string(),
+  rows: z.array(z.number().int()),
+  truth: z.array(z.number().int()),
+  base: scoresSchema,
+  perms: z.array(z.array(scoresSchema)),
+});
+
 export const sidecarFile = (foldFile: string) => foldFile.replace(/\.json$/, '.importance.json');
 
 const settingsHash = (s: ImportanceSettings, fold: number) =>
@@ -99,30 +112,36 @@ export function scoreFold(
   return sc;
 }
 
-/** The sidecar's scores when it belongs to this fold and these settings; undefined otherwise. */
+/**
+ * The sidecar's scores when it belongs to this fold and these settings; undefined otherwise. A sidecar that cannot
+ * be read (truncated, not valid JSON, a field missing) is logged with its reason and recomputed by the caller.
+ */
 export function readFoldScores(
   file: string,
   foldHash: string,
   fold: number,
   s: ImportanceSettings,
+  log?: (line: string) => void,
 ): PermutationScores | undefined {
   const f = sidecarFile(file);
   if (!existsSync(f)) return undefined;
+  let c: Sidecar;
   try {
-    const c = JSON.parse(readFileSync(f, 'utf8')) as Sidecar;
-    if (c.foldHash !== foldHash || c.settings !== settingsHash(s, fold)) return undefined;
-    return {
-      groups: s.groups,
-      truth: Int8Array.from(c.truth),
-      base: { nll: Float64Array.from(c.base.nll), pred: Int8Array.from(c.base.pred) },
-      perms: c.perms.map((g) =>
-        g.map((p) => ({ nll: Float64Array.from(p.nll), pred: Int8Array.from(p.pred) })),
-      ),
-      rows: c.rows,
-    };
-  } catch {
+    c = readStoredJson(f, sidecarSchema) as Sidecar;
+  } catch (err) {
+    log?.(`${err instanceof Error ? err.message : String(err)}; its importance scores are not used`);
     return undefined;
   }
+  if (c.foldHash !== foldHash || c.settings !== settingsHash(s, fold)) return undefined;
+  return {
+    groups: s.groups,
+    truth: Int8Array.from(c.truth),
+    base: { nll: Float64Array.from(c.base.nll), pred: Int8Array.from(c.base.pred) },
+    perms: c.perms.map((g) =>
+      g.map((p) => ({ nll: Float64Array.from(p.nll), pred: Int8Array.from(p.pred) })),
+    ),
+    rows: c.rows,
+  };
 }
 
 /**

@@ -137,7 +137,7 @@ export async function trainFolds(
         if (cached) {
           probs = cached.probs;
           record = cached.record;
-          if (imp) seedScores.push(readFoldScores(file, hash, fold.index, imp));
+          if (imp) seedScores.push(readFoldScores(file, hash, fold.index, imp, log));
           cachedCount++;
           remainingWork -= foldWork[fold.index];
           done++;
