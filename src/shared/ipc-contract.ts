@@ -172,6 +172,8 @@ export interface FactorImageDto {
   date: string;
   /** Every sample date of the dataset (the date slider's domain); sent when asked for (withDates). */
   dates?: string[];
+  /** The images of the samples next to it (asked for with `around`), for the window's cache. */
+  neighbours?: FactorImageDto[];
   /** Position of `date` among the sample dates, and their number. */
   sampleIndex: number;
   sampleCount: number;
@@ -537,7 +539,8 @@ export interface Requests {
   'study.plan': { req: { kind: JobKind; config: AppStudyConfig }; res: PlanPreview };
   'study.estimate': { req: { kind: JobKind; config: AppStudyConfig }; res: TimeEstimate };
   'images.get': {
-    req: { dataset: DatasetConfig; date?: string; withDates?: boolean };
+    /** around: also send the images of up to that many samples on each side (0..3). */
+    req: { dataset: DatasetConfig; date?: string; withDates?: boolean; around?: number };
     res: FactorImageDto;
   };
   /** Builds (and caches) a dataset ahead of its first image; answers with its sample count. */
@@ -652,6 +655,7 @@ export const requestSchemas: { [C in Channel]: z.ZodType<Req<C>> } = {
     dataset: datasetSchema,
     date: dateStr.optional(),
     withDates: z.boolean().optional(),
+    around: z.number().int().min(0).max(3).optional(),
   }),
   'images.prepare': z.object({ dataset: datasetSchema }),
   'images.explainableRuns': empty,

@@ -94,6 +94,7 @@ describe('factor images: speed', () => {
 describe('factor images: what a cell says', () => {
   it("the tooltip shows each bar's own date, not the sample date", async () => {
     const sample = await text(page(), 'image-date');
+    const o = await chartOption(page(), 'heatmap-main');
     const t = csvDates.indexOf(sample);
     // cell (x, y) is data item y * 56 + x; row 0 is the oldest of the 56 bars, the top row is t
     const oldest = await tooltipOf(page(), 'heatmap-main', 0);
@@ -103,6 +104,22 @@ describe('factor images: what a cell says', () => {
     expect(mid).toContain(`${csvDates[t - 25]} (t-25)`);
     const top = await tooltipOf(page(), 'heatmap-main', 55 * 56 + 3);
     expect(top).toContain(`${sample} (t)`);
+    // the cells are one image: the pointer resting on a cell shows that cell's tooltip (found from its position)
+    await page().mouse.move(5, 5);
+    const [px, py] = (await page().evaluate(`(() => {
+      const el = document.querySelector('[data-testid="heatmap-main"]');
+      const r = el.getBoundingClientRect();
+      const [x, y] = el.__chart.convertToPixel({ gridIndex: 0 }, [7, 30]);
+      return [r.left + x, r.top + y];
+    })()`)) as [number, number];
+    await page().mouse.move(px, py);
+    const tip = page().locator('[data-testid="heatmap-main"] > .cell-tip');
+    await expect
+      .poll(async () => ((await tip.isVisible()) ? await tip.innerText() : ''))
+      .toContain(`${csvDates[t - 25]} (t-25)`);
+    expect(await tip.innerText()).toContain(`${o.xAxis[0].data[7]}`);
+    await page().mouse.move(5, 5);
+    await expect.poll(() => tip.isVisible()).toBe(false);
   });
 
   it('has axis titles, every factor labelled in readable type, and colour-bar labels that stay after hovering', async () => {

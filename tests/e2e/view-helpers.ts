@@ -124,13 +124,20 @@ export async function waitDrawn(
   return (await h.jsonValue()) as string;
 }
 
-/** The tooltip the chart shows for one data item of series 0, as text. */
+/**
+ * The tooltip the chart shows for one data item of series 0, as text. A grid drawn as one image (EChart.vue's
+ * cellTip) shows the cell's tip itself; other charts are asked through ECharts' showTip.
+ */
 export async function tooltipOf(page: Page, testid: string, dataIndex: number): Promise<string> {
-  await page.evaluate(`(() => {
-    const c = document.querySelector('[data-testid="${testid}"]').__chart;
-    c.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: ${dataIndex} });
-  })()`);
-  const tip = page.locator(`[data-testid="${testid}"] > div:not(:first-child)`).last();
+  const cells = (await page.evaluate(`(() => {
+    const el = document.querySelector('[data-testid="${testid}"]');
+    if (el.__showCell) el.__showCell(${dataIndex});
+    else el.__chart.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: ${dataIndex} });
+    return !!el.__showCell;
+  })()`)) as boolean;
+  const tip = cells
+    ? page.locator(`[data-testid="${testid}"] > .cell-tip`)
+    : page.locator(`[data-testid="${testid}"] > div:not(:first-child)`).last();
   await tip.waitFor({ state: 'visible' });
   return (await tip.innerText()).trim();
 }

@@ -25,8 +25,8 @@ export function studyHandlers(ctx: AppContext): PartialHandlers {
     'study.plan': ({ kind, config }) => compute.run('plan', { dataDir: dir(), kind, config }, `plan-${kind}`),
     'study.estimate': ({ kind, config }) =>
       compute.run('estimate', { dataDir: dir(), kind, config, busy: ctx.jobs.busy() }, `estimate-${kind}`),
-    'images.get': ({ dataset, date, withDates }) =>
-      compute.run('image', { dataDir: dir(), dataset, date, withDates }),
+    'images.get': ({ dataset, date, withDates, around }) =>
+      compute.run('image', { dataDir: dir(), dataset, date, withDates, around }),
     'images.prepare': ({ dataset }) => compute.run('prepare', { dataDir: dir(), dataset }),
     'images.explainableRuns': () => explainableRuns(ctx.settings.get().runsDir),
     'images.saliency': ({ runId, date }) =>

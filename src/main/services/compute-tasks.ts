@@ -11,7 +11,7 @@ type Impl = {
 };
 
 export const TASKS: Impl = {
-  image: (p) => factorImage(p.dataDir, p.dataset, p.date, p.withDates ?? true),
+  image: (p) => factorImage(p.dataDir, p.dataset, p.date, p.withDates ?? true, p.around ?? 0),
   prepare: (p) => ({ samples: datasetFor(p.dataDir, p.dataset).dates.length }),
   plan: (p) => planPreview(p.dataDir, p.kind, p.config),
   estimate: (p) => timeEstimate(p.dataDir, p.kind, p.config, p.busy),

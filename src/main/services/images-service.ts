@@ -73,11 +73,21 @@ export function factorImage(
   cfg: DatasetConfig,
   date?: string,
   withDates = true,
+  around = 0,
 ): FactorImageDto {
   const ds = datasetFor(dataDir, cfg);
   if (ds.dates.length === 0)
     throw new Error('The dataset has no samples: widen the date range or import more data.');
   const i = date ? sampleAtOrBefore(ds.dates, date) : ds.dates.length - 1;
+  const image = imageAt(ds, i, withDates);
+  // the samples next to it, for the window's cache: a step of the slider or an arrow key then needs no request
+  const near: FactorImageDto[] = [];
+  for (let d = 1; d <= around; d++)
+    for (const j of [i + d, i - d]) if (j >= 0 && j < ds.dates.length) near.push(imageAt(ds, j, false));
+  return near.length ? { ...image, neighbours: near } : image;
+}
+
+function imageAt(ds: ReturnType<typeof datasetFor>, i: number, withDates: boolean): FactorImageDto {
   const [height, width, channels] = ds.imageShape;
   const buf = new Float32Array(height * width * channels);
   ds.fillImage(i, buf, 0);

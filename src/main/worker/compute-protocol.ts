@@ -9,7 +9,7 @@ import type { FactorImageDto, PlanPreview, SaliencyDto, TimeEstimate } from '../
 /** Each task: its parameters and its answer. */
 export interface ComputeTasks {
   image: {
-    params: { dataDir: string; dataset: DatasetConfig; date?: string; withDates?: boolean };
+    params: { dataDir: string; dataset: DatasetConfig; date?: string; withDates?: boolean; around?: number };
     result: FactorImageDto;
   };
   prepare: { params: { dataDir: string; dataset: DatasetConfig }; result: { samples: number } };

@@ -19,7 +19,7 @@ describe('the baseline fold cache', () => {
   const rows: BaselineRows = {
     dates,
     labels: dates.map((_, i) => i % 3),
-    targetDaily: { date: [], close: [] },
+    targetDaily: { date: [], close: new Float64Array(0) },
   };
   const folds: FoldRows[] = [
     { train: [0, 1, 2], val: [3], test: [4, 5, 6, 7] },

@@ -8,6 +8,7 @@
  */
 import type { FactorImageDto, SaliencyDto } from '../../../shared/ipc-contract';
 import type { Palette } from './colors';
+import { parseColor, rampColor, rasterRenderItem } from './raster';
 
 /** Diverging blue–white–red scale for z-scores. */
 export const ZSCORE_COLORS = ['#2c5aa0', '#74a9cf', '#f7f7f7', '#f4a582', '#b2182b'];
@@ -192,7 +193,9 @@ export function heatmapOption(
     animation: false,
     backgroundColor: 'transparent',
     title: { text: title, left: 8, top: 2, textStyle: { fontSize: 12, fontWeight: 600, color: p.text } },
+    // the cells are one image: EChart.vue's cellTip shows the hovered cell's tooltip (showTip by data index)
     tooltip: {
+      triggerOn: 'none',
       formatter: (prm: { value: [number, number, number] }) =>
         tooltipText(
           img,
@@ -231,20 +234,27 @@ export function heatmapOption(
       axisTick: { show: !compact },
     },
     visualMap: visualMaps,
+    // one data item per cell (the tooltip names it), one image for all of them: see raster.ts
     series: [
-      { type: 'heatmap', data: imageCells(img, channel), progressive: 0, emphasis: { disabled: true } },
+      {
+        type: 'custom',
+        data: imageCells(img, channel),
+        encode: { x: 0, y: 1, tooltip: 2 },
+        renderItem: rasterRenderItem(img.values[channel], img.height, img.width, ZSCORE_COLORS, range),
+        silent: true,
+      },
       ...(sal
         ? [
             {
-              type: 'heatmap',
+              type: 'custom',
               data: gridCells(sal.values, sal.height, sal.width).map(([x, y]) => [
                 x,
                 y,
                 sal.values[y * sal.width + x],
               ]),
-              progressive: 0,
+              encode: { x: 0, y: 1 },
+              renderItem: rasterRenderItem(sal.values, sal.height, sal.width, SALIENCY_COLORS, salRange),
               silent: true,
-              emphasis: { disabled: true },
             },
           ]
         : []),
@@ -257,20 +267,12 @@ export type SurfaceMode = 'wireframe' | 'shaded';
 /** Cells drawn in 3-D at most: a 224 x 224 image (50,176 vertices) is shown as 56 x 56 block means. */
 export const MAX_SURFACE_CELLS = 64 * 64;
 
-const Z_STOPS = ZSCORE_COLORS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
+const Z_STOPS = ZSCORE_COLORS.map(parseColor);
 
 /** Colour of z on the z-score scale (linear between the scale's stops), as [r, g, b]. */
 export function zColor(z: number, range: number): [number, number, number] {
-  const t = Math.min(1, Math.max(0, (Number.isFinite(z) ? z / range : 0) / 2 + 0.5)) * (Z_STOPS.length - 1);
-  const i = Math.min(Z_STOPS.length - 2, Math.floor(t));
-  const f = t - i;
-  const a = Z_STOPS[i];
-  const b = Z_STOPS[i + 1];
-  return [
-    Math.round(a[0] + (b[0] - a[0]) * f),
-    Math.round(a[1] + (b[1] - a[1]) * f),
-    Math.round(a[2] + (b[2] - a[2]) * f),
-  ];
+  const [r, g, b] = rampColor(Z_STOPS, z, range);
+  return [r, g, b];
 }
 
 /** Block-mean downsampling factor that keeps a surface within MAX_SURFACE_CELLS (1 = every cell). */
