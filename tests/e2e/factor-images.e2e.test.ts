@@ -120,6 +120,8 @@ describe('factor images: what a cell says', () => {
     expect(await tip.innerText()).toContain(`${o.xAxis[0].data[7]}`);
     await page().mouse.move(5, 5);
     await expect.poll(() => tip.isVisible()).toBe(false);
+    // a heatmap does not rotate: its hint says only what hovering does
+    expect(await text(page(), 'images-hint')).toBe('Hover a cell for factor, bar and value.');
   });
 
   it('has axis titles, every factor labelled in readable type, and colour-bar labels that stay after hovering', async () => {

@@ -93,6 +93,7 @@ export const en = {
     label: 'Label',
     forward: 'Forward return',
     hint: 'Drag to rotate, scroll to zoom. Hover a cell for factor, bar and value.',
+    hintHeatmap: 'Hover a cell for factor, bar and value.',
     build: 'Building the dataset…',
   },
   training: {

@@ -95,6 +95,7 @@ export const zh: Messages = {
     label: '标签',
     forward: '远期收益',
     hint: '拖动旋转，滚轮缩放。悬停查看因子、K线与数值。',
+    hintHeatmap: '悬停查看因子、K线与数值。',
     build: '正在构建数据集…',
   },
   training: {
