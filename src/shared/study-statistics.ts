@@ -83,6 +83,8 @@ export interface CellStatisticsDto {
 
 export interface AblationComparisonDto {
   key: string;
+  /** The cell it is compared with, in a study of paired comparisons (bar sizes, models); else the family's one. */
+  reference?: string;
   channels: string[];
   /** Balanced accuracy of this cell minus the reference cell's (two-level, paired). */
   difference: IntervalDto;

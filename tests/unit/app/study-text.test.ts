@@ -128,6 +128,15 @@ describe('test families and trials from their numbers', () => {
     expect(za).toContain('000300_time-factor');
     expect([...englishLeft(zc), ...englishLeft(za)]).toEqual([]);
     expect(familyText({ ...st, ablation: null }, 'ablation', EN.t)).toBe('');
+    // a bar-size or model study: each comparison names its own reference
+    const paired = {
+      ...st,
+      ablation: { ...st.ablation!, comparisons: [{ key: 'a_15min', reference: 'a_daily' }] },
+    } as unknown as Stats;
+    expect(familyText(paired, 'ablation', EN.t)).toBe(
+      'Ablation: Holm (verdicts) and Romano–Wolf step-down, two-sided, over the 1 paired comparison(s), each cell with its reference cell, α = 0.1.',
+    );
+    expect(englishLeft(familyText(paired, 'ablation', ZH.t))).toEqual([]);
   });
 
   it('counts the trials with and without the ones stated before the study', () => {

@@ -102,6 +102,18 @@ describe('the intraday study at CI size (real SSE minute and daily bars)', () =>
     expect(summary.ablation.map((a) => [a.key, a.reference])).toEqual(
       r.ablation.map((a) => [a.key, a.reference]),
     );
+    // the statistics' ablation family is the same pairs (not every cell against one reference), its
+    // balanced-accuracy differences the same numbers, and each row carries the family's Holm p-value
+    const fam = r.statistics.ablation!;
+    expect(fam.comparisons.map((c) => [c.key, c.reference])).toEqual(
+      r.ablation.map((a) => [a.key, a.reference]),
+    );
+    expect(fam.adjustment).toContain(`over the ${r.ablation.length} paired comparisons`);
+    for (const [j, a] of r.ablation.entries()) {
+      expect(fam.comparisons[j].difference.estimate).toBeCloseTo(a.diff.balancedAccuracy.estimate, 12);
+      expect(a.pHolm).toBe(fam.comparisons[j].pHolm);
+      expect(a.pHolm).not.toBeNull();
+    }
   });
 
   it('names the bar size and model of every cell in the headline table', () => {

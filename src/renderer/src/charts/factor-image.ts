@@ -332,6 +332,8 @@ export function surfaceOption(
     return sal ? [x, y, v, sal[i]] : [x, y, v];
   });
   return {
+    // a new date replaces the surface at once: an animated update would hold the step for its duration
+    animation: false,
     backgroundColor: 'transparent',
     title: { text: title, left: 8, top: 2, textStyle: { fontSize: 12, fontWeight: 600, color: p.text } },
     tooltip: {

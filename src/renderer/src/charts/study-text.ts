@@ -118,9 +118,15 @@ export function familyText(st: Statistics, which: 'cells' | 'ablation', t: T): s
       alpha: st.cellFamily.alpha,
     });
   const a = st.ablation;
-  return a
-    ? t('studyResults.rules.familyAblation', { n: a.members.length, reference: a.reference, alpha: a.alpha })
-    : '';
+  if (!a) return '';
+  // a bar-size or model study: each cell against its own reference
+  if (a.comparisons.some((c) => c.reference !== undefined))
+    return t('studyResults.rules.familyPairs', { n: a.comparisons.length, alpha: a.alpha });
+  return t('studyResults.rules.familyAblation', {
+    n: a.members.length,
+    reference: a.reference,
+    alpha: a.alpha,
+  });
 }
 
 /** What the deflated Sharpe ratio counts as trials. */

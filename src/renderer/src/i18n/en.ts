@@ -404,6 +404,8 @@ export const en = {
         'Family: Holm (verdicts) and Romano–Wolf step-down, one-sided, over the {n} cell(s) against the best baseline, α = {alpha}.',
       familyAblation:
         'Ablation: Holm (verdicts) and Romano–Wolf step-down, two-sided, over the {n} comparison(s) with {reference}, α = {alpha}.',
+      familyPairs:
+        'Ablation: Holm (verdicts) and Romano–Wolf step-down, two-sided, over the {n} paired comparison(s), each cell with its reference cell, α = {alpha}.',
       trials:
         'Trials: {total}, that is {cells} CNN cell(s) and {baselines} backtested baseline(s) of this study (statistics.priorTrials: none stated before it).',
       trialsPrior:

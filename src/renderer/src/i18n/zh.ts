@@ -386,6 +386,8 @@ export const zh: Messages = {
         '检验族：Holm 校正（用于结论）与 Romano–Wolf 逐步检验，单侧，{n} 个单元分别对比最佳基准，α = {alpha}。',
       familyAblation:
         '消融：Holm 校正（用于结论）与 Romano–Wolf 逐步检验，双侧，{n} 个对比（相对 {reference}），α = {alpha}。',
+      familyPairs:
+        '消融：Holm 校正（用于结论）与 Romano–Wolf 逐步检验，双侧，{n} 组配对比较（每个单元对比其参照单元），α = {alpha}。',
       trials:
         '尝试次数：{total}，即本研究的 {cells} 个卷积网络单元和 {baselines} 个回测基准（statistics.priorTrials：未声明此前的尝试）。',
       trialsPrior:

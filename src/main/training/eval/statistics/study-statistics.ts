@@ -39,6 +39,11 @@ export interface StudyStatisticsInput {
   cells: { key: string; channels: string[]; seeds: { seed: number; probs: ArrayLike<number> }[] }[];
   /** The single-index cell the overlays are compared with (the ablation family); omit for none. */
   reference?: string;
+  /**
+   * Instead of every cell against `reference`: these pairs, each cell against its own reference (a bar-size or
+   * model study: each variant cell with the cell of the same channels on the other bar size or model).
+   */
+  pairs?: { cell: string; reference: string }[];
   /** Chance and simple baselines over the study rows (majority classes, random rates, persistence, ...). */
   baselines: BaselineRows[];
   /** Per-row class rates of the training folds, for the Brier reference; default: the 'rates' baseline. */
@@ -145,7 +150,18 @@ export function studyStatistics(input: StudyStatisticsInput): StudyStatistics {
 
   // ---- one joint two-level bootstrap: every statistic sees the same rows
   const reference = input.reference ? input.cells.findIndex((c) => c.key === input.reference) : -1;
-  const ablationCells = reference >= 0 ? input.cells.map((_, g) => g).filter((g) => g !== reference) : [];
+  const indexOf = (key: string) => {
+    const g = input.cells.findIndex((c) => c.key === key);
+    if (g < 0) throw new Error(`studyStatistics: no cell '${key}' for the ablation pair`);
+    return g;
+  };
+  // the ablation family: [cell, its reference] per comparison
+  const comparisons: [number, number][] = input.pairs
+    ? input.pairs.map((p) => [indexOf(p.cell), indexOf(p.reference)])
+    : reference >= 0
+      ? input.cells.flatMap((_, g): [number, number][] => (g === reference ? [] : [[g, reference]]))
+      : [];
+  const ablationCells = comparisons.map(([g]) => g);
   const G = input.cells.length;
   const seedOffsets: number[] = [];
   let nStats = 3 * G + ablationCells.length;
@@ -165,7 +181,7 @@ export function studyStatistics(input: StudyStatisticsInput): StudyStatistics {
         out[G + g] = ba[g] - base;
         out[2 * G + g] = base;
       }
-      ablationCells.forEach((g, j) => (out[3 * G + j] = ba[g] - ba[reference]));
+      comparisons.forEach(([g, r], j) => (out[3 * G + j] = ba[g] - ba[r]));
       for (let g = 0; g < G; g++)
         seedPreds[g].forEach((pred, s) => (out[seedOffsets[g] + s] = balancedAccuracy(truth, pred, rows)));
       return out;
@@ -258,17 +274,20 @@ export function studyStatistics(input: StudyStatisticsInput): StudyStatistics {
   });
 
   const ablation =
-    reference >= 0
+    comparisons.length && (reference >= 0 || input.pairs)
       ? {
-          reference: input.cells[reference].key,
+          reference: input.cells[reference >= 0 ? reference : comparisons[0][1]].key,
           members: ablationCells.map((g) => input.cells[g].key),
           alpha: alphaTwoSided,
-          adjustment: `Holm (verdicts) and Romano–Wolf step-down, two-sided, over the ${ablationCells.length} overlay comparisons with ${input.cells[reference].key}`,
-          comparisons: ablationCells.map((g, j) => {
+          adjustment: input.pairs
+            ? `Holm (verdicts) and Romano–Wolf step-down, two-sided, over the ${comparisons.length} paired comparisons, each cell with its reference cell`
+            : `Holm (verdicts) and Romano–Wolf step-down, two-sided, over the ${ablationCells.length} overlay comparisons with ${input.cells[reference].key}`,
+          comparisons: comparisons.map(([g, r], j) => {
             const d = iv(3 * G + j);
             const significant = pAblHolm[j] < alphaTwoSided;
             return {
               key: input.cells[g].key,
+              ...(input.pairs ? { reference: input.cells[r].key } : {}),
               channels: input.cells[g].channels,
               difference: intervalDto(d),
               pValue: num(pAbl[j]),

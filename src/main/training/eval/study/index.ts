@@ -101,7 +101,15 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
   const buyHold = buyHoldStats(primary.backtest);
 
   const powerRead = readPower(config, plan.fingerprint);
-  const statistics = composeStatistics({ ctx, cells, primary, reference, baselines, power: powerRead.power });
+  const statistics = composeStatistics({
+    ctx,
+    cells,
+    primary,
+    reference,
+    pairs: variants,
+    baselines,
+    power: powerRead.power,
+  });
   const boot = {
     blockLength: statistics.blockLength.value,
     reps: config.bootstrap.reps,
@@ -119,8 +127,12 @@ export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Pro
     c.ci.balancedAccuracy = intervalFromDto(st.balancedAccuracy.interval);
   }
   for (const b of baselines) if (b.pred) b.ci = ctx.intervals(b.pred, b.probs, boot);
+  // a variant row's p-value is the statistics' Holm-adjusted one over the same pairs
   const ablation = variants
-    ? ablateVariants(ctx, variants, boot)
+    ? ablateVariants(ctx, variants, boot).map((row) => ({
+        ...row,
+        pHolm: statistics.ablation?.comparisons.find((c) => c.key === row.key)?.pHolm ?? null,
+      }))
     : ablate(ctx, cells, reference, boot, statistics);
   const importance = studyImportance(trained.importance, cells, trained.importanceSettings, boot);
   const labels = labelCheck(config, plan, targetDaily, cells, baselines);

@@ -17,6 +17,8 @@ export interface StatisticsParts {
   cells: CellResult[];
   primary: CellResult;
   reference?: CellResult;
+  /** A bar-size or model study's pairs (variant-ablation.ts): its ablation family instead of cells vs reference. */
+  pairs?: { cell: CellResult; reference: CellResult }[];
   baselines: BaselineResult[];
   power?: StudyStatistics['power'];
 }
@@ -74,6 +76,7 @@ export function statisticsInput(p: StatisticsParts): StudyStatisticsInput {
       seeds: c.perSeed.map((s) => ({ seed: s.seed, probs: s.probs })),
     })),
     reference: p.reference?.key,
+    ...(p.pairs ? { pairs: p.pairs.map((x) => ({ cell: x.cell.key, reference: x.reference.key })) } : {}),
     baselines: chance,
     classRates: random?.rates,
     strategies,
