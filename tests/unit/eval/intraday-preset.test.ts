@@ -7,7 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { planStudy } from '../../../src/main/training/eval/study/plan';
-import { loadPreset, parseStudyConfig, readPreset } from '../../../src/main/training/eval/study-config';
+import {
+  loadPreset,
+  mergeConfig,
+  parseStudyConfig,
+  readJson,
+  readPreset,
+} from '../../../src/main/training/eval/study-config';
 import { dailyDir, dailyFile } from '../../helpers/data';
 
 const config = loadPreset('intraday', 'studies/intraday-test-unused');
@@ -34,6 +40,20 @@ describe('the intraday preset on ../shared/data', () => {
     expect(config.walkForward.embargoDays).toBeGreaterThanOrEqual(config.dataset.horizonDays);
     expect(config.ablation.barSizes?.map((b) => b.barsPerDay)).toEqual([16, 1]);
     expect(config.ablation.models?.map((m) => m.name)).toEqual(['googlenet', 'googlenet-1x1', 'compact']);
+  });
+
+  it("the README's one-seed run is the preset's seed-1 raster cells: the same keys, model settings and folds", () => {
+    const one = parseStudyConfig(
+      { ...mergeConfig(readPreset('intraday'), readJson('docs/intraday/one-seed.json')), outDir: 'unused' },
+      'intraday + docs/intraday/one-seed.json',
+    );
+    expect(one.seeds).toEqual([1]);
+    const onePlan = planStudy(one, { dataDir: dailyDir() }, () => undefined);
+    const keys = onePlan.cells.map((c) => c.key);
+    expect(keys).toEqual(plan.cells.map((c) => c.key).filter((k) => !k.includes('_time-factor_')));
+    for (const c of onePlan.cells) expect(c.model).toEqual(plan.cells.find((p) => p.key === c.key)!.model);
+    expect(onePlan.folds.length).toBe(plan.folds.length);
+    expect(one.train).toEqual(config.train);
   });
 
   it('has one cell per bar size x distinct layout x model, with the original image shapes', () => {
