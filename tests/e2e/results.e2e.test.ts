@@ -189,6 +189,10 @@ describe('Results view of a study with separate test blocks', () => {
       .locator('[data-testid="baseline-description"]')
       .evaluateAll((els) => els.map((e) => [e.getAttribute('title'), e.getAttribute('lang')]));
     expect(descriptions[0][0]).toBe('训练折中出现最多的类别');
+    await page.locator('[data-testid="overfitting"]').scrollIntoViewIfNeeded();
+    await page
+      .locator('[data-testid="overfitting"]')
+      .screenshot({ path: path.join(SHOTS, 'results-statistics-zh.png') });
     for (const [title, lang] of descriptions) {
       expect(lang).toBeNull();
       expect(title).not.toMatch(/ the | when | of /);
