@@ -10,7 +10,7 @@ import {
   heatmapOption,
   SALIENCY_COLORS,
   ZSCORE_COLORS,
-  zColor,
+  ZSCORE_STOPS,
 } from '../../../src/renderer/src/charts/factor-image';
 import { palette } from '../../../src/renderer/src/charts/colors';
 
@@ -32,9 +32,9 @@ describe('colour scale', () => {
     expect(rampColor(BW, 9, 2)).toEqual([255, 255, 255, 255]);
     expect(rampColor(BW, NaN, 2)).toEqual([128, 128, 128, 255]);
     // five stops: z = 0 is the middle stop exactly, z = range / 2 the fourth
-    expect(zColor(0, 3)).toEqual([0xf7, 0xf7, 0xf7]);
-    expect(zColor(1.5, 3)).toEqual([0xf4, 0xa5, 0x82]);
-    expect(zColor(-3, 3)).toEqual([0x2c, 0x5a, 0xa0]);
+    expect(rampColor(ZSCORE_STOPS, 0, 3)).toEqual([0xf7, 0xf7, 0xf7, 255]);
+    expect(rampColor(ZSCORE_STOPS, 1.5, 3)).toEqual([0xf4, 0xa5, 0x82, 255]);
+    expect(rampColor(ZSCORE_STOPS, -3, 3)).toEqual([0x2c, 0x5a, 0xa0, 255]);
     // the saliency scale is see-through at zero
     expect(rampColor(SALIENCY_COLORS.map(parseColor), 0, 1)[3]).toBe(0);
   });

@@ -9,7 +9,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BaselineRows, FoldBaseline, FoldRows } from '../../../src/main/training/eval/fold-baselines';
 import { cachedFoldBaseline } from '../../../src/main/training/eval/study/baseline-cache';
-import { readFoldScores, sidecarFile } from '../../../src/main/training/eval/study/importance';
+import {
+  readFoldScores,
+  sidecarFile,
+  studyImportance,
+} from '../../../src/main/training/eval/study/importance';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-sidecars-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -84,5 +88,36 @@ describe('the importance sidecar', () => {
     expect(log).toHaveLength(1);
     expect(log[0]).toContain('cell_s1_f000.importance.json');
     expect(log[0]).toMatch(/truth.*not used$/);
+  });
+});
+
+describe('folds without importance scores', () => {
+  it('are named in the English sentence and as numbers for the app, the first four of them', () => {
+    const settings = { groups: [], repeats: 1, blockDays: 2, seed: 3 };
+    const gaps = [undefined, undefined, undefined];
+    const imp = studyImportance(
+      new Map([
+        [
+          'k_1',
+          new Map([
+            [1, gaps],
+            [2, gaps],
+          ]),
+        ],
+      ]),
+      [{ key: 'k_1', channels: ['000300'] }],
+      new Map([['k_1', settings]]),
+      { blockLength: 2, reps: 10, level: 0.9, seed: 1 },
+    )!;
+    expect(imp.cells).toEqual([]);
+    expect(imp.missingFolds).toEqual([
+      {
+        key: 'k_1',
+        folds: [1, 2].flatMap((seed) => [1, 2, 3].map((fold) => ({ seed, fold }))),
+      },
+    ]);
+    expect(imp.missing).toEqual([
+      'k_1: no importance scores for 6 cached fold(s) (seed 1 fold 1, seed 1 fold 2, seed 1 fold 3, seed 2 fold 1, ...): their models were not kept and the study does not retrain them; delete those fold files to recompute',
+    ]);
   });
 });

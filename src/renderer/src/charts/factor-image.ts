@@ -8,7 +8,7 @@
  */
 import type { FactorImageDto, SaliencyDto } from '../../../shared/ipc-contract';
 import type { Palette } from './colors';
-import { parseColor, rampColor, rasterRenderItem } from './raster';
+import { parseColor, rasterRenderItem } from './raster';
 
 /** Diverging blue–white–red scale for z-scores. */
 export const ZSCORE_COLORS = ['#2c5aa0', '#74a9cf', '#f7f7f7', '#f4a582', '#b2182b'];
@@ -267,13 +267,8 @@ export type SurfaceMode = 'wireframe' | 'shaded';
 /** Cells drawn in 3-D at most: a 224 x 224 image (50,176 vertices) is shown as 56 x 56 block means. */
 export const MAX_SURFACE_CELLS = 64 * 64;
 
-const Z_STOPS = ZSCORE_COLORS.map(parseColor);
-
-/** Colour of z on the z-score scale (linear between the scale's stops), as [r, g, b]. */
-export function zColor(z: number, range: number): [number, number, number] {
-  const [r, g, b] = rampColor(Z_STOPS, z, range);
-  return [r, g, b];
-}
+/** The z-score scale's stops as RGBA, for the canvases of raster.ts (heatmap, thumbnails). */
+export const ZSCORE_STOPS = ZSCORE_COLORS.map(parseColor);
 
 /** Block-mean downsampling factor that keeps a surface within MAX_SURFACE_CELLS (1 = every cell). */
 export function surfaceFactor(height: number, width: number): number {

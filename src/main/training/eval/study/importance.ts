@@ -213,16 +213,12 @@ export function studyImportance(
     const cell = cells.find((c) => c.key === key)!;
     const s = settings.get(key)!;
     const complete = [...bySeed].filter(([, folds]) => folds.every((f) => f));
-    const gaps = [...bySeed].flatMap(([seed, folds]) =>
-      folds.flatMap((f, k) => (f ? [] : [`seed ${seed} fold ${k + 1}`])),
+    const folds = [...bySeed].flatMap(([seed, fs]) =>
+      fs.flatMap((f, k) => (f ? [] : [{ seed, fold: k + 1 }])),
     );
+    const gaps = folds.map((f) => `seed ${f.seed} fold ${f.fold}`);
     if (gaps.length) {
-      missingFolds.push({
-        key,
-        folds: [...bySeed].flatMap(([seed, folds]) =>
-          folds.flatMap((f, k) => (f ? [] : [{ seed, fold: k + 1 }])),
-        ),
-      });
+      missingFolds.push({ key, folds });
       missing.push(
         `${key}: no importance scores for ${gaps.length} cached fold(s) (${gaps.slice(0, 4).join(', ')}${gaps.length > 4 ? ', ...' : ''}): their models were not kept and the study does not retrain them; delete those fold files to recompute`,
       );
