@@ -25,6 +25,22 @@ export const REPORT_COLORS: ChartColors = {
   down: '#d9363e',
 };
 
+/** What every study chart shares: no animation, the text colour, an optional centred title and the legend under it. */
+function frame(c: ChartColors, title: string | undefined, legend: Record<string, unknown>) {
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    textStyle: { color: c.text },
+    title: title
+      ? { text: title, left: 'center', top: 2, textStyle: { fontSize: 14, color: c.text } }
+      : undefined,
+    legend: { top: title ? 26 : 2, ...legend, textStyle: { color: c.text } },
+  };
+}
+
+/** The top of the plot area below the title and legend. */
+const plotTop = (title: string | undefined) => (title ? 62 : 40);
+
 /** The category label of the gap between two test blocks. */
 export const GAP_LABEL = '…';
 
@@ -126,17 +142,11 @@ export function segmentedEquityOption(
       areaStyle: k === 0 ? { color: c.down, opacity: 0.2 } : undefined,
     }));
   return {
-    animation: false,
-    backgroundColor: 'transparent',
-    textStyle: { color: c.text },
-    title: names.title
-      ? { text: names.title, left: 'center', top: 2, textStyle: { fontSize: 14, color: c.text } }
-      : undefined,
-    legend: { top: names.title ? 26 : 2, type: 'scroll', textStyle: { color: c.text } },
+    ...frame(c, names.title, { type: 'scroll' }),
     tooltip: { trigger: 'axis' },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: [
-      { left: 60, right: 20, top: names.title ? 62 : 40, height: '52%' },
+      { left: 60, right: 20, top: plotTop(names.title), height: '52%' },
       { left: 60, right: 20, top: '76%', height: '16%' },
     ],
     xAxis: [
@@ -173,15 +183,9 @@ export function reliabilityOption(
   const lo = xs.length ? Math.max(0, Math.floor(Math.min(...xs) * 20) / 20) : 0;
   const hi = xs.length ? Math.min(1, Math.ceil(Math.max(...xs) * 20) / 20) : 1;
   return {
-    animation: false,
-    backgroundColor: 'transparent',
-    textStyle: { color: c.text },
-    title: names.title
-      ? { text: names.title, left: 'center', top: 2, textStyle: { fontSize: 14, color: c.text } }
-      : undefined,
-    legend: { top: names.title ? 26 : 2, type: 'scroll', textStyle: { color: c.text } },
+    ...frame(c, names.title, { type: 'scroll' }),
     tooltip: { trigger: 'item' },
-    grid: { left: 60, right: 20, top: names.title ? 62 : 40, bottom: 50 },
+    grid: { left: 60, right: 20, top: plotTop(names.title), bottom: 50 },
     xAxis: {
       type: 'value',
       min: lo,
@@ -251,15 +255,9 @@ export function importanceOption(
   const scale = metric === 'balancedAccuracyDrop' ? 100 : 1;
   const v = (x: number | null) => (x === null ? null : Number((x * scale).toFixed(4)));
   return {
-    animation: false,
-    backgroundColor: 'transparent',
-    textStyle: { color: c.text },
-    title: names.title
-      ? { text: names.title, left: 'center', top: 2, textStyle: { fontSize: 14, color: c.text } }
-      : undefined,
-    legend: { top: names.title ? 26 : 2, data: [names.channel, names.family], textStyle: { color: c.text } },
+    ...frame(c, names.title, { data: [names.channel, names.family] }),
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 110, right: 30, top: names.title ? 62 : 40, bottom: 44 },
+    grid: { left: 110, right: 30, top: plotTop(names.title), bottom: 44 },
     xAxis: {
       type: 'value',
       name: names.axis,

@@ -14,7 +14,7 @@ import {
   PREDICTION_COLUMNS,
   predictionsCsv,
 } from '../../../src/main/training/report/csv';
-import { reportHtml } from '../../../src/main/training/report/html';
+import { modelsLine, reportHtml } from '../../../src/main/training/report/html';
 import { renderSvg } from '../../../src/main/training/report/html-parts';
 import { studySummary, summaryJson } from '../../../src/main/training/report/write';
 import { studySummarySchema } from '../../../src/main/training/report/read';
@@ -229,6 +229,28 @@ describe('report writers', () => {
     expect(html).toContain('Each of the 2 test block(s) is a separate segment');
     // the gap between the blocks is a category of its own on the equity chart, so the line breaks there
     expect(html).toContain('…');
+  });
+
+  it("the Setup line names the study's model, or every model a model ablation compares", () => {
+    const base = parseStudyConfig({ model: { preset: 'compact', width: 0.25 } });
+    expect(modelsLine(base)).toBe('Model compact (width 0.25)');
+    const variants = parseStudyConfig({
+      model: { preset: 'googlenet', width: 1 },
+      ablation: {
+        channelSets: [['000300']],
+        layouts: ['time-factor'],
+        models: [
+          { name: 'googlenet' },
+          { name: 'g-1x1', branch3x3: 'original-1x1' },
+          { name: 'small', preset: 'compact', width: 0.25 },
+        ],
+      },
+    });
+    expect(modelsLine(variants)).toBe(
+      'Models compared on the same dates: googlenet = googlenet (width 1); ' +
+        'g-1x1 = googlenet (width 1, 3×3 branch original-1x1); small = compact (width 0.25)',
+    );
+    expect(reportHtml({ ...gappedResult(), config: variants })).toContain('g-1x1 = googlenet');
   });
 
   it('summary.json is the shared StudySummary shape and its reader accepts it', () => {

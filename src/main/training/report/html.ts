@@ -40,6 +40,15 @@ function confusionTable(title: string, m: number[][]): string {
   return `<div class="cm"><h4>${esc(title)}</h4><table><tr><th>true \\ predicted</th>${names.map((n) => `<th>${n}</th>`).join('')}</tr>${cells}</table></div>`;
 }
 
+/** The model phrase of the Setup line: the study's model, or every model a model ablation compares. */
+export function modelsLine(c: StudyResult['config']): string {
+  const one = (m: { preset?: string; width?: number; branch3x3?: string }) =>
+    `${esc(m.preset ?? c.model.preset)} (width ${m.width ?? c.model.width}${m.branch3x3 && m.branch3x3 !== 'paper' ? `, 3×3 branch ${esc(m.branch3x3)}` : ''})`;
+  const variants = c.ablation.models;
+  if (!variants?.length) return `Model ${one(c.model)}`;
+  return `Models compared on the same dates: ${variants.map((v) => `${esc(v.name)} = ${one({ ...c.model, ...v })}`).join('; ')}`;
+}
+
 const METRICS: MetricName[] = ['accuracy', 'balancedAccuracy', 'macroF1'];
 
 /** The report page of a finished study. */
@@ -153,7 +162,7 @@ ${r.notes.length ? `<ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul
 <h2>Setup</h2>
 <p>Target ${esc(c.dataset.target)}, ${c.dataset.horizonDays}-day labels ${c.dataset.labelPrice === 'next-open' ? 'from the next open to the open H days later' : 'from close to close'}: up above ${pct(c.dataset.upThreshold)}, down below ${pct(c.dataset.downThreshold)}.
 Samples ${esc(r.data.firstDate)}..${esc(r.data.lastDate)} (${r.data.samples}); ${r.folds.length} walk-forward folds (${esc(c.walkForward.window)} window, training span ${c.walkForward.trainDays} samples, test blocks of ${c.walkForward.testDays}),
-embargo ${c.walkForward.embargoDays ?? c.dataset.horizonDays} samples before validation and before test. Model ${esc(c.model.preset)} (width ${c.model.width}), ${c.train.epochs} epochs max, seeds ${c.seeds.join(', ')}${c.warmStart ? ', warm start' : ', trained from scratch every fold'}.
+embargo ${c.walkForward.embargoDays ?? c.dataset.horizonDays} samples before validation and before test. ${modelsLine(c)}, ${c.train.epochs} epochs max, seeds ${c.seeds.join(', ')}${c.warmStart ? ', warm start' : ', trained from scratch every fold'}.
 Backend ${esc(r.backend ? describeBackend(r.backend) : 'unknown')}. Data fingerprint ${esc(r.data.fingerprint)}.</p>
 <p>Intervals: ${lvl} percentile intervals. CNN cells: two-level bootstrap (seeds with replacement, then circular blocks of ${bl} test dates); baselines: circular blocks of ${bl} dates (one fit each). Block length ${bl}: ${esc(r.statistics.blockLength.rule)}; never below the ${c.dataset.horizonDays}-day label horizon, because labels overlap. ${c.bootstrap.reps} resamples. “seeds m ± s”: mean and standard deviation over single seeds; the main figure is the seed ensemble (mean probabilities).</p>
 ${verdictSection(r)}
