@@ -2,16 +2,17 @@
 import path from 'node:path';
 import { resolveDataDir } from '../../main/training/data/data-dir';
 import { powerFileOf } from '../../main/training/eval/power/power-file';
-import { estimatePower, runPower } from '../../main/training/eval/power/run-power';
+import { estimatePower, runPower, trainPowerShard } from '../../main/training/eval/power/run-power';
 import { loadStudyBars } from '../../main/training/eval/study/plan';
 import { describeBackend, selectBackend } from '../../main/training/train/backend';
 import { parse } from '../args';
 import { formatSeconds } from '../progress';
-import { STUDY_FLAGS, studyConfigFromFlags } from './study';
+import { parseJobs, parseShard, runJobs, withoutJobs } from '../jobs';
+import { runShard, STUDY_FLAGS, studyConfigFromFlags } from './study';
 
 export const usage = `factor-inception power [--preset quick|medium|overnight] [--config <file.json>] [--out <study dir>] [--data <dir>]
                       [--strengths 0,0.02,0.05,0.1,0.2] [--replicates N] [--cells primary|all] [--tell-rate 1]
-                      [--backend auto|tensorflow|wasm|cpu] [--estimate-only]
+                      [--backend auto|tensorflow|wasm|cpu] [--estimate-only] [--jobs N]
   Could this study have seen an edge? Runs the study's own pipeline (same data span, folds, seeds, model and
   epochs) on surrogate bars — real days shuffled jointly across the indices, so nothing real is left to learn —
   with a planted candle tell and a drift of each swept strength after it, R replicates each, and writes
@@ -19,7 +20,8 @@ export const usage = `factor-inception power [--preset quick|medium|overnight] [
   config then states the smallest balanced-accuracy edge it detects with 80 % power, or that the model did not
   learn even the planted signal. The cost is estimated and printed first (--estimate-only stops there).
   Resumable: every surrogate study keeps its fold cache and every finished replicate its result under
-  <study dir>/power/; rerun the same command to continue. Ctrl-C stops after the current batch.`;
+  <study dir>/power/; rerun the same command to continue. Ctrl-C stops after the current batch. --jobs N trains
+  the surrogate studies' folds in N processes at once, then runs the analysis here from their caches.`;
 
 const list = (flag: string, s: string | undefined) =>
   s === undefined
@@ -57,6 +59,17 @@ export async function run(argv: string[]): Promise<number> {
     `power: ${path.resolve(config.outDir)} | data ${dataDir} | backend ${describeBackend(backend)}\n` +
       `sweep: strengths ${p.strengths.join(', ')} x ${p.replicates} replicate(s), tells on ${Math.round(p.tellRate * 100)} % of the ${config.dataset.horizonDays}-day blocks, cells: ${p.cells}`,
   );
+  const shard = parseShard(values.shard);
+  if (shard)
+    return runShard((signal, onProgress) =>
+      trainPowerShard({
+        config,
+        realBars: bars,
+        shard,
+        hooks: { backend, signal, onProgress, log: (l) => console.log(l) },
+      }),
+    );
+  const jobs = parseJobs(values.jobs);
   const est = await estimatePower(config, bars, { backend });
   console.log(
     `cost estimate: ${est.studies} surrogate studies x ${est.trainingsPerStudy} fold trainings (${est.cells.length} cell(s) x ${config.seeds.length} seed(s) x ${est.folds} folds) = ${est.studies * est.trainingsPerStudy} trainings; ` +
@@ -75,6 +88,16 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   const t0 = Date.now();
   try {
+    if (jobs > 1) {
+      const r = await runJobs({
+        command: 'power',
+        argv: withoutJobs(argv),
+        jobs,
+        signal: ac.signal,
+        log: (l) => console.log(l),
+      });
+      if (r === 'cancelled') throw new Error('study cancelled');
+    }
     const out = await runPower({
       config,
       realBars: bars,

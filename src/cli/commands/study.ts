@@ -11,6 +11,8 @@ import {
 } from '../../main/training/train/backend';
 import type { StudyProgress } from '../../main/training/eval/study';
 import { executeStudy } from '../../main/training/train/study-job';
+import { trainStudyShard } from '../../main/training/eval/study';
+import { parseJobs, parseShard, runJobs, shardProgressLine, withoutJobs } from '../jobs';
 import {
   mergeConfig,
   parseStudyConfig,
@@ -21,7 +23,7 @@ import {
 import { headlineTable } from '../../main/training/report/markdown';
 
 export const usage = `factor-inception study [--config <file.json>] [--preset quick|medium|overnight|intraday] [--out <dir>] [--data <dir>]
-                      [--backend auto|tensorflow|wasm|cpu] [--lang en|zh]
+                      [--backend auto|tensorflow|wasm|cpu] [--lang en|zh] [--jobs N]
   The walk-forward study: every channel set x layout x seed x fold is trained, its test dates predicted, and
   the out-of-sample series scored against baselines on the same dates, with block-bootstrap intervals and a
   costed backtest per test block, and the verdict's statistics (chance on the same rows, two-level intervals,
@@ -32,7 +34,9 @@ export const usage = `factor-inception study [--config <file.json>] [--preset qu
   walkForward, seeds, backtest, ablation, bootstrap, baselines, importance, statistics, power (all optional)
   and is merged over the preset (default: quick). ablation.barSizes and ablation.models
   add bar sizes (each with its own data folder) and models as cells on the same dates (the intraday preset: SSE
-  Composite 15-minute images beside its daily image). Ctrl-C stops after the current batch; finished folds are kept.`;
+  Composite 15-minute images beside its daily image). Ctrl-C stops after the current batch; finished folds are kept.
+  --jobs N trains the folds in N processes at once (each with its share of the cores), then scores the study
+  here from the cache: for small models on a machine with more cores than one training keeps busy.`;
 
 /** The flags every study-shaped command takes (study, power). */
 export const STUDY_FLAGS = {
@@ -42,6 +46,9 @@ export const STUDY_FLAGS = {
   data: { type: 'string' },
   backend: { type: 'string' },
   lang: { type: 'string' },
+  jobs: { type: 'string' },
+  /** Set by a --jobs parent on its children: train this share of the folds only (cli/jobs.ts). */
+  shard: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -79,10 +86,47 @@ export async function run(argv: string[]): Promise<number> {
     (a, b) => (b.length > a.length ? b : a),
     config.dataset.channels,
   );
+  const jobs = parseJobs(values.jobs);
+  const shard = parseShard(values.shard);
   const backend = await selectBackend(config.train.backend, {
     probe: probeTargetOf({ ...config, dataset: { ...config.dataset, channels: widest } }),
   });
-  return runStudyWithDisplay(config, dataDir, backend);
+  if (shard)
+    return runShard((signal, onProgress) =>
+      trainStudyShard(config, { dataDir, backend, shard, signal, onProgress, log: (l) => console.log(l) }),
+    );
+  return runStudyWithDisplay(config, dataDir, backend, 'factor-inception study', {
+    jobs,
+    argv: withoutJobs(argv),
+  });
+}
+
+/**
+ * A --jobs child: trains its shard, printing progress lines for its parent; Ctrl-C (passed on by the parent)
+ * stops after the current batch.
+ */
+export async function runShard(
+  train: (signal: AbortSignal, onProgress: (p: StudyProgress) => void) => Promise<unknown>,
+): Promise<number> {
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.on('SIGINT', onSigint);
+  let last = 0;
+  const onProgress = (p: StudyProgress) => {
+    if (Date.now() - last < 5000 && p.phase !== 'trained') return;
+    last = Date.now();
+    const eta = Number.isFinite(p.etaSeconds) ? p.etaSeconds : null;
+    console.log(shardProgressLine({ done: p.done, total: p.total, etaSeconds: eta }));
+  };
+  try {
+    await train(ac.signal, onProgress);
+    return 0;
+  } catch (err) {
+    if (ac.signal.aborted && err instanceof Error && err.message === 'study cancelled') return 130;
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
 /** Runs a study with a progress bar on a TTY (log lines otherwise), Ctrl-C = stop after the current batch. */
@@ -91,6 +135,7 @@ export async function runStudyWithDisplay(
   dataDir: string,
   backend: BackendInfo,
   command = 'factor-inception study',
+  parallel: { jobs: number; argv: string[] } = { jobs: 1, argv: [] },
 ): Promise<number> {
   const tty = !!process.stdout.isTTY;
   // the bar redraws itself on its next update, so a log line only needs its own cleared line
@@ -133,6 +178,19 @@ export async function runStudyWithDisplay(
       dataDir,
       backend,
       command,
+      beforeTraining:
+        parallel.jobs > 1
+          ? async () => {
+              const r = await runJobs({
+                command: 'study',
+                argv: parallel.argv,
+                jobs: parallel.jobs,
+                signal: ac.signal,
+                log: say,
+              });
+              if (r === 'cancelled') throw new Error('study cancelled');
+            }
+          : undefined,
     });
     bar?.stop();
     if (!r) {

@@ -9,7 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStudy } from '../../../src/main/training/eval/study';
-import { parseStudyConfig, PRESETS, readPreset } from '../../../src/main/training/eval/study-config';
+import {
+  mergeConfig,
+  parseStudyConfig,
+  PRESETS,
+  readJson,
+  readPreset,
+} from '../../../src/main/training/eval/study-config';
 import { dailyDir } from '../../helpers/data';
 
 describe('bundled study presets', () => {
@@ -37,4 +43,19 @@ describe('bundled study presets', () => {
         rmSync(out, { recursive: true, force: true });
       }
     });
+
+  it("the README's overnight command is the preset at full strength: its config file sets only the power sweep", () => {
+    const preset = parseStudyConfig({ ...readPreset('overnight'), outDir: 'x' });
+    const run = parseStudyConfig({
+      ...mergeConfig(readPreset('overnight'), readJson('docs/overnight/sweep.json')),
+      outDir: 'x',
+    });
+    expect({ ...run, power: preset.power }).toEqual(preset);
+    expect(run.power).toMatchObject({ strengths: [0.05, 0.1, 0.2], replicates: 1 });
+    // what issue 14 asks of the headline study
+    expect(run.seeds.length).toBeGreaterThanOrEqual(5);
+    expect(run.model).toMatchObject({ preset: 'compact', width: 0.25 });
+    expect(run.train.epochs).toBe(10);
+    expect(run.walkForward.testFrom! < '2015-01-01').toBe(true);
+  });
 });

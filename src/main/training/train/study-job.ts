@@ -24,6 +24,15 @@ import {
   writeStudyEpochs,
 } from './runs';
 
+export type StudyJobHooks = StudyHooks & {
+  command?: string;
+  /**
+   * Runs while the folder is locked and its status is 'running', before the study trains: `study --jobs` trains
+   * the folds in child processes here. Throwing 'study cancelled' with the signal aborted cancels the study.
+   */
+  beforeTraining?: () => Promise<void>;
+};
+
 /** The message runStudy throws when its signal aborts. */
 const CANCELLED = 'study cancelled';
 
@@ -33,7 +42,7 @@ const CANCELLED = 'study cancelled';
  */
 export async function executeStudy(
   config: StudyConfig,
-  hooks: StudyHooks & { command?: string } = {},
+  hooks: StudyJobHooks = {},
 ): Promise<StudyResult | undefined> {
   const dir = path.resolve(config.outDir);
   mkdirSync(dir, { recursive: true });
@@ -50,13 +59,14 @@ export async function executeStudy(
 async function studyLocked(
   dir: string,
   config: StudyConfig,
-  hooks: StudyHooks & { command?: string },
+  hooks: StudyJobHooks,
 ): Promise<StudyResult | undefined> {
   writeFolderMarker(dir, 'study');
   // outDir belongs to the folder, so study.json stays valid when the folder moves
   writeFileAtomic(path.join(dir, STUDY_FILE), JSON.stringify(appStudyOf(config), null, 2) + '\n');
   setRunStatus(dir, { status: 'running' });
   try {
+    await hooks.beforeTraining?.();
     let epochs: FoldEpoch[] = readStudyEpochs(dir);
     const result = await runStudy(config, {
       ...hooks,
@@ -84,9 +94,6 @@ async function studyLocked(
 }
 
 /** Continues (or re-reports) the study in dir from its study.json and fold cache. */
-export function resumeStudy(
-  dir: string,
-  hooks: StudyHooks & { command?: string } = {},
-): Promise<StudyResult | undefined> {
+export function resumeStudy(dir: string, hooks: StudyJobHooks = {}): Promise<StudyResult | undefined> {
   return executeStudy(readStudyConfigOf(path.resolve(dir)), hooks);
 }

@@ -18,13 +18,13 @@ import type { Bars } from '../../../../shared/domain';
 import type { StudyStatistics } from '../../../../shared/study-statistics';
 import { writeFileAtomic } from '../../train/atomic';
 import { trainModel } from '../../train/trainer';
-import type { StudyHooks } from '../study';
+import type { Shard, StudyHooks } from '../study';
 import { barsFingerprint, isFoldFile, sha, type CachedFold } from '../study/fold-cache';
 import { planStudy } from '../study/plan';
 import type { StudyConfig } from '../study-config';
 import { powerAnalysis, powerDto, type PowerRun } from './power-analysis';
 import { powerFileOf, powerKey, type PowerFile } from './power-file';
-import { surrogateStudyRunner } from './surrogate-study';
+import { surrogateStudyRunner, trainSurrogateShard } from './surrogate-study';
 
 /** The channel set of the primary cell: the largest one (eval/study/evaluate.ts primaryAndReference). */
 function primarySet(config: StudyConfig): string[] {
@@ -127,6 +127,87 @@ interface CachedRun {
   seconds: number;
 }
 
+/** The surrogate shuffle's base seed (added to the replicate number). */
+const BASE_SEED = 1;
+
+/** Where one (strength, replicate)'s statistics are kept, under what key, and the cached run when it matches. */
+function powerRunFile(config: StudyConfig, fingerprint: string, strength: number, replicate: number) {
+  const key = sha({
+    key: powerKey(config),
+    fingerprint,
+    strength,
+    replicate,
+    tellRate: config.power.tellRate,
+    baseSeed: BASE_SEED,
+  });
+  const file = path.join(powerStudyConfig(config).outDir, 'runs', `s${strength}-r${replicate}.json`);
+  let cached: CachedRun | undefined;
+  if (existsSync(file)) {
+    try {
+      const c = JSON.parse(readFileSync(file, 'utf8')) as CachedRun;
+      if (c.key === key) cached = c;
+    } catch {
+      // rerun
+    }
+  }
+  return { key, file, cached };
+}
+
+const runnerOptions = (
+  config: StudyConfig,
+  realBars: Map<string, Bars>,
+  hooks: Omit<StudyHooks, 'bars'>,
+) => ({
+  config: powerStudyConfig(config),
+  realBars,
+  hooks,
+  tellRate: config.power.tellRate,
+  baseSeed: BASE_SEED,
+});
+
+/**
+ * One process's share of every surrogate study's fold trainings (`power --jobs`): the process that runs the
+ * power analysis afterwards reads them from the surrogate studies' fold caches. Finished runs are skipped.
+ */
+export async function trainPowerShard(o: {
+  config: StudyConfig;
+  realBars: Map<string, Bars>;
+  shard: Shard;
+  hooks?: Pick<StudyHooks, 'backend' | 'log' | 'signal' | 'onProgress'>;
+}): Promise<{ computed: number; cached: number }> {
+  const fingerprint = realFingerprint(o.config, o.realBars);
+  const pending = o.config.power.strengths.flatMap((strength) =>
+    Array.from({ length: o.config.power.replicates }, (_, replicate) => ({ strength, replicate })).filter(
+      (r) => !powerRunFile(o.config, fingerprint, r.strength, r.replicate).cached,
+    ),
+  );
+  // progress over every pending surrogate study: each has the same folds, so the same share of them
+  const t0 = Date.now();
+  let before = 0;
+  const onProgress = o.hooks?.onProgress;
+  const opts = runnerOptions(o.config, o.realBars, {
+    ...o.hooks,
+    onProgress: onProgress
+      ? (p) => {
+          const done = before + p.done;
+          const total = p.total * pending.length;
+          const spent = (Date.now() - t0) / 1000;
+          onProgress({ ...p, done, total, etaSeconds: done ? (spent / done) * (total - done) : NaN });
+        }
+      : undefined,
+  });
+  let computed = 0;
+  let cached = 0;
+  for (const { strength, replicate } of pending) {
+    if (o.hooks?.signal?.aborted) throw new Error('study cancelled');
+    const r = await trainSurrogateShard(opts, o.shard, strength, replicate);
+    computed += r.computed;
+    cached += r.cached;
+    before += r.computed + r.cached;
+  }
+  return { computed, cached };
+}
+
 /** Runs (or resumes) the power analysis of `config` and writes power.json; returns its contents. */
 export async function runPower(o: {
   config: StudyConfig;
@@ -140,16 +221,9 @@ export async function runPower(o: {
   const pc = powerStudyConfig(config);
   const key = powerKey(config);
   const fingerprint = realFingerprint(config, o.realBars);
-  const runsDir = path.join(pc.outDir, 'runs');
-  mkdirSync(runsDir, { recursive: true });
-  const baseSeed = 1;
-  const runner = surrogateStudyRunner({
-    config: pc,
-    realBars: o.realBars,
-    hooks: { backend: o.hooks?.backend, signal: o.hooks?.signal, onProgress: o.hooks?.onProgress },
-    tellRate: config.power.tellRate,
-    baseSeed,
-  });
+  mkdirSync(path.join(pc.outDir, 'runs'), { recursive: true });
+  const { backend, signal, onProgress } = o.hooks ?? {};
+  const runner = surrogateStudyRunner(runnerOptions(config, o.realBars, { backend, signal, onProgress }));
   const total = config.power.strengths.length * config.power.replicates;
   let done = 0;
   const analysis = await powerAnalysis({
@@ -157,25 +231,10 @@ export async function runPower(o: {
     replicates: config.power.replicates,
     onRun: (run) => o.onRun?.(run, ++done, total),
     runOne: async (strength, replicate) => {
-      const runKey = sha({
-        key,
-        fingerprint,
-        strength,
-        replicate,
-        tellRate: config.power.tellRate,
-        baseSeed,
-      });
-      const file = path.join(runsDir, `s${strength}-r${replicate}.json`);
-      if (existsSync(file)) {
-        try {
-          const c = JSON.parse(readFileSync(file, 'utf8')) as CachedRun;
-          if (c.key === runKey) {
-            o.hooks?.log?.(`power s${strength} r${replicate}: read from ${file}`);
-            return { statistics: c.statistics, plantedEdge: c.plantedEdge };
-          }
-        } catch {
-          // rerun below
-        }
+      const { key: runKey, file, cached: c } = powerRunFile(config, fingerprint, strength, replicate);
+      if (c) {
+        o.hooks?.log?.(`power s${strength} r${replicate}: read from ${file}`);
+        return { statistics: c.statistics, plantedEdge: c.plantedEdge };
       }
       if (o.hooks?.signal?.aborted) throw new Error('study cancelled');
       const ts = Date.now();

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Bars } from '../../../../shared/domain';
 import { balancedAccuracy } from '../statistics/chance';
-import { runStudy, type StudyHooks } from '../study';
+import { runStudy, trainStudyShard, type Shard, type StudyHooks } from '../study';
 import type { StudyConfig } from '../study-config';
 import type { PowerAnalysisOptions } from './power-analysis';
 import { surrogateBars } from './surrogate';
@@ -27,17 +27,34 @@ export interface SurrogateRunnerOptions {
 export const surrogateDir = (outDir: string, strength: number, replicate: number) =>
   path.join(outDir, `power-s${strength}-r${replicate}`);
 
+/** The surrogate bars and study config of one (strength, replicate). */
+function surrogateOf(o: SurrogateRunnerOptions, strength: number, replicate: number) {
+  const sur = surrogateBars(o.realBars, {
+    target: o.config.dataset.target,
+    horizonDays: o.config.dataset.horizonDays,
+    strength,
+    tellRate: o.tellRate,
+    seed: (o.baseSeed ?? 1) + replicate,
+  });
+  const config: StudyConfig = { ...o.config, outDir: surrogateDir(o.config.outDir, strength, replicate) };
+  return { sur, config };
+}
+
+/** One process's share of the fold trainings of one surrogate study (`power --jobs`; see trainStudyShard). */
+export function trainSurrogateShard(
+  o: SurrogateRunnerOptions,
+  shard: Shard,
+  strength: number,
+  replicate: number,
+): Promise<{ computed: number; cached: number }> {
+  const { sur, config } = surrogateOf(o, strength, replicate);
+  return trainStudyShard(config, { ...o.hooks, bars: sur.bars, shard });
+}
+
 /** runOne for powerAnalysis() on the real study pipeline. */
 export function surrogateStudyRunner(o: SurrogateRunnerOptions): PowerAnalysisOptions['runOne'] {
   return async (strength, replicate) => {
-    const sur = surrogateBars(o.realBars, {
-      target: o.config.dataset.target,
-      horizonDays: o.config.dataset.horizonDays,
-      strength,
-      tellRate: o.tellRate,
-      seed: (o.baseSeed ?? 1) + replicate,
-    });
-    const config: StudyConfig = { ...o.config, outDir: surrogateDir(o.config.outDir, strength, replicate) };
+    const { sur, config } = surrogateOf(o, strength, replicate);
     const result = await runStudy(config, { ...o.hooks, bars: sur.bars });
     const statistics = result.statistics;
     const majority = result.baselines.find((b) => b.id === 'majority');

@@ -65,8 +65,25 @@ function packageVersions(): { app: string; tfjs: string } {
   }
 }
 
+/**
+ * One process's share of a study's fold trainings (hooks.shard), written to <outDir>/folds like any other; no
+ * scoring. The process that runs the whole study afterwards reads them from the cache (`study --jobs`).
+ */
+export async function trainStudyShard(
+  config: StudyConfig,
+  hooks: StudyHooks & { shard: NonNullable<StudyHooks['shard']> },
+): Promise<{ computed: number; cached: number }> {
+  const log = (line: string) => hooks.log?.(line);
+  mkdirSync(path.join(path.resolve(config.outDir), 'folds'), { recursive: true });
+  const plan = planStudy(config, hooks, log);
+  const { computed, cached } = await trainFolds(config, plan, hooks, Date.now());
+  return { computed, cached };
+}
+
 /** Runs the whole study (see the file comment); resumable through <outDir>/folds. Writes no report. */
 export async function runStudy(config: StudyConfig, hooks: StudyHooks = {}): Promise<StudyResult> {
+  if (hooks.shard)
+    throw new Error('runStudy scores the whole study; a shard of it trains with trainStudyShard');
   const t0 = Date.now();
   const log = (line: string) => hooks.log?.(line);
   mkdirSync(path.join(path.resolve(config.outDir), 'folds'), { recursive: true });

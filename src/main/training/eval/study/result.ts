@@ -47,7 +47,22 @@ export interface StudyHooks {
   barsByDataDir?: Map<string, Map<string, Bars>>;
   /** The backend the entry point selected, recorded in summary.json. */
   backend?: BackendInfo;
+  /**
+   * Train only this share of the fold trainings, as one of `count` processes working on one study folder at once
+   * (`factor-inception study --jobs`): those whose place in the cell x seed x fold order is `index` modulo `count`
+   * (whole cell x seed chains when folds warm-start). The others are neither read nor trained.
+   */
+  shard?: Shard;
 }
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Whether the training unit at `ordinal` (a fold, or a cell x seed chain) belongs to the shard. */
+export const inShard = (shard: Shard | undefined, ordinal: number) =>
+  !shard || ordinal % shard.count === shard.index;
 
 export type MetricName = 'accuracy' | 'balancedAccuracy' | 'macroF1' | 'logLoss';
 export const METRIC_NAMES: MetricName[] = ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss'];

@@ -22,7 +22,7 @@ import {
   type ImportanceSettings,
 } from './importance';
 import type { StudyPlan } from './plan';
-import type { FoldRecord, StudyHooks, StudyProgress } from './result';
+import { inShard, type FoldRecord, type StudyHooks, type StudyProgress } from './result';
 
 export interface TrainedFolds {
   /** Probabilities over the study rows (rows x 3) by `${cellKey}#${seed}`. */
@@ -47,7 +47,15 @@ export async function trainFolds(
   const log = (line: string) => hooks.log?.(line);
   const { cells, common, folds, rowsCommon, labelsAll } = plan;
   const notes: string[] = [];
-  const total = cells.length * config.seeds.length * folds.length;
+  // the training units of this process: every fold, or a shard of them (`--jobs`); chains when warm-starting
+  const unitOf = (c: number, s: number, f: number) =>
+    config.warmStart ? c * config.seeds.length + s : (c * config.seeds.length + s) * folds.length + f;
+  const mine = (c: number, s: number, f: number) => inShard(hooks.shard, unitOf(c, s, f));
+  let ownFolds = 0;
+  cells.forEach((_, c) =>
+    config.seeds.forEach((_, s) => folds.forEach((f) => (ownFolds += +mine(c, s, f.index)))),
+  );
+  const total = ownFolds;
   let done = 0;
   let cachedCount = 0;
   let computed = 0;
@@ -72,7 +80,12 @@ export async function trainFolds(
   const backendName = hooks.backend ? backendLabel(hooks.backend) : 'unknown';
   // ETA in training samples, not folds: anchored folds grow, so later folds cost more than early ones
   const foldWork = folds.map((f) => f.train.length + f.val.length);
-  let remainingWork = foldWork.reduce((a, b) => a + b, 0) * cells.length * config.seeds.length;
+  let remainingWork = 0;
+  cells.forEach((_, c) =>
+    config.seeds.forEach((_, s) =>
+      folds.forEach((f) => (remainingWork += mine(c, s, f.index) ? foldWork[f.index] : 0)),
+    ),
+  );
   let computedWork = 0;
   const progress = (
     key: string,
@@ -94,17 +107,21 @@ export async function trainFolds(
     });
   };
 
-  for (const cell of cells) {
+  for (const [ci, cell] of cells.entries()) {
     const toDs = (js: number[]) => js.map((j) => cell.index.get(common[j])!);
     const imp = importanceSettingsByCell.get(cell.key);
     if (imp) importance.set(cell.key, new Map());
-    for (const seed of config.seeds) {
+    for (const [si, seed] of config.seeds.entries()) {
       const seedScores: (PermutationScores | undefined)[] = [];
       if (imp) importance.get(cell.key)!.set(seed, seedScores);
       const seriesProbs = new Float64Array(rowsCommon.length * NUM_CLASSES).fill(NaN);
       let prevModel: tf.LayersModel | undefined;
       let rowOffset = 0;
       for (const fold of folds) {
+        if (!mine(ci, si, fold.index)) {
+          rowOffset += fold.test.length + fold.predictOnly.length;
+          continue;
+        }
         const key = `${cell.key}_s${seed}_f${String(fold.index).padStart(3, '0')}`;
         const testRows = [...fold.test, ...fold.predictOnly];
         const hash = foldHash({

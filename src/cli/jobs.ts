@@ -1,0 +1,167 @@
+/**
+ * `--jobs N` of the study and power commands. N child processes of the same command line, each with
+ * `--shard i/N`, train disjoint shares of the fold trainings into the study folder's fold cache (fold files are
+ * written atomically; each child gets an equal share of the cores for the native kernels, whose results do not
+ * depend on the thread count); then the calling process runs the command as usual, reads every fold from the
+ * cache and trains whatever a failed child left. On this 2-core machine two one-thread processes train the
+ * compact net's folds about twice as fast as one two-thread process (README, "The honest answer so far").
+ *
+ * Children run in their own process group, so a terminal's Ctrl-C reaches only this process, which passes one
+ * SIGINT on: each child stops after its current batch, as a single study does.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import type { Shard } from '../main/training/eval/study';
+import { formatSeconds } from './progress';
+
+/** A child's progress, one line on its stdout after this prefix. */
+export const SHARD_PROGRESS = '@shard-progress ';
+
+export interface ShardProgressLine {
+  done: number;
+  total: number;
+  etaSeconds: number | null;
+}
+
+/** Parses --jobs: a whole number from 1 to 64 (default 1). */
+export function parseJobs(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(`--jobs must be a whole number from 1 to 64, got '${value}'`);
+  return n;
+}
+
+/** Parses --shard i/N (0 <= i < N), the flag a --jobs parent gives each child. */
+export function parseShard(value: string | undefined): Shard | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+  if (!shard || shard.count < 1 || shard.index >= shard.count)
+    throw new Error(`--shard must be i/N with 0 <= i < N, got '${value}'`);
+  return shard;
+}
+
+/** The command line without its --jobs flag (either form). */
+export function withoutJobs(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--jobs') i++;
+    else if (!argv[i].startsWith('--jobs=')) out.push(argv[i]);
+  }
+  return out;
+}
+
+/** The child's progress line for its parent. */
+export function shardProgressLine(p: ShardProgressLine): string {
+  return SHARD_PROGRESS + JSON.stringify(p);
+}
+
+/**
+ * Runs `jobs` children of `command argv --shard i/jobs` and waits for all of them. Returns 'cancelled' when the
+ * signal aborted (every child was asked to stop), else the shards whose child failed (their folds are left for
+ * the caller, which trains them itself).
+ */
+export async function runJobs(o: {
+  command: string;
+  argv: string[];
+  jobs: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  /** Default: this process's own entry script. */
+  bin?: string;
+}): Promise<'cancelled' | { failed: number[] }> {
+  const bin = o.bin ?? process.argv[1];
+  const threads =
+    process.env.FACTOR_INCEPTION_NATIVE_THREADS ??
+    String(Math.max(1, Math.floor(os.availableParallelism() / o.jobs)));
+  o.log(
+    `${o.jobs} jobs train the folds at once (${threads} native-kernel thread(s) each); this process then reads them from the cache`,
+  );
+  const t0 = Date.now();
+  const progress: (ShardProgressLine | undefined)[] = new Array(o.jobs).fill(undefined);
+  let lastPrint = 0;
+  const report = (force = false) => {
+    const known = progress.filter((p): p is ShardProgressLine => !!p);
+    if (!force && (Date.now() - lastPrint < 10_000 || known.length < o.jobs)) return;
+    lastPrint = Date.now();
+    const done = known.reduce((a, p) => a + p.done, 0);
+    const total = known.reduce((a, p) => a + p.total, 0);
+    const etas = known.map((p) => p.etaSeconds).filter((e): e is number => e !== null);
+    o.log(
+      `[jobs: ${done}/${total} folds, elapsed ${formatSeconds((Date.now() - t0) / 1000)}, ETA ${etas.length === known.length && etas.length ? formatSeconds(Math.max(...etas)) : '?'}]`,
+    );
+  };
+  const children: ChildProcess[] = [];
+  const exits = Array.from({ length: o.jobs }, (_, i) => {
+    const child = spawn(process.execPath, [bin, o.command, ...o.argv, '--shard', `${i}/${o.jobs}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { ...process.env, FACTOR_INCEPTION_NATIVE_THREADS: threads },
+    });
+    children.push(child);
+    const tag = `[job ${i + 1}/${o.jobs}]`;
+    lines(child.stdout!, (line) => {
+      if (line.startsWith(SHARD_PROGRESS)) {
+        try {
+          progress[i] = JSON.parse(line.slice(SHARD_PROGRESS.length)) as ShardProgressLine;
+          report();
+        } catch {
+          o.log(`${tag} ${line}`);
+        }
+      } else if (relayed(line)) o.log(`${tag} ${line}`);
+    });
+    lines(child.stderr!, (line) => relayed(line) && o.log(`${tag} ${line}`));
+    return new Promise<number | null>((resolve) => {
+      child.on('error', (err) => {
+        o.log(`${tag} could not start: ${err.message}`);
+        resolve(-1);
+      });
+      child.on('close', (code) => resolve(code));
+    });
+  });
+  const stop = () => {
+    for (const c of children) if (c.exitCode === null && c.pid) c.kill('SIGINT');
+  };
+  // a parent that dies unexpectedly takes its children with it
+  const onExit = () => {
+    for (const c of children) if (c.exitCode === null && c.pid) c.kill('SIGTERM');
+  };
+  o.signal.addEventListener('abort', stop);
+  process.on('exit', onExit);
+  try {
+    const codes = await Promise.all(exits);
+    report(true);
+    if (o.signal.aborted) return 'cancelled';
+    const failed = codes.flatMap((c, i) => (c === 0 ? [] : [i]));
+    for (const i of failed)
+      o.log(`job ${i + 1}/${o.jobs} exited with code ${codes[i]}; its folds are trained by this process`);
+    return { failed };
+  } finally {
+    o.signal.removeEventListener('abort', stop);
+    process.off('exit', onExit);
+  }
+}
+
+/**
+ * Whether a child's line is shown: not blank, not tfjs' install banner, not the plan's dataset lines (the parent
+ * prints those itself when it scores the study).
+ */
+const relayed = (line: string) =>
+  line.trim() !== '' &&
+  !/^=+$/.test(line) &&
+  !line.startsWith('Hi, looks like you are running TensorFlow.js') &&
+  !/^(dataset |common samples: |\d+ folds?, test |With \d+ days x )/.test(line);
+
+function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void) {
+  let buf = '';
+  stream.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      onLine(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+    }
+  });
+  stream.on('end', () => buf && onLine(buf));
+}

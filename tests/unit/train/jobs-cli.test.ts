@@ -1,0 +1,117 @@
+/**
+ * `factor-inception study --jobs 2` through the real command line: two child processes train the folds and the
+ * parent scores the study from the cache, training none itself (that the numbers equal a one-process run's is
+ * tests/unit/eval/study-shard.test.ts); Ctrl-C on the parent stops the children and leaves the study
+ * 'cancelled'. Flag parsing by hand.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseJobs, parseShard, withoutJobs } from '../../../src/cli/jobs';
+import { factorNames } from '../../../src/main/training/factors/registry';
+import { dailyDir } from '../../helpers/data';
+
+const repo = path.resolve(import.meta.dirname, '../../..');
+const bin = path.join(repo, 'bin/factor-inception.js');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-jobs-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const cfg = path.join(tmp, 'tiny.json');
+writeFileSync(
+  cfg,
+  JSON.stringify({
+    dataset: {
+      from: '2018-01-02',
+      to: '2019-12-31',
+      lookbackDays: 20,
+      normWindowDays: 20,
+      factors: factorNames().slice(0, 6),
+    },
+    model: { preset: 'logreg' },
+    train: { epochs: 1, batchSize: 64, earlyStoppingPatience: 0, backend: 'cpu' },
+    walkForward: { window: 'rolling', trainDays: 250, testDays: 120 },
+    seeds: [1, 2],
+    ablation: { channelSets: [['000300'], ['000300', '000001']], layouts: ['time-factor'] },
+    bootstrap: { reps: 50, level: 0.9, seed: 1 },
+    randomDraws: 3,
+  }),
+);
+
+function cli(args: string[], onLine?: (line: string, kill: () => void) => void) {
+  const p = spawn(process.execPath, [bin, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let err = '';
+  let buf = '';
+  p.stdout.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      lines.push(line);
+      onLine?.(line, () => p.kill('SIGINT'));
+    }
+  });
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise<{ code: number | null; lines: string[]; err: string }>((resolve) =>
+    p.on('close', (code) => resolve({ code, lines, err })),
+  );
+}
+
+/** Processes whose command line holds `text` (the children of a --jobs run into a given folder). */
+const processesWith = (text: string) =>
+  execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(text) && l.includes('--shard'));
+
+describe('study --jobs', () => {
+  it('parses --jobs and --shard and drops --jobs from the children’s command line', () => {
+    expect(parseJobs(undefined)).toBe(1);
+    expect(parseJobs('3')).toBe(3);
+    for (const bad of ['0', '1.5', 'two', '65']) expect(() => parseJobs(bad)).toThrow(/--jobs must be/);
+    expect(parseShard('1/2')).toEqual({ index: 1, count: 2 });
+    for (const bad of ['2/2', '1', 'a/b', '0/0']) expect(() => parseShard(bad)).toThrow(/--shard must be/);
+    expect(withoutJobs(['study', '--jobs', '2', '--out', 'x', '--jobs=3'])).toEqual(['study', '--out', 'x']);
+  });
+
+  it('two jobs train the folds and the parent scores them from the cache', async () => {
+    const out = path.join(tmp, 'jobs');
+    const r = await cli(['study', '--config', cfg, '--out', out, '--data', dailyDir(), '--jobs', '2']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const text = r.lines.join('\n');
+    expect(text).toContain('2 jobs train the folds at once (1 native-kernel thread(s) each)');
+    const trainedBy = (j: number) =>
+      r.lines.filter((l) => l.startsWith(`[job ${j}/2] `) && /_f\d+: \d+ epochs/.test(l)).length;
+    expect(trainedBy(1)).toBeGreaterThan(0);
+    expect(trainedBy(2)).toBeGreaterThan(0);
+    expect(text).toMatch(/\[jobs: (\d+)\/\1 folds/);
+    const total = trainedBy(1) + trainedBy(2);
+    expect(text).toContain(`(0 folds trained, ${total} cached`);
+    expect(processesWith(out)).toEqual([]);
+
+    // the scores equal a one-process run's: tests/unit/eval/study-shard.test.ts
+    expect(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')).cells).toHaveLength(2);
+  });
+
+  it('Ctrl-C on the parent stops every job and leaves the study cancelled, resumable', async () => {
+    const out = path.join(tmp, 'stopped');
+    let sent = false;
+    const r = await cli(
+      ['study', '--config', cfg, '--out', out, '--data', dailyDir(), '--jobs', '2'],
+      (line, kill) => {
+        if (!sent && line.includes('jobs train the folds at once')) {
+          sent = true;
+          kill();
+        }
+      },
+    );
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.lines.join('\n')).toContain('cancelled: finished folds are kept');
+    expect(JSON.parse(readFileSync(path.join(out, 'status.json'), 'utf8')).status).toBe('cancelled');
+    expect(processesWith(out)).toEqual([]);
+  });
+});
