@@ -3,8 +3,8 @@
  * `--shard i/N`, train disjoint shares of the fold trainings into the study folder's fold cache (fold files are
  * written atomically; each child gets an equal share of the cores for the native kernels, whose results do not
  * depend on the thread count); then the calling process runs the command as usual, reads every fold from the
- * cache and trains whatever a failed child left. On this 2-core machine two one-thread processes train the
- * compact net's folds about twice as fast as one two-thread process (README, "The honest answer so far").
+ * cache and trains whatever a failed child left. Worth it where one training cannot keep the cores busy: small
+ * models, whose convolutions are too small to split well over threads (README, "The command line").
  *
  * Children run in their own process group, so a terminal's Ctrl-C reaches only this process, which passes one
  * SIGINT on: each child stops after its current batch, as a single study does.
@@ -81,11 +81,15 @@ export async function runJobs(o: {
   const t0 = Date.now();
   const progress: (ShardProgressLine | undefined)[] = new Array(o.jobs).fill(undefined);
   let lastPrint = 0;
+  let lastDone = -1;
   const report = (force = false) => {
     const known = progress.filter((p): p is ShardProgressLine => !!p);
-    if (!force && (Date.now() - lastPrint < 10_000 || known.length < o.jobs)) return;
-    lastPrint = Date.now();
     const done = known.reduce((a, p) => a + p.done, 0);
+    // a line when a fold is done (at most every 10 s) or once a minute, once every job has reported
+    const due = done !== lastDone ? 10_000 : 60_000;
+    if (!force && (Date.now() - lastPrint < due || known.length < o.jobs)) return;
+    lastPrint = Date.now();
+    lastDone = done;
     const total = known.reduce((a, p) => a + p.total, 0);
     const etas = known.map((p) => p.etaSeconds).filter((e): e is number => e !== null);
     o.log(
@@ -151,7 +155,7 @@ const relayed = (line: string) =>
   line.trim() !== '' &&
   !/^=+$/.test(line) &&
   !line.startsWith('Hi, looks like you are running TensorFlow.js') &&
-  !/^(dataset |common samples: |\d+ folds?, test |With \d+ days x )/.test(line);
+  !/^(dataset |common samples: |\d+ folds?, test |With \d+ days x |power: |sweep: |study: )/.test(line);
 
 function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void) {
   let buf = '';

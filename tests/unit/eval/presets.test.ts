@@ -51,7 +51,7 @@ describe('bundled study presets', () => {
       outDir: 'x',
     });
     expect({ ...run, power: preset.power }).toEqual(preset);
-    expect(run.power).toMatchObject({ strengths: [0.05, 0.1, 0.2], replicates: 1 });
+    expect(run.power).toMatchObject({ strengths: [0.1, 0.2], replicates: 1 });
     // what issue 14 asks of the headline study
     expect(run.seeds.length).toBeGreaterThanOrEqual(5);
     expect(run.model).toMatchObject({ preset: 'compact', width: 0.25 });

@@ -176,7 +176,9 @@ export async function trainPowerShard(o: {
   hooks?: Pick<StudyHooks, 'backend' | 'log' | 'signal' | 'onProgress'>;
 }): Promise<{ computed: number; cached: number }> {
   const fingerprint = realFingerprint(o.config, o.realBars);
-  const pending = o.config.power.strengths.flatMap((strength) =>
+  // strongest plant first: a sweep stopped early has finished its most telling surrogate study
+  const strongestFirst = [...o.config.power.strengths].sort((a, b) => b - a);
+  const pending = strongestFirst.flatMap((strength) =>
     Array.from({ length: o.config.power.replicates }, (_, replicate) => ({ strength, replicate })).filter(
       (r) => !powerRunFile(o.config, fingerprint, r.strength, r.replicate).cached,
     ),
