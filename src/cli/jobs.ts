@@ -7,7 +7,8 @@
  * models, whose convolutions are too small to split well over threads (README, "The command line").
  *
  * Children run in their own process group, so a terminal's Ctrl-C reaches only this process, which passes one
- * SIGINT on: each child stops after its current batch, as a single study does.
+ * SIGINT on: each child stops after its current batch, as a single study does. SIGTERM or SIGHUP on this process
+ * terminates the children too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -75,6 +76,23 @@ export async function runJobs(o: {
   const threads =
     process.env.FACTOR_INCEPTION_NATIVE_THREADS ??
     String(Math.max(1, Math.floor(os.availableParallelism() / o.jobs)));
+  // handlers first: a signal that comes while the children start must find them
+  const children: ChildProcess[] = [];
+  const stop = () => {
+    for (const c of children) if (c.exitCode === null && c.pid) c.kill('SIGINT');
+  };
+  // a parent that exits or is terminated takes its children with it (they are in their own process group)
+  const onExit = () => {
+    for (const c of children) if (c.exitCode === null && c.pid) c.kill('SIGTERM');
+  };
+  const onTerm = (sig: NodeJS.Signals) => {
+    onExit();
+    process.exit(sig === 'SIGHUP' ? 129 : 143);
+  };
+  o.signal.addEventListener('abort', stop);
+  process.on('exit', onExit);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onTerm);
   o.log(
     `${o.jobs} jobs train the folds at once (${threads} native-kernel thread(s) each); this process then reads them from the cache`,
   );
@@ -96,7 +114,6 @@ export async function runJobs(o: {
       `[jobs: ${done}/${total} folds, elapsed ${formatSeconds((Date.now() - t0) / 1000)}, ETA ${etas.length === known.length && etas.length ? formatSeconds(Math.max(...etas)) : '?'}]`,
     );
   };
-  const children: ChildProcess[] = [];
   const exits = Array.from({ length: o.jobs }, (_, i) => {
     const child = spawn(process.execPath, [bin, o.command, ...o.argv, '--shard', `${i}/${o.jobs}`], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -124,15 +141,6 @@ export async function runJobs(o: {
       child.on('close', (code) => resolve(code));
     });
   });
-  const stop = () => {
-    for (const c of children) if (c.exitCode === null && c.pid) c.kill('SIGINT');
-  };
-  // a parent that dies unexpectedly takes its children with it
-  const onExit = () => {
-    for (const c of children) if (c.exitCode === null && c.pid) c.kill('SIGTERM');
-  };
-  o.signal.addEventListener('abort', stop);
-  process.on('exit', onExit);
   try {
     const codes = await Promise.all(exits);
     report(true);
@@ -144,6 +152,8 @@ export async function runJobs(o: {
   } finally {
     o.signal.removeEventListener('abort', stop);
     process.off('exit', onExit);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onTerm);
   }
 }
 

@@ -2,7 +2,7 @@
  * `factor-inception study --jobs 2` through the real command line: two child processes train the folds and the
  * parent scores the study from the cache, training none itself (that the numbers equal a one-process run's is
  * tests/unit/eval/study-shard.test.ts); Ctrl-C on the parent stops the children and leaves the study
- * 'cancelled'. Flag parsing by hand.
+ * 'cancelled', SIGTERM takes the children with it. Flag parsing by hand.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ writeFileSync(
   }),
 );
 
-function cli(args: string[], onLine?: (line: string, kill: () => void) => void) {
+function cli(args: string[], onLine?: (line: string, kill: (sig?: NodeJS.Signals) => void) => void) {
   const p = spawn(process.execPath, [bin, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let err = '';
@@ -51,7 +51,7 @@ function cli(args: string[], onLine?: (line: string, kill: () => void) => void) 
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
       lines.push(line);
-      onLine?.(line, () => p.kill('SIGINT'));
+      onLine?.(line, (sig = 'SIGINT') => p.kill(sig));
     }
   });
   p.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -66,7 +66,8 @@ const processesWith = (text: string) =>
     .split('\n')
     .filter((l) => l.includes(text) && l.includes('--shard'));
 
-describe('study --jobs', () => {
+// child processes of the CLI: minutes on a loaded 2-core machine
+describe('study --jobs', { timeout: 600_000 }, () => {
   it('parses --jobs and --shard and drops --jobs from the children’s command line', () => {
     expect(parseJobs(undefined)).toBe(1);
     expect(parseJobs('3')).toBe(3);
@@ -112,6 +113,25 @@ describe('study --jobs', () => {
     expect(r.code).toBe(130);
     expect(r.lines.join('\n')).toContain('cancelled: finished folds are kept');
     expect(JSON.parse(readFileSync(path.join(out, 'status.json'), 'utf8')).status).toBe('cancelled');
+    expect(processesWith(out)).toEqual([]);
+  });
+
+  it('SIGTERM on the parent terminates the jobs too (they run in their own process group)', async () => {
+    const out = path.join(tmp, 'terminated');
+    let sent = false;
+    const r = await cli(
+      ['study', '--config', cfg, '--out', out, '--data', dailyDir(), '--jobs', '2'],
+      (line, kill) => {
+        if (!sent && line.includes('jobs train the folds at once')) {
+          sent = true;
+          kill('SIGTERM');
+        }
+      },
+    );
+    expect(sent).toBe(true);
+    expect(r.code).toBe(143);
+    // the children get SIGTERM as the parent exits; give them a moment to go
+    for (let i = 0; i < 50 && processesWith(out).length; i++) await new Promise((d) => setTimeout(d, 100));
     expect(processesWith(out)).toEqual([]);
   });
 });
