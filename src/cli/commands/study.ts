@@ -21,6 +21,8 @@ import {
   type StudyConfig,
 } from '../../main/training/eval/study-config';
 import { headlineTable } from '../../main/training/report/markdown';
+import { writeShardEpochs } from '../../main/training/train/shard-epochs';
+import { withEpoch, type EpochMetrics, type FoldEpoch } from '../../shared/training';
 
 export const usage = `factor-inception study [--config <file.json>] [--preset quick|medium|overnight|intraday] [--out <dir>] [--data <dir>]
                       [--backend auto|tensorflow|wasm|cpu] [--lang en|zh] [--jobs N]
@@ -91,10 +93,26 @@ export async function run(argv: string[]): Promise<number> {
   const backend = await selectBackend(config.train.backend, {
     probe: probeTargetOf({ ...config, dataset: { ...config.dataset, channels: widest } }),
   });
-  if (shard)
+  if (shard) {
+    // this child's epochs go to its own file; the parent merges them into epochs.jsonl
+    const dir = path.resolve(config.outDir);
+    let epochs: FoldEpoch[] = [];
+    const onEpoch = (fold: string, m: EpochMetrics) => {
+      epochs = withEpoch(epochs, { ...m, fold });
+      writeShardEpochs(dir, shard.index, epochs);
+    };
     return runShard((signal, onProgress) =>
-      trainStudyShard(config, { dataDir, backend, shard, signal, onProgress, log: (l) => console.log(l) }),
+      trainStudyShard(config, {
+        dataDir,
+        backend,
+        shard,
+        signal,
+        onProgress,
+        onEpoch,
+        log: (l) => console.log(l),
+      }),
     );
+  }
   return runStudyWithDisplay(config, dataDir, backend, 'factor-inception study', {
     jobs,
     argv: withoutJobs(argv),

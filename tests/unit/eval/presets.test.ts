@@ -44,13 +44,19 @@ describe('bundled study presets', () => {
       }
     });
 
-  it("the README's overnight command is the preset at full strength: its config file sets only the power sweep", () => {
+  it("the README's headline command is the overnight preset with three of its channel sets and a power sweep", () => {
     const preset = parseStudyConfig({ ...readPreset('overnight'), outDir: 'x' });
     const run = parseStudyConfig({
-      ...mergeConfig(readPreset('overnight'), readJson('docs/overnight/sweep.json')),
+      ...mergeConfig(readPreset('overnight'), readJson('docs/overnight/headline.json')),
       outDir: 'x',
     });
-    expect({ ...run, power: preset.power }).toEqual(preset);
+    // only the channel sets (a subset of the preset's, the primary among them) and the power sweep differ
+    expect({ ...run, power: preset.power, ablation: preset.ablation }).toEqual(preset);
+    const sets = (c: typeof run) => c.ablation.channelSets.map((s) => s.join('+'));
+    expect(sets(run).every((s) => sets(preset).includes(s))).toBe(true);
+    expect(sets(run)).toContain('000300');
+    expect(sets(run)).toContain('000300+000001+000905+399006');
+    expect(run.ablation.layouts).toEqual(preset.ablation.layouts);
     expect(run.power).toMatchObject({ strengths: [0.1, 0.2], replicates: 1 });
     // what issue 14 asks of the headline study
     expect(run.seeds.length).toBeGreaterThanOrEqual(5);

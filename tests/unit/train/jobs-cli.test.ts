@@ -5,7 +5,7 @@
  * 'cancelled', SIGTERM takes the children with it. Flag parsing by hand.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,10 @@ describe('study --jobs', { timeout: 600_000 }, () => {
     expect(text).toContain(`(0 folds trained, ${total} cached`);
     expect(processesWith(out)).toEqual([]);
 
+    // the children's epochs are merged into the study's epochs.jsonl (one epoch a fold here), their files gone
+    const epochs = readFileSync(path.join(out, 'epochs.jsonl'), 'utf8').trim().split('\n');
+    expect(new Set(epochs.map((l) => JSON.parse(l).fold)).size).toBe(total);
+    expect(readdirSync(out).filter((f) => f.startsWith('epochs.shard-'))).toEqual([]);
     // the scores equal a one-process run's: tests/unit/eval/study-shard.test.ts
     expect(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')).cells).toHaveLength(2);
   });

@@ -282,7 +282,7 @@ export function readMetrics(dir: string): EpochMetrics[] {
  */
 export const STUDY_EPOCHS_FILE = 'epochs.jsonl';
 
-const foldEpochSchema = epochSchema.extend({ fold: z.string().min(1) });
+export const foldEpochSchema = epochSchema.extend({ fold: z.string().min(1) });
 
 /** epochs.jsonl of a study folder (empty when absent: a study made before it existed, or not started). */
 export function readStudyEpochs(dir: string): FoldEpoch[] {

@@ -15,14 +15,8 @@ import { withEpoch, type FoldEpoch } from '../../../shared/training';
 import { cleanStaleTempFiles, writeFileAtomic } from './atomic';
 import { readStudyConfigOf } from './run-folders';
 import { acquireRunLock } from './run-lock';
-import {
-  readStudyEpochs,
-  setFailedStatus,
-  setRunStatus,
-  STUDY_FILE,
-  writeFolderMarker,
-  writeStudyEpochs,
-} from './runs';
+import { mergeShardEpochs } from './shard-epochs';
+import { setFailedStatus, setRunStatus, STUDY_FILE, writeFolderMarker, writeStudyEpochs } from './runs';
 
 export type StudyJobHooks = StudyHooks & {
   command?: string;
@@ -67,7 +61,8 @@ async function studyLocked(
   setRunStatus(dir, { status: 'running' });
   try {
     await hooks.beforeTraining?.();
-    let epochs: FoldEpoch[] = readStudyEpochs(dir);
+    // the epochs of folds trained by --jobs children, then this process's own
+    let epochs: FoldEpoch[] = mergeShardEpochs(dir);
     const result = await runStudy(config, {
       ...hooks,
       onEpoch: (fold, m) => {
