@@ -130,14 +130,21 @@ export async function runShard(
   const onSigint = () => ac.abort();
   process.on('SIGINT', onSigint);
   let last = 0;
-  const onProgress = (p: StudyProgress) => {
-    if (Date.now() - last < 5000 && p.phase !== 'trained') return;
-    last = Date.now();
+  let latest: StudyProgress | undefined;
+  const print = (p: StudyProgress) => {
     const eta = Number.isFinite(p.etaSeconds) ? p.etaSeconds : null;
     console.log(shardProgressLine({ done: p.done, total: p.total, etaSeconds: eta }));
   };
+  const onProgress = (p: StudyProgress) => {
+    latest = p;
+    if (Date.now() - last < 5000 && p.phase !== 'trained') return;
+    last = Date.now();
+    print(p);
+  };
   try {
     await train(ac.signal, onProgress);
+    // the last count, which the throttle may have held back (a run of cached folds)
+    if (latest) print(latest);
     return 0;
   } catch (err) {
     if (ac.signal.aborted && err instanceof Error && err.message === 'study cancelled') return 130;

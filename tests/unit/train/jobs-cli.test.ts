@@ -91,6 +91,13 @@ describe('study --jobs', { timeout: 600_000 }, () => {
     expect(text).toMatch(/\[jobs: (\d+)\/\1 folds/);
     const total = trainedBy(1) + trainedBy(2);
     expect(text).toContain(`(0 folds trained, ${total} cached`);
+    // the jobs' last count is the whole study, also when every fold comes from the cache (a rerun)
+    const lastCount = (lines: string[]) => lines.filter((l) => l.startsWith('[jobs: ')).at(-1);
+    expect(lastCount(r.lines)).toMatch(new RegExp(`^\\[jobs: ${total}/${total} folds`));
+    const again = await cli(['study', '--config', cfg, '--out', out, '--data', dailyDir(), '--jobs', '2']);
+    expect(again.code).toBe(0);
+    expect(lastCount(again.lines)).toMatch(new RegExp(`^\\[jobs: ${total}/${total} folds`));
+    expect(again.lines.join('\n')).toContain(`(0 folds trained, ${total} cached`);
     expect(processesWith(out)).toEqual([]);
 
     // the children's epochs are merged into the study's epochs.jsonl (one epoch a fold here), their files gone
