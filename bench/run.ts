@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- data|training|gbdt|baselines|all]: benchmarks that print figures and ratios (never timed tests).
+ * npm run bench [-- data|training|gbdt|baselines|jobs|all]: benchmarks that print figures and ratios (never timed tests).
  * Run them on a quiet machine; both cores are used.
  */
 import { existsSync } from 'node:fs';
@@ -25,4 +25,9 @@ if (which === 'baselines' || which === 'all') {
   console.log('\n== Baselines on the real folds (no network) ==');
   const { benchBaselines } = await import('./baselines');
   await benchBaselines(process.argv.slice(3));
+}
+if (which === 'jobs' || which === 'all') {
+  console.log('\n== study --jobs: one process against N ==');
+  const { benchJobs } = await import('./jobs');
+  benchJobs(process.argv.slice(3));
 }
