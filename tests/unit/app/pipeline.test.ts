@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { forkWorker } from '../../../src/host/fork-worker';
-import { factorNames } from '../../../src/main/training/factors/registry';
 import { PREDICTION_COLUMNS } from '../../../src/main/training/report/csv';
 import { readPredictionsCsv } from '../../../src/main/training/report/read';
 import { readRunFolder } from '../../../src/main/training/train/run-folders';
@@ -25,6 +24,7 @@ import { defaultStudyConfig, parseStudyFile } from '../../../src/main/services/s
 import type { AppStudyConfig } from '../../../src/shared/config';
 import type { FromWorker, WorkerJob } from '../../../src/main/worker/protocol';
 import { dailyDir, dailyFile } from '../../helpers/data';
+import { tinyStudy as tinyStudyConfig } from '../../helpers/tiny-study';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 const bin = path.join(repo, 'bin/factor-inception.js');
@@ -63,22 +63,7 @@ function worker(
   });
 }
 
-const tinyStudy = {
-  dataset: {
-    from: '2018-01-02',
-    to: '2019-12-31',
-    lookbackDays: 20,
-    normWindowDays: 20,
-    factors: factorNames().slice(0, 6),
-  },
-  model: { preset: 'logreg' },
-  train: { epochs: 1, batchSize: 64, earlyStoppingPatience: 0, backend: 'cpu' },
-  walkForward: { window: 'rolling', trainDays: 250, testDays: 120 },
-  seeds: [1],
-  ablation: { channelSets: [['000300'], ['000300', '000001']], layouts: ['time-factor'] },
-  bootstrap: { reps: 50, level: 0.9, seed: 1 },
-  randomDraws: 3,
-};
+const tinyStudy = tinyStudyConfig();
 
 // each test runs the CLI or the worker in child processes: minutes on a loaded 2-core machine
 describe('one run pipeline, both ways', () => {

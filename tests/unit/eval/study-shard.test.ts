@@ -9,13 +9,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bars } from '../../../src/shared/domain';
 import { importFile } from '../../../src/main/training/data/import';
-import { factorNames } from '../../../src/main/training/factors/registry';
 import { runPower, trainPowerShard } from '../../../src/main/training/eval/power/run-power';
 import { inShard, runStudy, trainStudyShard } from '../../../src/main/training/eval/study';
 import { isFoldFile } from '../../../src/main/training/eval/study/fold-cache';
 import { parseStudyConfig } from '../../../src/main/training/eval/study-config';
 import { selectBackend, type BackendInfo } from '../../../src/main/training/train/backend';
 import { dailyFile } from '../../helpers/data';
+import { tinyStudy } from '../../helpers/tiny-study';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-shard-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -26,27 +26,18 @@ beforeAll(async () => {
   bars = new Map(['000300', '000001'].map((c) => [c, importFile(dailyFile(c), { code: c }).bars]));
 });
 
+const base = tinyStudy();
 const config = (outDir: string, over: { warmStart?: boolean } = {}) =>
   parseStudyConfig(
-    {
-      dataset: {
-        from: '2016-01-04',
-        to: '2019-12-31',
-        lookbackDays: 20,
-        normWindowDays: 20,
-        factors: factorNames().slice(0, 6),
-      },
-      model: { preset: 'logreg' },
-      train: { epochs: 2, batchSize: 64, earlyStoppingPatience: 0, backend: 'cpu' },
-      walkForward: { window: 'rolling', trainDays: 250, testDays: 120 },
+    tinyStudy({
+      // four years, so the rolling folds are several per cell x seed
+      dataset: { ...base.dataset, from: '2016-01-04' },
+      train: { ...base.train, epochs: 2 },
       seeds: [1, 2],
-      ablation: { channelSets: [['000300'], ['000300', '000001']], layouts: ['time-factor'] },
-      bootstrap: { reps: 50, level: 0.9, seed: 1 },
       power: { strengths: [0.15], replicates: 1 },
-      randomDraws: 3,
       outDir,
       ...over,
-    },
+    }),
     'shard test config',
   );
 

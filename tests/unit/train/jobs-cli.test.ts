@@ -4,60 +4,35 @@
  * tests/unit/eval/study-shard.test.ts); Ctrl-C on the parent stops the children and leaves the study
  * 'cancelled', SIGTERM takes the children with it. Flag parsing by hand.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseJobs, parseShard, withoutJobs } from '../../../src/cli/jobs';
-import { factorNames } from '../../../src/main/training/factors/registry';
+import { cli } from '../../helpers/cli';
 import { dailyDir } from '../../helpers/data';
+import { tinyStudy } from '../../helpers/tiny-study';
 
-const repo = path.resolve(import.meta.dirname, '../../..');
-const bin = path.join(repo, 'bin/factor-inception.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fi-jobs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const cfg = path.join(tmp, 'tiny.json');
-writeFileSync(
-  cfg,
-  JSON.stringify({
-    dataset: {
-      from: '2018-01-02',
-      to: '2019-12-31',
-      lookbackDays: 20,
-      normWindowDays: 20,
-      factors: factorNames().slice(0, 6),
-    },
-    model: { preset: 'logreg' },
-    train: { epochs: 1, batchSize: 64, earlyStoppingPatience: 0, backend: 'cpu' },
-    walkForward: { window: 'rolling', trainDays: 250, testDays: 120 },
-    seeds: [1, 2],
-    ablation: { channelSets: [['000300'], ['000300', '000001']], layouts: ['time-factor'] },
-    bootstrap: { reps: 50, level: 0.9, seed: 1 },
-    randomDraws: 3,
-  }),
-);
+writeFileSync(cfg, JSON.stringify(tinyStudy({ seeds: [1, 2] })));
 
-function cli(args: string[], onLine?: (line: string, kill: (sig?: NodeJS.Signals) => void) => void) {
-  const p = spawn(process.execPath, [bin, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let err = '';
-  let buf = '';
-  p.stdout.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      lines.push(line);
-      onLine?.(line, (sig = 'SIGINT') => p.kill(sig));
-    }
-  });
-  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise<{ code: number | null; lines: string[]; err: string }>((resolve) =>
-    p.on('close', (code) => resolve({ code, lines, err })),
-  );
+/** `study --jobs 2` on the tiny config into `out`, to its end. */
+async function jobsStudy(out: string) {
+  const c = cli(['study', '--config', cfg, '--out', out, '--data', dailyDir(), '--jobs', '2'], { cwd: tmp });
+  const code = await c.code;
+  return { code, lines: c.lines, err: c.err() };
+}
+
+/** The same, sent `sig` as soon as it has started its jobs. */
+async function stoppedAtStart(out: string, sig: NodeJS.Signals) {
+  const c = cli(['study', '--config', cfg, '--out', out, '--data', dailyDir(), '--jobs', '2'], { cwd: tmp });
+  await c.waitFor((l) => l.includes('jobs train the folds at once'));
+  c.signal(sig);
+  return { code: await c.code, lines: c.lines };
 }
 
 /** Processes whose command line holds `text` (the children of a --jobs run into a given folder). */
@@ -79,7 +54,7 @@ describe('study --jobs', { timeout: 600_000 }, () => {
 
   it('two jobs train the folds and the parent scores them from the cache', async () => {
     const out = path.join(tmp, 'jobs');
-    const r = await cli(['study', '--config', cfg, '--out', out, '--data', dailyDir(), '--jobs', '2']);
+    const r = await jobsStudy(out);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const text = r.lines.join('\n');
@@ -94,7 +69,7 @@ describe('study --jobs', { timeout: 600_000 }, () => {
     // the jobs' last count is the whole study, also when every fold comes from the cache (a rerun)
     const lastCount = (lines: string[]) => lines.filter((l) => l.startsWith('[jobs: ')).at(-1);
     expect(lastCount(r.lines)).toMatch(new RegExp(`^\\[jobs: ${total}/${total} folds`));
-    const again = await cli(['study', '--config', cfg, '--out', out, '--data', dailyDir(), '--jobs', '2']);
+    const again = await jobsStudy(out);
     expect(again.code).toBe(0);
     expect(lastCount(again.lines)).toMatch(new RegExp(`^\\[jobs: ${total}/${total} folds`));
     expect(again.lines.join('\n')).toContain(`(0 folds trained, ${total} cached`);
@@ -110,17 +85,7 @@ describe('study --jobs', { timeout: 600_000 }, () => {
 
   it('Ctrl-C on the parent stops every job and leaves the study cancelled, resumable', async () => {
     const out = path.join(tmp, 'stopped');
-    let sent = false;
-    const r = await cli(
-      ['study', '--config', cfg, '--out', out, '--data', dailyDir(), '--jobs', '2'],
-      (line, kill) => {
-        if (!sent && line.includes('jobs train the folds at once')) {
-          sent = true;
-          kill();
-        }
-      },
-    );
-    expect(sent).toBe(true);
+    const r = await stoppedAtStart(out, 'SIGINT');
     expect(r.code).toBe(130);
     expect(r.lines.join('\n')).toContain('cancelled: finished folds are kept');
     expect(JSON.parse(readFileSync(path.join(out, 'status.json'), 'utf8')).status).toBe('cancelled');
@@ -129,17 +94,7 @@ describe('study --jobs', { timeout: 600_000 }, () => {
 
   it('SIGTERM on the parent terminates the jobs too (they run in their own process group)', async () => {
     const out = path.join(tmp, 'terminated');
-    let sent = false;
-    const r = await cli(
-      ['study', '--config', cfg, '--out', out, '--data', dailyDir(), '--jobs', '2'],
-      (line, kill) => {
-        if (!sent && line.includes('jobs train the folds at once')) {
-          sent = true;
-          kill('SIGTERM');
-        }
-      },
-    );
-    expect(sent).toBe(true);
+    const r = await stoppedAtStart(out, 'SIGTERM');
     expect(r.code).toBe(143);
     // the children get SIGTERM as the parent exits; give them a moment to go
     for (let i = 0; i < 50 && processesWith(out).length; i++) await new Promise((d) => setTimeout(d, 100));
