@@ -12,7 +12,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import type { Shard } from '../main/training/eval/study';
+import { createInterface } from 'node:readline';
+import type { Shard, StudyProgress } from '../main/training/eval/study';
 import { formatSeconds } from './progress';
 
 /** A child's progress, one line on its stdout after this prefix. */
@@ -60,8 +61,8 @@ export function shardProgressLine(p: ShardProgressLine): string {
 
 /**
  * Runs `jobs` children of `command argv --shard i/jobs` and waits for all of them. Returns 'cancelled' when the
- * signal aborted (every child was asked to stop), else the shards whose child failed (their folds are left for
- * the caller, which trains them itself).
+ * signal aborted (every child was asked to stop); a child that failed is logged, and its folds are left for the
+ * caller, which trains them itself.
  */
 export async function runJobs(o: {
   command: string;
@@ -71,20 +72,19 @@ export async function runJobs(o: {
   log: (line: string) => void;
   /** Default: this process's own entry script. */
   bin?: string;
-}): Promise<'cancelled' | { failed: number[] }> {
+}): Promise<'cancelled' | 'finished'> {
   const bin = o.bin ?? process.argv[1];
   const threads =
     process.env.FACTOR_INCEPTION_NATIVE_THREADS ??
     String(Math.max(1, Math.floor(os.availableParallelism() / o.jobs)));
   // handlers first: a signal that comes while the children start must find them
   const children: ChildProcess[] = [];
-  const stop = () => {
-    for (const c of children) if (c.exitCode === null && c.pid) c.kill('SIGINT');
+  const signalAll = (sig: NodeJS.Signals) => {
+    for (const c of children) if (c.exitCode === null && c.pid) c.kill(sig);
   };
+  const stop = () => signalAll('SIGINT');
   // a parent that exits or is terminated takes its children with it (they are in their own process group)
-  const onExit = () => {
-    for (const c of children) if (c.exitCode === null && c.pid) c.kill('SIGTERM');
-  };
+  const onExit = () => signalAll('SIGTERM');
   const onTerm = (sig: NodeJS.Signals) => {
     onExit();
     process.exit(sig === 'SIGHUP' ? 129 : 143);
@@ -145,10 +145,11 @@ export async function runJobs(o: {
     const codes = await Promise.all(exits);
     report(true);
     if (o.signal.aborted) return 'cancelled';
-    const failed = codes.flatMap((c, i) => (c === 0 ? [] : [i]));
-    for (const i of failed)
-      o.log(`job ${i + 1}/${o.jobs} exited with code ${codes[i]}; its folds are trained by this process`);
-    return { failed };
+    codes.forEach((c, i) => {
+      if (c !== 0)
+        o.log(`job ${i + 1}/${o.jobs} exited with code ${c}; its folds are trained by this process`);
+    });
+    return 'finished';
   } finally {
     o.signal.removeEventListener('abort', stop);
     process.off('exit', onExit);
@@ -168,14 +169,40 @@ const relayed = (line: string) =>
   !/^(dataset |common samples: |\d+ folds?, test |With \d+ days x |power: |sweep: |study: )/.test(line);
 
 function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void) {
-  let buf = '';
-  stream.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      onLine(buf.slice(0, nl));
-      buf = buf.slice(nl + 1);
-    }
-  });
-  stream.on('end', () => buf && onLine(buf));
+  createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
+}
+
+/**
+ * A --jobs child: trains its shard, printing progress lines for its parent; Ctrl-C (passed on by the parent)
+ * stops after the current batch.
+ */
+export async function runShard(
+  train: (signal: AbortSignal, onProgress: (p: StudyProgress) => void) => Promise<unknown>,
+): Promise<number> {
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.on('SIGINT', onSigint);
+  let last = 0;
+  let latest: StudyProgress | undefined;
+  const print = (p: StudyProgress) => {
+    const eta = Number.isFinite(p.etaSeconds) ? p.etaSeconds : null;
+    console.log(shardProgressLine({ done: p.done, total: p.total, etaSeconds: eta }));
+  };
+  const onProgress = (p: StudyProgress) => {
+    latest = p;
+    if (Date.now() - last < 5000 && p.phase !== 'trained') return;
+    last = Date.now();
+    print(p);
+  };
+  try {
+    await train(ac.signal, onProgress);
+    // the last count, which the throttle may have held back (a run of cached folds)
+    if (latest) print(latest);
+    return 0;
+  } catch (err) {
+    if (ac.signal.aborted && err instanceof Error && err.message === 'study cancelled') return 130;
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }

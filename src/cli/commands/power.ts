@@ -7,8 +7,8 @@ import { loadStudyBars } from '../../main/training/eval/study/plan';
 import { describeBackend, selectBackend } from '../../main/training/train/backend';
 import { parse } from '../args';
 import { formatSeconds } from '../progress';
-import { parseJobs, parseShard, runJobs, withoutJobs } from '../jobs';
-import { runShard, STUDY_FLAGS, studyConfigFromFlags } from './study';
+import { parseJobs, parseShard, runJobs, runShard, withoutJobs } from '../jobs';
+import { STUDY_FLAGS, studyConfigFromFlags } from './study';
 
 export const usage = `factor-inception power [--preset quick|medium|overnight] [--config <file.json>] [--out <study dir>] [--data <dir>]
                       [--strengths 0,0.02,0.05,0.1,0.2] [--replicates N] [--cells primary|all] [--tell-rate 1]

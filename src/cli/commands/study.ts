@@ -12,7 +12,7 @@ import {
 import type { StudyProgress } from '../../main/training/eval/study';
 import { executeStudy } from '../../main/training/train/study-job';
 import { trainStudyShard } from '../../main/training/eval/study';
-import { parseJobs, parseShard, runJobs, shardProgressLine, withoutJobs } from '../jobs';
+import { parseJobs, parseShard, runJobs, runShard, withoutJobs } from '../jobs';
 import {
   mergeConfig,
   parseStudyConfig,
@@ -117,41 +117,6 @@ export async function run(argv: string[]): Promise<number> {
     jobs,
     argv: withoutJobs(argv),
   });
-}
-
-/**
- * A --jobs child: trains its shard, printing progress lines for its parent; Ctrl-C (passed on by the parent)
- * stops after the current batch.
- */
-export async function runShard(
-  train: (signal: AbortSignal, onProgress: (p: StudyProgress) => void) => Promise<unknown>,
-): Promise<number> {
-  const ac = new AbortController();
-  const onSigint = () => ac.abort();
-  process.on('SIGINT', onSigint);
-  let last = 0;
-  let latest: StudyProgress | undefined;
-  const print = (p: StudyProgress) => {
-    const eta = Number.isFinite(p.etaSeconds) ? p.etaSeconds : null;
-    console.log(shardProgressLine({ done: p.done, total: p.total, etaSeconds: eta }));
-  };
-  const onProgress = (p: StudyProgress) => {
-    latest = p;
-    if (Date.now() - last < 5000 && p.phase !== 'trained') return;
-    last = Date.now();
-    print(p);
-  };
-  try {
-    await train(ac.signal, onProgress);
-    // the last count, which the throttle may have held back (a run of cached folds)
-    if (latest) print(latest);
-    return 0;
-  } catch (err) {
-    if (ac.signal.aborted && err instanceof Error && err.message === 'study cancelled') return 130;
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
 }
 
 /** Runs a study with a progress bar on a TTY (log lines otherwise), Ctrl-C = stop after the current batch. */

@@ -51,11 +51,19 @@ export async function trainFolds(
   const unitOf = (c: number, s: number, f: number) =>
     config.warmStart ? c * config.seeds.length + s : (c * config.seeds.length + s) * folds.length + f;
   const mine = (c: number, s: number, f: number) => inShard(hooks.shard, unitOf(c, s, f));
-  let ownFolds = 0;
+  // ETA in training samples, not folds: anchored folds grow, so later folds cost more than early ones
+  const foldWork = folds.map((f) => f.train.length + f.val.length);
+  let total = 0;
+  let remainingWork = 0;
   cells.forEach((_, c) =>
-    config.seeds.forEach((_, s) => folds.forEach((f) => (ownFolds += +mine(c, s, f.index)))),
+    config.seeds.forEach((_, s) =>
+      folds.forEach((f) => {
+        if (!mine(c, s, f.index)) return;
+        total++;
+        remainingWork += foldWork[f.index];
+      }),
+    ),
   );
-  const total = ownFolds;
   let done = 0;
   let cachedCount = 0;
   let computed = 0;
@@ -78,14 +86,6 @@ export async function trainFolds(
     );
   }
   const backendName = hooks.backend ? backendLabel(hooks.backend) : 'unknown';
-  // ETA in training samples, not folds: anchored folds grow, so later folds cost more than early ones
-  const foldWork = folds.map((f) => f.train.length + f.val.length);
-  let remainingWork = 0;
-  cells.forEach((_, c) =>
-    config.seeds.forEach((_, s) =>
-      folds.forEach((f) => (remainingWork += mine(c, s, f.index) ? foldWork[f.index] : 0)),
-    ),
-  );
   let computedWork = 0;
   const progress = (
     key: string,
