@@ -5,8 +5,9 @@
  * child_process.fork in the web host).
  */
 import { randomUUID } from 'node:crypto';
-import type { AppStudyConfig, JobKind, JobState, SignalDto } from '../../shared/ipc-contract';
+import type { AppStudyConfig, JobEpoch, JobKind, JobState, SignalDto } from '../../shared/ipc-contract';
 import { withEpoch } from '../../shared/training';
+import { readMetrics, readStudyEpochs } from '../training/train/runs';
 import type { FromWorker, ToWorker, WorkerJob } from '../worker/protocol';
 import { rememberRun, type SettingsAccess } from './settings-file';
 
@@ -57,7 +58,9 @@ export class JobService {
       status: 'queued',
       ...(resumeRunDir ? { resumed: true } : {}),
       createdAt: new Date().toISOString(),
-      history: [],
+      // a resumed job's chart starts with the epochs trained before from the moment it is listed, not only once
+      // its worker has started and sent them (the window would show an empty chart in between)
+      history: resumeRunDir ? epochsIn(kind, resumeRunDir) : [],
       log: [],
     };
     this.jobs.push(job);
@@ -297,4 +300,13 @@ export function appJobService(
       emit('training.onJob', job);
     },
   });
+}
+
+/** The epochs a run or study folder already holds; [] when they cannot be read (its worker then says why). */
+function epochsIn(kind: JobKind, dir: string): JobEpoch[] {
+  try {
+    return kind === 'study' ? readStudyEpochs(dir) : readMetrics(dir);
+  } catch {
+    return [];
+  }
 }

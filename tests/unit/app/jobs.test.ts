@@ -1,8 +1,12 @@
 /** The job service: queue order, progress into job state, cancel (and kill when the worker ignores it), crashes. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { JobState } from '../../../src/shared/ipc-contract';
 import { JobService, jobFraction, type WorkerHandle } from '../../../src/main/services/jobs';
 import { defaultStudyConfig } from '../../../src/main/services/study-service';
+import { writeStudyEpochs } from '../../../src/main/training/train/runs';
 import type { FromWorker, ToWorker } from '../../../src/main/worker/protocol';
 
 class FakeWorker implements WorkerHandle {
@@ -166,6 +170,32 @@ describe('JobService', () => {
     const h = [1, 2].map((epoch) => ({ epoch, loss: 1, accuracy: 0.3, learningRate: 1e-3, seconds: 1 }));
     workers[0].emit({ type: 'history', history: h });
     expect(svc.list()[0].history).toEqual(h);
+  });
+
+  it("lists a resumed study with its folder's epochs before its worker has sent anything", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fi-jobs-'));
+    try {
+      const epochs = [1, 2, 1].map((epoch, i) => ({
+        epoch,
+        loss: 1.1 - i / 10,
+        accuracy: 0.3,
+        learningRate: 1e-3,
+        seconds: 1,
+        fold: i < 2 ? 'c_s1_f001' : 'c_s1_f002',
+      }));
+      writeStudyEpochs(dir, epochs);
+      const { svc, workers } = setup();
+      const j = svc.start('study', { resumeRunDir: dir, name: 's' });
+      expect(workers).toHaveLength(1);
+      expect(workers[0].received).toHaveLength(1); // the start message only: nothing came back yet
+      expect(j.history).toEqual(epochs);
+      expect(svc.list()[0].history).toEqual(epochs);
+      // a run folder's metrics.jsonl is read for a run; a new job starts empty
+      expect(svc.start('train', { resumeRunDir: dir, name: 'r' }).history).toEqual([]);
+      expect(svc.start('study', cfg('new')).history).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fractions: a run by epochs and batches, a study by fold trainings', () => {
