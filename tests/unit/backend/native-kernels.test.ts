@@ -5,7 +5,7 @@
  * libopenblas-dev is installed; where it is absent the addon's tests skip and say why (the suites then run on
  * plain wasm), unless FACTOR_INCEPTION_REQUIRE_NATIVE=1 (CI), where they fail.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { executeRun, prepareRun } from '../../../src/main/training/train/run-job
 import { listRuns } from '../../../src/main/training/train/run-folders';
 import { dailyDir } from '../../helpers/data';
 import { selectBackend } from '../../../src/main/training/train/backend';
-import { loadAddon } from '../../../src/main/training/train/native-kernels/addon';
+import { blasCoreFor, cpuFlags, loadAddon } from '../../../src/main/training/train/native-kernels/addon';
 import {
   isNativeKernel,
   NATIVE_KERNELS,
@@ -33,6 +33,8 @@ import { seeded } from './helpers';
 import { expectPart, nativePart } from '../../helpers/backends';
 
 delete process.env.FACTOR_INCEPTION_NATIVE;
+// the kernels asked for before the addon loads (unset unless the user set them)
+const userCore = process.env.OPENBLAS_CORETYPE;
 const { addon } = loadAddon();
 const part = nativePart();
 const built = part.why === undefined;
@@ -45,6 +47,32 @@ describe('the native kernel addon', () => {
     // The registered kernel functions are the native wrappers, not the stock ones.
     for (const name of NATIVE_KERNELS)
       expect(isNativeKernel(tf.getKernel(name, 'wasm')?.kernelFunc), name).toBe(true);
+  });
+
+  it('picks the Haswell kernels on every CPU with AVX2 and FMA, from /proc/cpuinfo', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fi-cpuinfo-'));
+    try {
+      const file = path.join(dir, 'cpuinfo');
+      const cpu = (flags: string) =>
+        `processor\t: 0\nvendor_id\t: X\nflags\t\t: ${flags}\nbugs\t\t: none\n\n`;
+      writeFileSync(file, cpu('fpu sse2 avx fma avx2 avx512f') + cpu('fpu sse2 avx fma avx2 avx512f'));
+      expect(cpuFlags(file)).toEqual(['fpu', 'sse2', 'avx', 'fma', 'avx2', 'avx512f']);
+      expect(blasCoreFor(cpuFlags(file))).toBe('Haswell'); // an AVX-512 Xeon: not its own SkylakeX kernels
+      writeFileSync(file, cpu('fpu sse2 avx fma avx2'));
+      expect(blasCoreFor(cpuFlags(file))).toBe('Haswell'); // an AMD EPYC (OpenBLAS would take its Zen kernels)
+      writeFileSync(file, cpu('fpu sse2 avx'));
+      expect(blasCoreFor(cpuFlags(file))).toBeUndefined(); // no AVX2: OpenBLAS chooses
+      expect(blasCoreFor(cpuFlags(path.join(dir, 'missing')))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!built)('runs the kernels picked for this CPU (the backend line names them)', async () => {
+    const info = await selectBackend('wasm');
+    const want = userCore ?? blasCoreFor(cpuFlags());
+    if (want) expect(info.kernels).toContain(`, ${want} kernels,`);
+    else expect(info.kernels).toMatch(/, \S+ kernels,/);
   });
 
   it.skipIf(!built)('rejects buffers shorter than the sizes say, before computing anything', () => {
