@@ -103,6 +103,7 @@ export async function run(argv: string[]): Promise<number> {
       realBars: bars,
       hooks: { backend, signal: ac.signal, log: (l) => console.log(l) },
       estimateSeconds: est.totalSeconds,
+      startedAt: t0,
       onRun: (r, i, total) => {
         const spent = (Date.now() - t0) / 1000;
         console.log(

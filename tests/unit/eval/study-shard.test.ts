@@ -121,14 +121,19 @@ describe('study shards (--jobs)', () => {
   it('power shards train the surrogate folds, and the analysis then trains nothing', async () => {
     const dir = path.join(tmp, 'power');
     const c = config(dir);
+    const startedAt = Date.now();
     for (const index of [0, 1])
       await trainPowerShard({ config: c, realBars: bars, shard: { index, count: 2 }, hooks: { backend } });
     const phases: string[] = [];
+    const scoring = Date.now();
     const out = await runPower({
       config: c,
       realBars: bars,
+      startedAt,
       hooks: { backend, onProgress: (p) => phases.push(p.phase) },
     });
+    // power.json's time is the whole run's, the shards' training included, not only the scoring after them
+    expect(out.seconds).toBeGreaterThanOrEqual((scoring - startedAt) / 1000);
     expect(phases.length).toBeGreaterThan(0);
     expect(phases.filter((p) => p !== 'cached')).toEqual([]);
     expect(out.analysis.runs.map((r) => r.strength)).toEqual([0.15]);

@@ -216,9 +216,14 @@ export async function runPower(o: {
   realBars: Map<string, Bars>;
   hooks?: Pick<StudyHooks, 'backend' | 'log' | 'signal' | 'onProgress'>;
   estimateSeconds?: number | null;
+  /**
+   * When the analysis started (ms since the epoch), if before this call: `power --jobs` trains the surrogate folds
+   * in child processes first, and power.json's seconds are the whole run's, not only the scoring afterwards.
+   */
+  startedAt?: number;
   onRun?: (run: PowerRun, index: number, total: number) => void;
 }): Promise<PowerFile> {
-  const t0 = Date.now();
+  const t0 = o.startedAt ?? Date.now();
   const { config } = o;
   const pc = powerStudyConfig(config);
   const key = powerKey(config);
