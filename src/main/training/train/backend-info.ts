@@ -8,8 +8,9 @@ export interface BackendInfo {
   /** Threads the backend computes with (wasm: xnnpack threads; cpu: 1). */
   threads: number;
   /**
-   * wasm only: what computes the heavy kernels — 'native kernels (OpenBLAS …, n thread(s)) from <file>' when
-   * the addon is in use, else why not ('native kernels off' / 'not built' / load error).
+   * wasm: what computes the heavy kernels — 'native kernels (OpenBLAS …, n thread(s)) from <file>' when the addon
+   * is in use, else why not ('native kernels off' / 'not built' / load error). tensorflow: 'oneDNN off' (the
+   * default, backend.ts) or 'oneDNN on'.
    */
   kernels?: string;
   /** Why a fallback happened, or other facts worth logging. */

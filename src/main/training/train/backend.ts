@@ -78,6 +78,13 @@ function loadTfjsNode(): Promise<string | undefined> {
       const name = TFJS_NODE;
       // TensorFlow's C++ start-up lines (CPU feature notes) on stderr say nothing a user can act on.
       process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+      // TensorFlow's oneDNN kernels (its default on x86) are off. On an AVX-512 Xeon (Sapphire Rapids) their filter
+      // gradient of a 1x1 stride-2 convolution threw ("could not create a primitive descriptor") on some shapes
+      // and freed memory twice, killing the process, on others (56x56x8 -> 8); they pass on an AMD EPYC, and
+      // they pick their kernels, and so their rounding, by CPU. TensorFlow's own kernels have neither problem and
+      // trained 1.2-1.3x slower on that Xeon (bench/training-speed.ts); 'auto' measures and takes the faster
+      // backend either way. An explicit TF_ENABLE_ONEDNN_OPTS wins; libtensorflow reads it when it loads.
+      process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
       await import(name);
       if (!tf.findBackend('tensorflow')) return `${TFJS_NODE} loaded but registered no 'tensorflow' backend`;
       return undefined;
@@ -90,6 +97,11 @@ function loadTfjsNode(): Promise<string | undefined> {
     }
   })();
   return nodeLoaded;
+}
+
+/** Which kernels tfjs-node computes with: TensorFlow's own, or oneDNN's when the user turned them on. */
+function tensorflowKernels(): string {
+  return process.env.TF_ENABLE_ONEDNN_OPTS === '0' ? 'oneDNN off' : 'oneDNN on';
 }
 
 /** Whether @tensorflow/tfjs-node loads here (an optionalDependency whose binary download may have failed). */
@@ -267,6 +279,7 @@ export async function selectBackend(
     tfjsVersion: tf.version.tfjs,
     threads: threadsOf(name),
     ...(name === 'wasm' && nativeStatus ? { kernels: nativeStatus.description } : {}),
+    ...(name === 'tensorflow' ? { kernels: tensorflowKernels() } : {}),
     ...(notes.length ? { note: notes.join('; ') } : {}),
   };
   currentProbe = probeKey;
