@@ -181,7 +181,8 @@ async function measureBoth(target: ProbeTarget): Promise<BackendChoice> {
   const wasmLabel = nativeStatus?.active ? 'wasm+native' : 'wasm';
   const versions = {
     tfjs: tf.version.tfjs,
-    tensorflow: `tfjs-node ${(tf.version as Record<string, string>)['tfjs-node'] ?? '?'}`,
+    // the kernels are part of what was timed: a timing with oneDNN on is not one with it off
+    tensorflow: `tfjs-node ${(tf.version as Record<string, string>)['tfjs-node'] ?? '?'}; ${tensorflowKernels()}`,
     [wasmLabel]: `${wasmThreads} thread(s); ${nativeStatus?.description ?? ''}`,
   };
   const key = choiceKey(target, versions);
