@@ -127,7 +127,10 @@ describe('Training view: a study', () => {
   }, 240_000);
 
   it('asks before cancelling; a resumed study starts its charts with the epochs trained before the cancel', async () => {
+    const before = jobs().length;
     await page.click('[data-testid="start-study"]');
+    // the new study's own epochs: until the click reaches the host, the last job is the study of the test above
+    await expect.poll(() => jobs().length, { timeout: 10_000 }).toBe(before + 1);
     await expect
       .poll(() => lastJob().history.length, { timeout: 120_000, interval: 200 })
       .toBeGreaterThanOrEqual(4);
