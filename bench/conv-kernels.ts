@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { buildModel } from '../src/main/training/model/build';
 import { DEFAULT_MODEL } from '../src/main/training/model/spec';
 import { convGeometry } from '../src/main/training/train/wasm-kernels/run';
-import type { NativeAddon } from '../src/main/training/train/native-kernels/addon';
+import { pinBlasKernels, type NativeAddon } from '../src/main/training/train/native-kernels/addon';
 
 const args = process.argv.slice(2);
 const flag = (n: string, d: string) => (args.includes(n) ? args[args.indexOf(n) + 1] : d);
@@ -21,6 +21,8 @@ const spec = {
 } as typeof DEFAULT_MODEL;
 const BATCH = 16;
 process.env.OMP_WAIT_POLICY ??= 'passive';
+// the OpenBLAS kernels training runs on, unless OPENBLAS_CORETYPE says otherwise
+pinBlasKernels();
 const addon = createRequire(import.meta.url)(
   flag('--addon', new URL('../native/build/Release/factor_inception_native.node', import.meta.url).pathname),
 ) as NativeAddon;

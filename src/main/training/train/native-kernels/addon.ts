@@ -104,6 +104,15 @@ export function cpuFlags(cpuinfo = '/proc/cpuinfo'): string[] | undefined {
   }
 }
 
+/**
+ * Asks OpenBLAS for blasCoreFor(this CPU) through OPENBLAS_CORETYPE, which it reads when it loads: call before the
+ * addon is required. An OPENBLAS_CORETYPE already set (the user's) wins.
+ */
+export function pinBlasKernels(): void {
+  const core = blasCoreFor(cpuFlags());
+  if (core) process.env.OPENBLAS_CORETYPE ??= core;
+}
+
 let loaded: { addon?: NativeAddon; why?: string; file?: string } | undefined;
 
 /** The addon, or why it is not available. Loaded once per process. */
@@ -122,10 +131,9 @@ export function loadAddon(): { addon?: NativeAddon; why?: string; file?: string 
     // OpenBLAS's threads need next (2-3x slower convolutions measured on 2 cores). libgomp reads this when the
     // addon loads it, so it must be set before the require.
     process.env.OMP_WAIT_POLICY ??= 'passive';
-    // the same kernels on every AVX2 machine, so a study gives the same numbers on each (OpenBLAS reads this
-    // when it loads); an OPENBLAS_CORETYPE of the user's wins. The backend line names the kernels that ran.
-    const core = blasCoreFor(cpuFlags());
-    if (core) process.env.OPENBLAS_CORETYPE ??= core;
+    // the same kernels on every AVX2 machine, so a study gives the same numbers on each; the backend line names
+    // the kernels that ran
+    pinBlasKernels();
     const require = createRequire(import.meta.url);
     loaded = { addon: require(file) as NativeAddon, file };
   } catch (e) {
