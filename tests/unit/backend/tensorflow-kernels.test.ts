@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/main/training/train/backend';
 import { tf } from '../../../src/main/training/train/tf';
 import { expectPart, tfjsNodePart } from '../../helpers/backends';
+import { REPO } from '../../helpers/cli';
 import {
   dataMovementSuite,
   filterGradSuite,
@@ -21,7 +22,6 @@ import {
 // set by the user (or CI) before tfjs-node loads; unset means the engine's default
 const userOneDnn = process.env.TF_ENABLE_ONEDNN_OPTS;
 const part = await tfjsNodePart();
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 describe('tfjs-node', () => {
   it('loads and becomes the tensorflow backend', async (ctx) => {
@@ -38,8 +38,8 @@ describe('tfjs-node', () => {
     // in a child process: with oneDNN this shape freed memory twice and killed the process
     const env = { ...process.env };
     if (userOneDnn === undefined) delete env.TF_ENABLE_ONEDNN_OPTS;
-    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['tests/helpers/strided-filter-grad.ts'], {
-      cwd: ROOT,
+    const r = spawnSync(path.join(REPO, 'node_modules/.bin/tsx'), ['tests/helpers/strided-filter-grad.ts'], {
+      cwd: REPO,
       env,
       encoding: 'utf8',
     });

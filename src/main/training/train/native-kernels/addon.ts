@@ -90,8 +90,8 @@ export function addonCandidates(): string[] {
  * test accuracy with the SkylakeX kernels and after 10 at 26.4 % with the Haswell ones, as on the EPYC. Undefined
  * (OpenBLAS's own choice) on a CPU without both flags, or flags unknown.
  */
-export function blasCoreFor(cpuFlags: readonly string[] | undefined): string | undefined {
-  return cpuFlags?.includes('avx2') && cpuFlags.includes('fma') ? 'Haswell' : undefined;
+export function blasCoreFor(flags: readonly string[] | undefined): string | undefined {
+  return flags?.includes('avx2') && flags.includes('fma') ? 'Haswell' : undefined;
 }
 
 /** The CPU's feature flags from /proc/cpuinfo (Linux); undefined elsewhere or unreadable. */
